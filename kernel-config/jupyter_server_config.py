@@ -1,0 +1,31 @@
+"""Configuration for the Jupyter server that Talkbook embeds (and for kernel images).
+
+Talkbook talks to this server over loopback with a token; browsers and kernels never do.
+"""
+from jupyter_server.services.kernels.handlers import ZMQChannelsHandler
+
+c = get_config()  # noqa: F821  (provided by Jupyter's config loader)
+
+c.ServerApp.open_browser = False
+c.ServerApp.terminals_enabled = False
+# Talkbook coalesces and caps output itself; Jupyter's limiter would silently drop
+# large images and fast output (it counts bytes of streams only), so it is off.
+c.ServerApp.iopub_data_rate_limit = 0
+c.ServerApp.iopub_msg_rate_limit = 0
+c.ContentsManager.allow_hidden = False
+c.FileContentsManager.delete_to_trash = False
+# Only the kernel specs Talkbook ships (the sandboxed launchers), not whatever is installed.
+c.KernelSpecManager.ensure_native_kernel = False
+
+
+# Jupyter Server 1.x leaves Nagle's algorithm on for kernel websockets, so every small
+# message waits for the previous one's ACK (~40 ms per round trip). Turn it off.
+_open = ZMQChannelsHandler.open
+
+
+def _open_nodelay(self, *args, **kwargs):
+    self.set_nodelay(True)
+    return _open(self, *args, **kwargs)
+
+
+ZMQChannelsHandler.open = _open_nodelay

@@ -1,0 +1,55 @@
+import type { KernelInfo, TurnContext, WorkspaceFile } from '../conversation/turn-context.ts';
+import { parseProbe, PYTHON_PROBE, type LiveFrame, type ProbeResult } from './python-probe.ts';
+
+/** What the system prompt tells the model about its kernel and workspace. */
+export interface WorkspaceContext {
+  kernel: KernelInfo;
+  /** Undefined when unknown (not Python, or the probe failed). */
+  libraries?: ProbeResult['libraries'];
+  frames?: LiveFrame[];
+  /** All DataFrames and Series, including those beyond the summary's limit. */
+  frameCount?: number;
+  files?: WorkspaceFile[];
+}
+
+export interface GatherOptions {
+  /** Longest wait for the silent probe and the file list. Default 10 s. */
+  timeoutMs?: number;
+}
+
+/**
+ * Asks the kernel about itself before a turn. Only `kernelInfo` failing is fatal (nothing can
+ * run then); a failed probe or file listing just leaves that part out of the prompt.
+ */
+export async function gatherContext(ctx: TurnContext, options: GatherOptions = {}): Promise<WorkspaceContext> {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const kernel = await ctx.kernelInfo();
+  const isPython = kernel.language.toLowerCase() === 'python';
+  const [probe, files] = await Promise.all([
+    isPython
+      ? withTimeout(ctx.inspect(PYTHON_PROBE), timeoutMs).then((result) => (result ? parseProbe(result) : undefined))
+      : Promise.resolve(undefined),
+    withTimeout(ctx.listFiles(), timeoutMs),
+  ]);
+  const context: WorkspaceContext = { kernel };
+  if (probe?.ok) {
+    context.libraries = probe.value.libraries;
+    context.frames = probe.value.frames;
+    context.frameCount = probe.value.frameCount;
+  }
+  if (files) context.files = files;
+  return context;
+}
+
+/** The value, or undefined if it failed or took longer than `ms`. */
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise.catch(() => undefined), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

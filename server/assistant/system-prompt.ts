@@ -1,0 +1,104 @@
+import type { WorkspaceFile } from '../conversation/turn-context.ts';
+import type { WorkspaceContext } from './gather-context.ts';
+import { fenceLanguage, languageLabel } from './kernel-language.ts';
+import type { LiveFrame } from './python-probe.ts';
+import { RUN_CODE_TOOL } from './run-code-tool.ts';
+import { formatBytes } from './text-budget.ts';
+import { assertNever } from './assert-never.ts';
+
+export type ToolMode = 'tools' | 'fenced';
+
+export interface SystemPromptOptions {
+  context: WorkspaceContext;
+  toolMode: ToolMode;
+  vision: boolean;
+}
+
+const MAX_FILES = 50;
+
+/** The system message: who the assistant is, how it runs code, and what the kernel holds now. */
+export function buildSystemPrompt({ context, toolMode, vision }: SystemPromptOptions): string {
+  const { kernel } = context;
+  const label = languageLabel(kernel);
+  const tag = fenceLanguage(kernel).tag;
+  const sections = [
+    `You are the assistant in Talkbook, a notebook where a person chats with you and you answer by running code. ` +
+      `You have a persistent Jupyter kernel (${kernel.displayName || kernel.kernelName}, ${label}) that belongs to this conversation: ` +
+      'variables, imports and files persist across your runs and across turns, and the person runs their own code in the same kernel. ' +
+      "The kernel's working directory is the conversation's workspace.",
+    howToRun(toolMode, label, tag, vision),
+    [
+      'Guidelines:',
+      '- Look before you rely on names: check columns, dtypes and a few rows before using them, unless the summary below already shows them.',
+      '- Keep each run small and focused. When a run fails, read the error, fix the code and run it again.',
+      '- Only state numbers and facts that your code printed; never invent results.',
+      `- For plots use matplotlib (or a library the kernel has) and show them; they appear in the conversation${vision ? ' and are shown to you' : ''}.`,
+      '- When you are done, answer in concise Markdown that refers to the results. Do not repeat long outputs the person already sees.',
+    ].join('\n'),
+    librariesSection(context),
+    filesSection(context.files),
+    framesSection(context),
+  ];
+  return sections.filter((s): s is string => Boolean(s)).join('\n\n');
+}
+
+function howToRun(toolMode: ToolMode, label: string, tag: string, vision: boolean): string {
+  const seeing = vision
+    ? 'Images you produce (plots) are also attached for you to look at.'
+    : 'You cannot see images; you get a one-line description of each plot or table.';
+  switch (toolMode) {
+    case 'tools':
+      return (
+        `Run ${label} code with the \`${RUN_CODE_TOOL}\` tool. You get back its stdout, stderr, the value of the last expression and errors. ${seeing} ` +
+        'Call the tool as many times as you need, one step at a time, then answer.'
+      );
+    case 'fenced':
+      return (
+        `To run ${label} code, write it in a fenced block tagged \`\`\`${tag}. Every such block in your reply is run in the kernel, ` +
+        'in order, and the outputs come back to you in the next message. Use ```text for anything that must not run. ' +
+        `After writing code whose results you need, stop and wait for the outputs; never guess them. ${seeing} ` +
+        'When you have the results, answer without code blocks.'
+      );
+    default:
+      return assertNever(toolMode);
+  }
+}
+
+function librariesSection(context: WorkspaceContext): string | undefined {
+  if (!context.libraries) return undefined;
+  if (!context.libraries.length) return 'Main libraries installed in the kernel: none of the usual data libraries were found.';
+  const list = context.libraries.map((lib) => (lib.version ? `${lib.name} ${lib.version}` : lib.name)).join(', ');
+  return `Main libraries installed in the kernel: ${list}. Do not install packages unless the person asks.`;
+}
+
+function filesSection(files: readonly WorkspaceFile[] | undefined): string | undefined {
+  if (!files) return undefined;
+  if (!files.length) return 'Files in the workspace: none.';
+  const shown = files.slice(0, MAX_FILES).map((file) => `- ${file.name} (${formatBytes(file.size)})`);
+  if (files.length > MAX_FILES) shown.push(`- … and ${files.length - MAX_FILES} more`);
+  return `Files in the workspace (the kernel's working directory):\n${shown.join('\n')}`;
+}
+
+function framesSection(context: WorkspaceContext): string | undefined {
+  const frames = context.frames;
+  if (!frames) return undefined;
+  if (!frames.length) return 'Live DataFrames in the kernel: none.';
+  const lines = frames.map(describeFrame);
+  const more = (context.frameCount ?? frames.length) - frames.length;
+  if (more > 0) lines.push(`- … and ${more} more`);
+  return `Live DataFrames and Series in the kernel right now:\n${lines.join('\n')}`;
+}
+
+function describeFrame(frame: LiveFrame): string {
+  switch (frame.kind) {
+    case 'DataFrame': {
+      const columns = frame.columns.map(([name, dtype]) => `${name} (${dtype})`).join(', ');
+      const more = frame.columnCount - frame.columns.length;
+      return `- ${frame.name}: DataFrame, ${frame.rows} rows × ${frame.columnCount} columns: ${columns}${more > 0 ? `, … and ${more} more columns` : ''}`;
+    }
+    case 'Series':
+      return `- ${frame.name}: Series${frame.seriesName ? ` "${frame.seriesName}"` : ''}, ${frame.rows} rows, dtype ${frame.dtype}`;
+    default:
+      return assertNever(frame);
+  }
+}

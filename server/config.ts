@@ -1,0 +1,96 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .optional()
+  .transform((value) => value === '1' || value === 'true');
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((value) => (value && value.trim() ? value.trim() : undefined));
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Every environment variable Talkbook reads, with its default. README's table mirrors this. */
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().default('127.0.0.1'),
+  TALKBOOK_TOKEN: optionalText,
+  TALKBOOK_DATA_DIR: z.string().default('./data'),
+  JUPYTER_URL: optionalText,
+  JUPYTER_TOKEN: optionalText,
+  TALKBOOK_PYTHON: z.string().default('/usr/bin/python3'),
+  TALKBOOK_DEFAULT_KERNEL: z.string().default('python3'),
+  OPENAI_API_KEY: optionalText,
+  OPENAI_BASE_URL: optionalText,
+  TALKBOOK_MODEL: z.string().default('gpt-5.1'),
+  TALKBOOK_MAX_STEPS: positiveInt(10),
+  TALKBOOK_TOOL_MODE: z.enum(['tools', 'fenced']).default('tools'),
+  TALKBOOK_VISION: flag,
+  TALKBOOK_MODEL_RETRIES: z.coerce.number().int().min(0).default(2),
+  TALKBOOK_CELL_TIMEOUT_S: positiveInt(600),
+  TALKBOOK_MAX_OUTPUT_MB: z.coerce.number().positive().default(16),
+  TALKBOOK_LOG: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('info'),
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  port: number;
+  host: string;
+  token: string | undefined;
+  dataDir: string;
+  jupyter: { url: string; token: string } | { embedded: true; python: string };
+  defaultKernel: string;
+  assistant: {
+    apiKey: string | undefined;
+    baseUrl: string | undefined;
+    model: string;
+    maxSteps: number;
+    toolMode: 'tools' | 'fenced';
+    vision: boolean;
+    maxRetries: number;
+  };
+  cellTimeoutMs: number;
+  /** Stored output per cell beyond which further output is dropped (and the cell says so). */
+  maxCellOutputBytes: number;
+  logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parse and validate the environment. Throws `ConfigError` naming each bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid environment: ${problems.join('; ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    token: e.TALKBOOK_TOKEN,
+    dataDir: resolve(e.TALKBOOK_DATA_DIR),
+    jupyter: e.JUPYTER_URL
+      ? { url: e.JUPYTER_URL, token: e.JUPYTER_TOKEN ?? '' }
+      : { embedded: true, python: e.TALKBOOK_PYTHON },
+    defaultKernel: e.TALKBOOK_DEFAULT_KERNEL,
+    assistant: {
+      apiKey: e.OPENAI_API_KEY,
+      baseUrl: e.OPENAI_BASE_URL,
+      model: e.TALKBOOK_MODEL,
+      maxSteps: e.TALKBOOK_MAX_STEPS,
+      toolMode: e.TALKBOOK_TOOL_MODE,
+      vision: e.TALKBOOK_VISION,
+      maxRetries: e.TALKBOOK_MODEL_RETRIES,
+    },
+    cellTimeoutMs: e.TALKBOOK_CELL_TIMEOUT_S * 1000,
+    maxCellOutputBytes: Math.round(e.TALKBOOK_MAX_OUTPUT_MB * 1024 * 1024),
+    logLevel: e.TALKBOOK_LOG,
+  };
+}

@@ -1,0 +1,61 @@
+import { Hono } from 'hono';
+import type { Conversations } from '../conversation/conversations.ts';
+import { BadRequestError } from '../errors.ts';
+import type { Kernels } from '../kernel/kernels.ts';
+import { createConversationBody, renameConversationBody } from '../protocol/index.ts';
+import { jsonBody } from './validate.ts';
+
+export interface ApiDeps {
+  conversations: Conversations;
+  kernels: Kernels;
+}
+
+/** Conversations and kernels over HTTP (auth is checked before these run). */
+export function apiRoutes({ conversations, kernels }: ApiDeps): Hono {
+  const api = new Hono();
+
+  api.get('/kernelspecs', async (c) => {
+    const { default: fallback, kernelspecs } = await kernels.specs();
+    return c.json({ default: fallback, kernelspecs });
+  });
+
+  api.get('/conversations', (c) => c.json(conversations.list()));
+
+  api.post('/conversations', async (c) => {
+    const body = await jsonBody(c, createConversationBody);
+    const specs = await kernels.specs();
+    const kernel = body.kernel ?? specs.default;
+    if (!specs.kernelspecs.some((spec) => spec.name === kernel)) {
+      const names = specs.kernelspecs.map((spec) => spec.name).join(', ');
+      throw new BadRequestError(`Unknown kernel "${kernel}". Available: ${names}.`);
+    }
+    const conversation = await conversations.create({ title: body.title, kernel });
+    return c.json(conversation.summary(), 201);
+  });
+
+  api.get('/conversations/:id', (c) => c.json(conversations.get(c.req.param('id')).conversation.detail()));
+
+  api.patch('/conversations/:id', async (c) => {
+    const runtime = conversations.get(c.req.param('id'));
+    const { title } = await jsonBody(c, renameConversationBody);
+    runtime.conversation.rename(title);
+    return c.json(runtime.conversation.summary());
+  });
+
+  api.delete('/conversations/:id', async (c) => {
+    await conversations.delete(c.req.param('id'));
+    return c.body(null, 204);
+  });
+
+  api.post('/conversations/:id/interrupt', async (c) => {
+    await conversations.get(c.req.param('id')).interrupt();
+    return c.body(null, 204);
+  });
+
+  api.post('/conversations/:id/restart', async (c) => {
+    await conversations.get(c.req.param('id')).restart();
+    return c.body(null, 204);
+  });
+
+  return api;
+}

@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { TalkbookError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { apiRoutes, type ApiDeps } from './api-routes.ts';
+import { bearerToken, cookieToken, sessionCookie, tokenMatches } from './auth.ts';
+import { securityHeaders } from './security-headers.ts';
+
+export interface AppDeps extends ApiDeps {
+  token: string;
+  log: Logger;
+  /** Built client (`client/dist`). */
+  clientDir: string;
+  /** True once the Jupyter server answers. */
+  jupyterReady(): Promise<boolean>;
+  model(): { configured: boolean; name?: string };
+  /** Extra authenticated API routes (files, notebooks, …), mounted under /api. */
+  extraRoutes?: Hono[];
+}
+
+const JSON_BODY_LIMIT = 2 * 1024 * 1024;
+
+/** The HTTP face of Talkbook: health, the API behind the token, and the client's pages. */
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+  app.use('*', securityHeaders());
+
+  app.onError((error, c) => {
+    if (error instanceof TalkbookError) return c.json({ error: error.message }, error.status as 400);
+    if (error instanceof HTTPException) return c.json({ error: error.message || 'Request refused' }, error.status);
+    deps.log.error(`${c.req.method} ${c.req.path} failed`, error);
+    return c.json({ error: 'Internal server error (logged on the server).' }, 500);
+  });
+
+  app.get('/api/health', async (c) => {
+    if (!(await deps.jupyterReady())) return c.json({ status: 'starting', error: 'Jupyter is not reachable yet.' }, 503);
+    return c.json({ status: 'ok', model: deps.model() });
+  });
+
+  app.use('/api/*', async (c, next) => {
+    const given = bearerToken(c.req.header('Authorization')) ?? cookieToken(c.req.header('Cookie'));
+    if (!tokenMatches(deps.token, given)) {
+      return c.json({ error: 'Unauthorized: open the link the server printed, or send Authorization: Bearer <token>.' }, 401);
+    }
+    await next();
+  });
+  app.use(
+    '/api/*',
+    bodyLimit({
+      maxSize: JSON_BODY_LIMIT,
+      onError: (c) => c.json({ error: `The request body is larger than ${JSON_BODY_LIMIT} bytes.` }, 413),
+    }),
+  );
+
+  const api = apiRoutes(deps);
+  for (const extra of deps.extraRoutes ?? []) api.route('/', extra);
+  app.route('/api', api);
+  app.all('/api/*', (c) => c.json({ error: 'Not found' }, 404));
+
+  // Opening the printed link: the token becomes an HttpOnly cookie and leaves the address bar.
+  app.use('*', async (c, next) => {
+    const url = new URL(c.req.url);
+    const given = url.searchParams.get('token');
+    if (given === null) return next();
+    if (!tokenMatches(deps.token, given)) return c.text('This link holds a wrong token. Open the link the server printed.', 401);
+    url.searchParams.delete('token');
+    c.header('Set-Cookie', sessionCookie(deps.token, url.protocol === 'https:'));
+    c.header('Cache-Control', 'no-store');
+    return c.redirect(`${url.pathname}${url.search}`, 302);
+  });
+
+  app.use('/assets/*', serveStatic({ root: deps.clientDir, onFound: (_path, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable') }));
+  app.use('*', serveStatic({ root: deps.clientDir, rewriteRequestPath: (path) => (path === '/' ? '/index.html' : path) }));
+
+  const indexFile = join(deps.clientDir, 'index.html');
+  app.get('*', async (c) => {
+    if (!existsSync(indexFile)) {
+      return c.text('The client is not built. Run `npm run build` (npm start does it for you).', 503);
+    }
+    c.header('Cache-Control', 'no-cache');
+    return c.html(await readFile(indexFile, 'utf8'));
+  });
+
+  return app;
+}

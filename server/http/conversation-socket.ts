@@ -1,0 +1,119 @@
+import type { WebSocket } from 'ws';
+import type { ConversationRuntime } from '../conversation/conversation-runtime.ts';
+import type { LoggedFrame } from '../conversation/frame-log.ts';
+import { errorMessage, TalkbookError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { clientFrame, type ServerFrame } from '../protocol/index.ts';
+
+export interface SocketOptions {
+  /** Stop sending while this many bytes wait in the socket's buffer (default 4 MiB). */
+  highWaterBytes?: number;
+  /** A socket opened without `?after=` waits this long for `resume` before going live (default 1 s). */
+  holdMs?: number;
+}
+
+/**
+ * One browser tab's socket on one conversation. Frames are pulled from the conversation's log
+ * from a cursor (the last `seq` this socket sent), so live frames, `resume` and backpressure are
+ * one mechanism: a slow client falls behind in the log (or gets a `reset`), the server never
+ * buffers per socket. Every callback is guarded: a bad frame cannot kill the socket.
+ */
+export function attachConversationSocket(
+  ws: WebSocket,
+  runtime: ConversationRuntime,
+  log: Logger,
+  after: number | undefined,
+  options: SocketOptions = {},
+): void {
+  const { conversation } = runtime;
+  const highWater = options.highWaterBytes ?? 4 * 1024 * 1024;
+  let cursor = after ?? conversation.seq;
+  let held = after === undefined;
+  let drainTimer: NodeJS.Timeout | undefined;
+
+  const sendLocal = (frame: ServerFrame) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+  };
+
+  const pump = () => {
+    if (held || ws.readyState !== ws.OPEN || cursor >= conversation.seq) return;
+    const pendingFrames: LoggedFrame[] | undefined = conversation.framesAfter(cursor);
+    if (!pendingFrames) {
+      // The log no longer holds what this socket missed: send the whole state instead.
+      cursor = conversation.seq;
+      sendLocal({ type: 'reset', seq: cursor, cells: [...conversation.cells] });
+      return;
+    }
+    for (const entry of pendingFrames) {
+      if (ws.bufferedAmount > highWater) {
+        drainTimer ??= setTimeout(() => {
+          drainTimer = undefined;
+          guard(pump);
+        }, 25);
+        return;
+      }
+      ws.send(entry.json);
+      cursor = entry.seq;
+    }
+  };
+
+  const guard = (fn: () => void) => {
+    try {
+      fn();
+    } catch (error) {
+      log.error('socket handler failed', error);
+    }
+  };
+
+  const release = () => {
+    if (!held) return;
+    held = false;
+    pump();
+  };
+  const holdTimer = held ? setTimeout(() => guard(release), options.holdMs ?? 1000) : undefined;
+
+  const unsubscribe = conversation.subscribe(() => {
+    if (!drainTimer) guard(pump);
+  });
+
+  ws.on('message', (data, isBinary) =>
+    guard(() => {
+      if (isBinary) return sendLocal({ type: 'error', seq: conversation.seq, message: 'Frames must be JSON text.' });
+      let raw: unknown;
+      try {
+        raw = JSON.parse(data.toString());
+      } catch {
+        return sendLocal({ type: 'error', seq: conversation.seq, message: 'The frame is not valid JSON.' });
+      }
+      const parsed = clientFrame.safeParse(raw);
+      if (!parsed.success) {
+        const requestId = typeof raw === 'object' && raw && 'requestId' in raw && typeof raw.requestId === 'string' ? raw.requestId.slice(0, 200) : undefined;
+        const reasons = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || 'frame'}: ${issue.message}`);
+        return sendLocal({ type: 'error', seq: conversation.seq, message: `Invalid frame: ${reasons.join('; ')}`, ...(requestId ? { requestId } : {}) });
+      }
+      const frame = parsed.data;
+      if (frame.type === 'resume') {
+        cursor = Math.min(frame.after, conversation.seq);
+        if (holdTimer) clearTimeout(holdTimer);
+        held = false;
+        return pump();
+      }
+      release();
+      runtime.request(frame).catch((error: unknown) => {
+        const message = error instanceof TalkbookError ? error.message : 'The request failed (logged on the server).';
+        if (!(error instanceof TalkbookError)) log.error(`${frame.type} request failed`, error);
+        else log.debug(`${frame.type} request refused: ${errorMessage(error)}`);
+        sendLocal({ type: 'error', seq: conversation.seq, message, ...('requestId' in frame && frame.requestId ? { requestId: frame.requestId } : {}) });
+      });
+    }),
+  );
+
+  ws.on('close', () =>
+    guard(() => {
+      unsubscribe();
+      if (holdTimer) clearTimeout(holdTimer);
+      if (drainTimer) clearTimeout(drainTimer);
+    }),
+  );
+  ws.on('error', (error) => log.debug(`socket error: ${error.message}`));
+}

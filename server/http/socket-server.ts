@@ -1,0 +1,46 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { Conversations } from '../conversation/conversations.ts';
+import type { Logger } from '../log.ts';
+import { MAX_CLIENT_FRAME_BYTES } from '../protocol/index.ts';
+import { authorizeUpgrade } from './auth.ts';
+import { attachConversationSocket } from './conversation-socket.ts';
+
+const SOCKET_PATH = /^\/api\/conversations\/([A-Za-z0-9_-]{1,100})\/ws$/;
+
+/** Accept WebSocket upgrades on `/api/conversations/:id/ws` after checking the token. */
+export function attachSocketServer(server: Server, deps: { token: string; conversations: Conversations; log: Logger }): WebSocketServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false });
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    try {
+      const url = new URL(request.url ?? '/', 'http://localhost');
+      const match = url.pathname.match(SOCKET_PATH);
+      if (!match) return refuse(socket, 404, 'Not Found');
+      const authorized = authorizeUpgrade(deps.token, {
+        url: request.url ?? '/',
+        host: request.headers.host,
+        origin: request.headers.origin,
+        cookie: request.headers.cookie,
+      });
+      if (!authorized) return refuse(socket, 401, 'Unauthorized');
+      const id = match[1]!;
+      if (!deps.conversations.has(id)) return refuse(socket, 404, 'Not Found');
+      const afterParam = url.searchParams.get('after');
+      const after = afterParam !== null && /^-?\d+$/.test(afterParam) ? Number(afterParam) : undefined;
+      wss.handleUpgrade(request, socket, head, (ws) => {
+        if (!deps.conversations.has(id)) return ws.close(1008, 'conversation deleted');
+        attachConversationSocket(ws, deps.conversations.get(id), deps.log, after);
+      });
+    } catch (error) {
+      deps.log.error('upgrade failed', error);
+      refuse(socket, 500, 'Internal Server Error');
+    }
+  });
+  return wss;
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+}

@@ -1,0 +1,32 @@
+import { ConfigError } from './config.ts';
+import { TalkbookError } from './errors.ts';
+import { startTalkbook } from './talkbook.ts';
+
+/** `npm start`: boot, print the login link, shut everything down on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const talkbook = await startTalkbook();
+  console.log(`\nTalkbook is running. Open this link (it holds your access token):\n\n  ${talkbook.loginUrl}\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: shutting down kernels and Jupyter…`);
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    talkbook.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof TalkbookError) console.error(`\nTalkbook could not start: ${error.message}\n`);
+  else console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,162 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { JupyterUnavailableError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { freePort } from './free-port.ts';
+
+const kernelConfigDir = resolve(fileURLToPath(new URL('../../kernel-config', import.meta.url)));
+
+/** Environment variables the Jupyter server (and so every kernel) may inherit. */
+const INHERITED_ENV = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ'] as const;
+
+export interface EmbeddedJupyterOptions {
+  /** Python interpreter that has `jupyter_server` and `ipykernel` (default /usr/bin/python3). */
+  python: string;
+  /** Root of the kernels' workspaces; each conversation gets a folder below it. */
+  rootDir: string;
+  /** Private folder for Jupyter's runtime files (connection files, server info). */
+  runtimeDir: string;
+  log: Logger;
+  /** Called after the server died and came back; every kernel it held is gone. */
+  onRestart?: () => void;
+  /** Milliseconds to wait for the server to answer (default 30 000). */
+  startTimeoutMs?: number;
+}
+
+export interface EmbeddedJupyter {
+  readonly url: string;
+  readonly token: string;
+  /** True while the process runs and answered at least once since its last start. */
+  readonly ready: boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * Run `jupyter-server` on a free loopback port with a random token and Talkbook's config from
+ * `kernel-config/`; restart it if it dies. The token travels in the environment, not argv.
+ */
+export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Promise<EmbeddedJupyter> {
+  const { log } = options;
+  const port = await freePort();
+  const token = randomBytes(24).toString('hex');
+  const url = `http://127.0.0.1:${port}`;
+  await mkdir(options.rootDir, { recursive: true });
+  await mkdir(options.runtimeDir, { recursive: true, mode: 0o700 });
+
+  let child: ChildProcess | undefined;
+  let ready = false;
+  let stopping = false;
+  let restarts = 0;
+
+  const launch = () => {
+    const args = [
+      '-m', 'jupyter_server',
+      `--config=${join(kernelConfigDir, 'jupyter_server_config.py')}`,
+      '--ServerApp.ip=127.0.0.1',
+      `--ServerApp.port=${port}`,
+      '--ServerApp.port_retries=0',
+      `--ServerApp.root_dir=${options.rootDir}`,
+      '--ServerApp.open_browser=False',
+    ];
+    if (process.getuid?.() === 0) args.push('--allow-root');
+    const env: Record<string, string> = {};
+    for (const name of INHERITED_ENV) {
+      const value = process.env[name];
+      if (value !== undefined) env[name] = value;
+    }
+    Object.assign(env, {
+      JUPYTER_TOKEN: token,
+      JUPYTER_PATH: kernelConfigDir,
+      JUPYTER_CONFIG_DIR: join(options.runtimeDir, 'config'),
+      JUPYTER_DATA_DIR: join(options.runtimeDir, 'data'),
+      JUPYTER_RUNTIME_DIR: join(options.runtimeDir, 'runtime'),
+      HOME: options.runtimeDir,
+      PYTHONUNBUFFERED: '1',
+    });
+    const proc = spawn(options.python, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    child = proc;
+    let stderrTail = '';
+    proc.stderr?.setEncoding('utf8');
+    proc.stderr?.on('data', (chunk: string) => {
+      stderrTail = (stderrTail + chunk).slice(-4000);
+      for (const line of chunk.split('\n')) if (line.trim()) log.debug(`jupyter: ${line}`);
+    });
+    proc.on('error', (error) => log.error(`could not run ${options.python}: ${error.message}`));
+    proc.on('exit', (code, signal) => {
+      if (child === proc) ready = false;
+      if (stopping) return;
+      log.error(`the embedded Jupyter server exited (${signal ?? code}); restarting it`, stderrTail.slice(-1500));
+      restarts += 1;
+      const delayMs = Math.min(5000, 200 * 2 ** Math.min(restarts, 5));
+      setTimeout(() => {
+        if (stopping) return;
+        launch();
+        waitUntilAnswering(url, token, options.startTimeoutMs ?? 30_000, () => child !== proc)
+          .then(() => {
+            ready = true;
+            restarts = 0;
+            log.info('the embedded Jupyter server is back; kernels will start fresh');
+            options.onRestart?.();
+          })
+          .catch((error: unknown) => log.error('the embedded Jupyter server did not come back', error));
+      }, delayMs).unref();
+    });
+    return () => stderrTail;
+  };
+
+  const stderrOf = launch();
+  const first = child!;
+  try {
+    await waitUntilAnswering(url, token, options.startTimeoutMs ?? 30_000, () => first.exitCode !== null);
+  } catch (error) {
+    stopping = true;
+    first.kill('SIGKILL');
+    throw new JupyterUnavailableError(
+      `The embedded Jupyter server did not start with ${options.python}. Install it with ` +
+        '`apt-get install jupyter-server python3-ipykernel` (or set TALKBOOK_PYTHON to an interpreter ' +
+        `that has jupyter_server, or JUPYTER_URL to a running server). Its last words: ${stderrOf().slice(-800)}`,
+      { cause: error },
+    );
+  }
+  ready = true;
+  log.info(`embedded Jupyter server on ${url}`);
+
+  return {
+    url,
+    token,
+    get ready() {
+      return ready;
+    },
+    async stop() {
+      stopping = true;
+      const proc = child;
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise<void>((done) => proc.once('exit', () => done()));
+      proc.kill('SIGTERM');
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+async function waitUntilAnswering(url: string, token: string, timeoutMs: number, gaveUp: () => boolean) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (gaveUp()) throw new Error('the process exited before answering');
+    try {
+      const response = await fetch(`${url}/api/status`, {
+        headers: { Authorization: `token ${token}` },
+        signal: AbortSignal.timeout(1000),
+      });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  throw new Error(`no answer within ${timeoutMs} ms`);
+}

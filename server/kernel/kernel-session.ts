@@ -1,0 +1,188 @@
+import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import type { KernelState } from '../protocol/index.ts';
+import type { KernelInfo } from '../conversation/turn-context.ts';
+import { iopubToEvent, type IopubEvent } from './iopub-output.ts';
+
+export type ExecuteOutcome =
+  | { status: 'ok' | 'error' | 'aborted'; executionCount: number | null }
+  /** The kernel died or restarted mid-execution: Jupyter sends no reply then, so we end it. */
+  | { status: 'died'; executionCount: number | null; reason: string };
+
+export interface ExecuteOptions {
+  /** Not shown, not counted, not in history (`silent: true` on the execute request). */
+  silent?: boolean;
+  onEvent?: (event: IopubEvent) => void;
+}
+
+/**
+ * One live kernel, driven through `@jupyterlab/services`' KernelConnection. The only place
+ * that speaks Jupyter messages: executions become `IopubEvent`s and one outcome.
+ */
+export class KernelSession {
+  readonly kernelName: string;
+  private readonly kernel: Kernel.IKernelConnection;
+  private readonly stateListeners = new Set<(state: KernelState) => void>();
+  private readonly inflight = new Set<(reason: string) => void>();
+  private readonly lostListeners = new Set<(reason: string) => void>();
+  private lock: Promise<unknown> = Promise.resolve();
+  private restartRequested = false;
+  private disposed = false;
+
+  constructor(kernel: Kernel.IKernelConnection) {
+    this.kernel = kernel;
+    this.kernelName = kernel.name;
+    kernel.statusChanged.connect((_, status) => this.onStatus(status));
+    kernel.connectionStatusChanged.connect((_, status) => {
+      if (status === 'disconnected' && !this.disposed) this.failInflight('Lost the connection to the kernel.');
+    });
+  }
+
+  get id(): string {
+    return this.kernel.id;
+  }
+
+  get state(): KernelState {
+    return mapStatus(this.kernel.status);
+  }
+
+  get isDead(): boolean {
+    return this.disposed || this.kernel.isDisposed || this.kernel.status === 'dead';
+  }
+
+  onState(listener: (state: KernelState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** Called when the kernel's state is lost without being asked (death, auto-restart). */
+  onLost(listener: (reason: string) => void): () => void {
+    this.lostListeners.add(listener);
+    return () => this.lostListeners.delete(listener);
+  }
+
+  /** Run `code`; executions on one kernel are serialized. Kernel errors are data. */
+  execute(code: string, options: ExecuteOptions = {}): Promise<ExecuteOutcome> {
+    const run = this.lock.then(() => this.executeNow(code, options));
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
+  private executeNow(code: string, options: ExecuteOptions): Promise<ExecuteOutcome> {
+    if (this.isDead) return Promise.resolve({ status: 'died', executionCount: null, reason: 'The kernel is not running.' });
+    return new Promise<ExecuteOutcome>((resolve) => {
+      let executionCount: number | null = null;
+      let settled = false;
+      const finish = (outcome: ExecuteOutcome) => {
+        if (settled) return;
+        settled = true;
+        this.inflight.delete(onDeath);
+        resolve(outcome);
+      };
+      const onDeath = (reason: string) => {
+        future.dispose();
+        finish({ status: 'died', executionCount, reason });
+      };
+      const silent = options.silent ?? false;
+      const future = this.kernel.requestExecute(
+        { code, silent, store_history: !silent, allow_stdin: false, stop_on_error: true },
+        true,
+      );
+      this.inflight.add(onDeath);
+      future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
+        const event = iopubToEvent(msg.header.msg_type, msg.content);
+        if (event.kind === 'execution-count') executionCount = event.executionCount;
+        if (event.kind !== 'ignore') options.onEvent?.(event);
+      };
+      future.done.then(
+        (reply) => {
+          const content = reply?.content as { status?: string; execution_count?: number } | undefined;
+          const status = content?.status === 'ok' || content?.status === 'error' ? content.status : 'aborted';
+          if (typeof content?.execution_count === 'number' && !silent) executionCount = content.execution_count;
+          finish({ status, executionCount });
+        },
+        (error: unknown) => {
+          finish({ status: 'died', executionCount, reason: `The kernel stopped answering: ${String(error)}` });
+        },
+      );
+    });
+  }
+
+  async interrupt(): Promise<void> {
+    if (!this.isDead) await this.kernel.interrupt();
+  }
+
+  /** Restart in place (same kernel id, fresh state). A running cell ends as failed. */
+  async restart(): Promise<void> {
+    this.restartRequested = true;
+    this.failInflight('The kernel was restarted while this cell ran; its variables are gone.');
+    try {
+      await this.kernel.restart();
+    } finally {
+      this.restartRequested = false;
+    }
+  }
+
+  async info(): Promise<Omit<KernelInfo, 'displayName'>> {
+    const reply = await this.kernel.info;
+    const language = reply.language_info;
+    return {
+      kernelName: this.kernelName,
+      language: language.name,
+      languageVersion: language.version ?? '',
+      fileExtension: language.file_extension ?? '',
+    };
+  }
+
+  async shutdown(): Promise<void> {
+    if (this.disposed) return;
+    this.failInflight('The kernel was shut down.');
+    this.disposed = true;
+    try {
+      if (!this.kernel.isDisposed) await this.kernel.shutdown();
+    } catch {
+      // already gone
+    } finally {
+      this.kernel.dispose();
+    }
+  }
+
+  /** Forget the kernel without asking the server (it is already gone). */
+  abandon(reason: string): void {
+    this.failInflight(reason);
+    this.disposed = true;
+    this.kernel.dispose();
+  }
+
+  private onStatus(status: KernelMessage.Status) {
+    const unasked = status === 'autorestarting' || status === 'dead' || (status === 'restarting' && !this.restartRequested);
+    if (unasked && !this.disposed) {
+      const reason = 'The kernel died (it may have run out of memory or crashed); its variables are gone.';
+      this.failInflight(reason);
+      for (const listener of this.lostListeners) listener(reason);
+    }
+    const state = mapStatus(status);
+    for (const listener of this.stateListeners) listener(state);
+  }
+
+  private failInflight(reason: string) {
+    for (const fail of [...this.inflight]) fail(reason);
+  }
+}
+
+function mapStatus(status: KernelMessage.Status): KernelState {
+  switch (status) {
+    case 'unknown':
+    case 'starting':
+      return 'starting';
+    case 'idle':
+      return 'idle';
+    case 'busy':
+      return 'busy';
+    case 'restarting':
+    case 'autorestarting':
+      return 'restarting';
+    case 'terminating':
+    case 'dead':
+      return 'dead';
+  }
+}

@@ -1,0 +1,26 @@
+import { Drive, ServerConnection } from '@jupyterlab/services';
+import { KernelStartError } from '../errors.ts';
+
+/**
+ * Make sure a conversation's workspace folder exists on the Jupyter side, through the contents
+ * API (so it works when Jupyter runs on another machine). Jupyter starts a kernel whose `path`
+ * does not exist in the root folder, which would let it see every workspace: never do that.
+ */
+export async function ensureWorkspace(settings: ServerConnection.ISettings, folder: string): Promise<void> {
+  const drive = new Drive({ serverSettings: settings });
+  try {
+    const existing = await drive.get(folder, { content: false });
+    if (existing.type === 'directory') return;
+    throw new KernelStartError(`The workspace path "${folder}" exists on the Jupyter server but is not a folder.`);
+  } catch (error) {
+    if (error instanceof KernelStartError) throw error;
+    if (!(error instanceof ServerConnection.ResponseError) || error.response.status !== 404) {
+      throw new KernelStartError(`Could not check the workspace folder on the Jupyter server: ${String(error)}`, { cause: error });
+    }
+  }
+  try {
+    await drive.save(folder, { type: 'directory' });
+  } catch (error) {
+    throw new KernelStartError(`Could not create the workspace folder on the Jupyter server: ${String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,44 @@
+import { z } from 'zod';
+import { cell } from './cells.ts';
+import { kernelState } from './frames.ts';
+
+export const createConversationBody = z.object({
+  title: z.string().trim().min(1).max(200).optional(),
+  kernel: z.string().min(1).max(100).optional(),
+});
+
+export const renameConversationBody = z.object({ title: z.string().trim().min(1).max(200) });
+
+export const conversationSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  kernel: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  kernelState: kernelState.optional(),
+});
+export type ConversationSummary = z.infer<typeof conversationSummary>;
+
+export const conversationDetail = conversationSummary.extend({
+  cells: z.array(cell),
+  /** The last frame's `seq`: open the socket and send `resume` with it to follow from here. */
+  seq: z.number().int(),
+});
+export type ConversationDetail = z.infer<typeof conversationDetail>;
+
+export const conversationList = z.array(conversationSummary);
+
+export const kernelSpecInfo = z.object({
+  name: z.string(),
+  displayName: z.string(),
+  language: z.string(),
+});
+export const kernelSpecList = z.object({ default: z.string(), kernelspecs: z.array(kernelSpecInfo) });
+export type KernelSpecList = z.infer<typeof kernelSpecList>;
+
+export const healthResponse = z.object({
+  status: z.literal('ok'),
+  model: z.object({ configured: z.boolean(), name: z.string().optional() }).optional(),
+});
+
+export const errorResponse = z.object({ error: z.string() });

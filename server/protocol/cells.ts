@@ -1,0 +1,52 @@
+import { z } from 'zod';
+import { output } from './outputs.ts';
+
+export const cellStatus = z.enum(['queued', 'running', 'ok', 'error', 'interrupted']);
+export type CellStatus = z.infer<typeof cellStatus>;
+
+export const author = z.enum(['user', 'assistant']);
+export type Author = z.infer<typeof author>;
+
+const base = {
+  id: z.string(),
+  createdAt: z.string(),
+};
+
+export const userCell = z.object({ ...base, kind: z.literal('user'), text: z.string() });
+
+export const assistantCell = z.object({ ...base, kind: z.literal('assistant'), text: z.string() });
+
+export const codeCell = z.object({
+  ...base,
+  kind: z.literal('code'),
+  source: z.string(),
+  author,
+  status: cellStatus,
+  executionCount: z.number().int().nullable(),
+  outputs: z.array(output),
+  /** When the last run started and ended (ISO), for the elapsed-time display. */
+  startedAt: z.string().optional(),
+  endedAt: z.string().optional(),
+  /** Set when stored output hit the per-cell cap; the rest was dropped. */
+  outputTruncated: z.boolean().optional(),
+  /** Why the cell failed outside the kernel's own errors (kernel died, timed out, …). */
+  failure: z.string().optional(),
+  /** Skip this cell when replaying history to restore kernel state. */
+  noReplay: z.boolean().optional(),
+});
+
+/** Something Talkbook itself says in the conversation: kernel restarted, state lost, limits. */
+export const noticeCell = z.object({
+  ...base,
+  kind: z.literal('notice'),
+  level: z.enum(['info', 'warning', 'error']),
+  text: z.string(),
+});
+
+export const cell = z.discriminatedUnion('kind', [userCell, assistantCell, codeCell, noticeCell]);
+
+export type UserCell = z.infer<typeof userCell>;
+export type AssistantCell = z.infer<typeof assistantCell>;
+export type CodeCell = z.infer<typeof codeCell>;
+export type NoticeCell = z.infer<typeof noticeCell>;
+export type Cell = z.infer<typeof cell>;

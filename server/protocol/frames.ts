@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { cell } from './cells.ts';
+import { output } from './outputs.ts';
+
+/** Largest client frame the server reads; anything bigger closes the socket with a reason. */
+export const MAX_CLIENT_FRAME_BYTES = 1_048_576;
+
+const requestId = z.string().max(200).optional();
+
+// ---- client → server --------------------------------------------------------------------
+
+export const clientFrame = z.discriminatedUnion('type', [
+  /** Run code the person wrote. With `cellId` of an existing code cell: edit it and run it again. */
+  z.object({ type: z.literal('run'), code: z.string(), cellId: z.string().optional(), requestId }),
+  z.object({ type: z.literal('ask'), text: z.string().min(1), requestId }),
+  z.object({ type: z.literal('interrupt'), requestId }),
+  z.object({ type: z.literal('restart'), requestId }),
+  z.object({ type: z.literal('cancel'), requestId }),
+  z.object({ type: z.literal('resume'), after: z.number().int().min(-1) }),
+]);
+export type ClientFrame = z.infer<typeof clientFrame>;
+export type ClientFrameType = ClientFrame['type'];
+
+// ---- server → client --------------------------------------------------------------------
+
+export const kernelState = z.enum(['starting', 'idle', 'busy', 'restarting', 'dead']);
+export type KernelState = z.infer<typeof kernelState>;
+
+export const turnState = z.enum(['started', 'done', 'cancelled', 'failed']);
+export type TurnState = z.infer<typeof turnState>;
+
+const seq = z.number().int();
+
+export const serverFrame = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('turn'),
+    seq,
+    turnId: z.string(),
+    state: turnState,
+    /** Which request this turn answers (`run`, `ask`, …) and the client's `requestId`, if any. */
+    request: z.string().optional(),
+    requestId,
+    error: z.string().optional(),
+  }),
+  z.object({ type: z.literal('cell'), seq, cell }),
+  z.object({ type: z.literal('output'), seq, cellId: z.string(), output }),
+  z.object({ type: z.literal('clear_output'), seq, cellId: z.string(), wait: z.boolean() }),
+  z.object({ type: z.literal('update_display'), seq, displayId: z.string(), output }),
+  z.object({ type: z.literal('text'), seq, cellId: z.string(), delta: z.string() }),
+  z.object({ type: z.literal('kernel'), seq, state: kernelState }),
+  z.object({ type: z.literal('title'), seq, title: z.string() }),
+  /**
+   * A malformed or impossible request. Errors answer one socket only: they carry the
+   * conversation's current `seq` without advancing it and are never replayed by `resume`.
+   */
+  z.object({ type: z.literal('error'), seq, message: z.string(), requestId }),
+  /**
+   * Sent instead of the missed frames when `resume` asks for more than the server still
+   * holds: the whole conversation as of `seq`. The client replaces its state with it.
+   */
+  z.object({ type: z.literal('reset'), seq, cells: z.array(cell) }),
+]);
+export type ServerFrame = z.infer<typeof serverFrame>;
+export type ServerFrameType = ServerFrame['type'];
+
+/** A server frame before the conversation stamps it with `seq`. */
+export type UnsequencedFrame = ServerFrame extends infer F
+  ? F extends ServerFrame
+    ? Omit<F, 'seq'>
+    : never
+  : never;

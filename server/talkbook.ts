@@ -1,0 +1,140 @@
+import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import { loadConfig, type Config, type Env } from './config.ts';
+import type { AssistantPort } from './conversation/conversation-runtime.ts';
+import { Conversations } from './conversation/conversations.ts';
+import { TalkbookError } from './errors.ts';
+import { createApp } from './http/app.ts';
+import { attachSocketServer } from './http/socket-server.ts';
+import { startEmbeddedJupyter, type EmbeddedJupyter } from './jupyter/embedded-jupyter.ts';
+import { jupyterSettings } from './jupyter/jupyter-settings.ts';
+import { Kernels } from './kernel/kernels.ts';
+import { createLogger, type Logger } from './log.ts';
+import { ConversationStore } from './store/conversation-store.ts';
+
+const defaultClientDir = resolve(fileURLToPath(new URL('../client/dist', import.meta.url)));
+
+export interface Talkbook {
+  /** Base URL, e.g. http://127.0.0.1:8080 */
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  /** The link that logs a browser in. */
+  readonly loginUrl: string;
+  readonly config: Config;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  env?: Env;
+  log?: Logger;
+  clientDir?: string;
+}
+
+/** Start everything: Jupyter (embedded or remote), the store, the HTTP and WebSocket server. */
+export async function startTalkbook(options: StartOptions = {}): Promise<Talkbook> {
+  const config = loadConfig(options.env ?? process.env);
+  const log = options.log ?? createLogger(config.logLevel);
+  const token = config.token ?? randomBytes(24).toString('base64url');
+
+  let embedded: EmbeddedJupyter | undefined;
+  let conversations: Conversations | undefined;
+  let jupyterUrl: string;
+  let jupyterToken: string;
+  if ('embedded' in config.jupyter) {
+    embedded = await startEmbeddedJupyter({
+      python: config.jupyter.python,
+      rootDir: join(config.dataDir, 'workspaces'),
+      runtimeDir: join(config.dataDir, 'jupyter-runtime'),
+      log,
+      onRestart: () => conversations?.kernelsLost('The Jupyter server restarted, so this conversation\'s kernel ended.'),
+    });
+    jupyterUrl = embedded.url;
+    jupyterToken = embedded.token;
+  } else {
+    jupyterUrl = config.jupyter.url;
+    jupyterToken = config.jupyter.token;
+  }
+
+  const settings = jupyterSettings(jupyterUrl, jupyterToken);
+  const kernels = new Kernels({ settings, log, defaultKernel: config.defaultKernel });
+  const onLost = embedded ? kernels : undefined;
+  void onLost;
+
+  const assistant: AssistantPort = {
+    answer: async () => {
+      throw new TalkbookError('No model is configured: set OPENAI_API_KEY (for OpenAI) or OPENAI_BASE_URL (for a local server).', 400);
+    },
+  };
+
+  const store = new ConversationStore(config.dataDir, log);
+  conversations = await Conversations.load({
+    store,
+    log,
+    maxCellOutputBytes: config.maxCellOutputBytes,
+    runtime: {
+      kernels,
+      assistant,
+      log,
+      cellTimeoutMs: config.cellTimeoutMs,
+      listFiles: async () => [],
+    },
+  });
+
+  const jupyterReady = async () => {
+    if (embedded && !embedded.ready) return false;
+    try {
+      const response = await fetch(`${jupyterUrl.replace(/\/$/, '')}/api/kernelspecs`, {
+        headers: jupyterToken ? { Authorization: `token ${jupyterToken}` } : {},
+        signal: AbortSignal.timeout(2000),
+      });
+      return response.ok;
+    } catch {
+      return false;
+    }
+  };
+
+  const app = createApp({
+    token,
+    log,
+    clientDir: options.clientDir ?? defaultClientDir,
+    conversations,
+    kernels,
+    jupyterReady,
+    model: () => ({ configured: false }),
+  });
+
+  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
+  await once(server, 'listening');
+  const wss = attachSocketServer(server, { token, conversations, log });
+  const port = (server.address() as AddressInfo).port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${host}:${port}`;
+
+  let closing: Promise<void> | undefined;
+  const all = conversations;
+  return {
+    url,
+    port,
+    token,
+    loginUrl: `${url}/?token=${encodeURIComponent(token)}`,
+    config,
+    close() {
+      closing ??= (async () => {
+        for (const client of wss.clients) client.close(1001, 'server shutting down');
+        wss.close();
+        server.closeAllConnections?.();
+        await new Promise<void>((done) => server.close(() => done()));
+        await all.close();
+        await kernels.shutdownAll();
+        await embedded?.stop();
+      })();
+      return closing;
+    },
+  };
+}
