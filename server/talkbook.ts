@@ -27,6 +27,8 @@ export interface Talkbook {
   /** The link that logs a browser in. */
   readonly loginUrl: string;
   readonly config: Config;
+  /** The embedded Jupyter server's process id (undefined with JUPYTER_URL). */
+  readonly jupyterPid: number | undefined;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
 
   let embedded: EmbeddedJupyter | undefined;
   let conversations: Conversations | undefined;
+  let kernels: Kernels | undefined;
   let jupyterUrl: string;
   let jupyterToken: string;
   if ('embedded' in config.jupyter) {
@@ -52,7 +55,11 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
       rootDir: join(config.dataDir, 'workspaces'),
       runtimeDir: join(config.dataDir, 'jupyter-runtime'),
       log,
-      onRestart: () => conversations?.kernelsLost('The Jupyter server restarted, so this conversation\'s kernel ended.'),
+      onRestart: () => {
+        const reason = 'The Jupyter server restarted, so this conversation\'s kernel ended.';
+        kernels?.abandonAll(reason);
+        conversations?.kernelsLost(reason);
+      },
     });
     jupyterUrl = embedded.url;
     jupyterToken = embedded.token;
@@ -62,9 +69,7 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
   }
 
   const settings = jupyterSettings(jupyterUrl, jupyterToken);
-  const kernels = new Kernels({ settings, log, defaultKernel: config.defaultKernel });
-  const onLost = embedded ? kernels : undefined;
-  void onLost;
+  kernels = new Kernels({ settings, log, defaultKernel: config.defaultKernel });
 
   const assistant: AssistantPort = {
     answer: async () => {
@@ -124,6 +129,9 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
     token,
     loginUrl: `${url}/?token=${encodeURIComponent(token)}`,
     config,
+    get jupyterPid() {
+      return embedded?.pid;
+    },
     close() {
       closing ??= (async () => {
         for (const client of wss.clients) client.close(1001, 'server shutting down');

@@ -8,7 +8,7 @@ export const assistantConfig = z.object({
   /** Configured = `apiKey` or `baseUrl` is set. */
   apiKey: z.string().min(1).optional(),
   /** An OpenAI-compatible endpoint, usually ending in `/v1`. Default: OpenAI's. */
-  baseUrl: z.url().optional(),
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
   model: z.string().min(1),
   /** Model calls per turn before the assistant stops and says so. */
   maxSteps: z.number().int().min(1).max(100),
@@ -45,7 +45,7 @@ export function assistantConfigFromEnv(env: Record<string, string | undefined>):
     throw new AssistantConfigError(`TALKBOOK_VISION must be 1 or 0, not "${vision}".`);
   }
   const baseUrl = value('OPENAI_BASE_URL');
-  if (baseUrl !== undefined && !z.url().safeParse(baseUrl).success) {
+  if (baseUrl !== undefined && !assistantConfig.shape.baseUrl.safeParse(baseUrl).success) {
     throw new AssistantConfigError(`OPENAI_BASE_URL must be a URL like http://localhost:11434/v1, not "${baseUrl}".`);
   }
   const apiKey = value('OPENAI_API_KEY');

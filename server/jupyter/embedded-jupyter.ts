@@ -31,6 +31,8 @@ export interface EmbeddedJupyter {
   readonly token: string;
   /** True while the process runs and answered at least once since its last start. */
   readonly ready: boolean;
+  /** The server process id (changes when it is restarted). */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -94,7 +96,8 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
       setTimeout(() => {
         if (stopping) return;
         launch();
-        waitUntilAnswering(url, token, options.startTimeoutMs ?? 30_000, () => child !== proc)
+        const next = child!;
+        waitUntilAnswering(url, token, options.startTimeoutMs ?? 30_000, () => child !== next || next.exitCode !== null)
           .then(() => {
             ready = true;
             restarts = 0;
@@ -129,6 +132,9 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
     token,
     get ready() {
       return ready;
+    },
+    get pid() {
+      return child?.pid;
     },
     async stop() {
       stopping = true;

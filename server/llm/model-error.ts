@@ -6,6 +6,8 @@ export type ModelErrorKind = 'auth' | 'rate_limit' | 'server' | 'connection' | '
  */
 export class ModelError extends Error {
   override readonly name = 'ModelError';
+  /** The message is meant for the person: the turn runner shows it as is. */
+  readonly expose = true;
   constructor(
     readonly kind: ModelErrorKind,
     message: string,
@@ -22,6 +24,7 @@ export class ModelError extends Error {
 /** The caller's AbortSignal fired; the stream was stopped on purpose. */
 export class ModelAbortedError extends Error {
   override readonly name = 'AbortError';
+  readonly expose = true;
   constructor() {
     super('The model request was cancelled.');
   }

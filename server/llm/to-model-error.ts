@@ -50,12 +50,14 @@ export function toModelError(err: unknown, context: ErrorContext): ModelError {
 
 function fromStatus(
   status: number | undefined,
-  provider: string,
+  providerText: string,
   context: ErrorContext,
   cause: unknown,
 ): ModelError {
   const make = (kind: ModelError['kind'], message: string) =>
-    new ModelError(kind, message, provider, status, { cause });
+    new ModelError(kind, message, providerText, status, { cause });
+  // Quoted mid-sentence: "…(401): Incorrect API key. Check …", not "key.. Check".
+  const provider = providerText.trim().replace(/[.\s]+$/, '');
   if (status === undefined) {
     // An error object inside the stream (`data: {"error": …}`), no HTTP status.
     return make('server', `The model endpoint reported an error mid-reply: ${provider}. Ask again in a moment.`);

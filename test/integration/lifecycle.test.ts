@@ -1,0 +1,138 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Output } from '../../server/protocol/index.ts';
+import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
+
+const text = (outputs: Output[]) => outputs.map((o) => (o.output_type === 'stream' ? o.text : '')).join('');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(test: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await test())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('a server restart', () => {
+  let tb: TestTalkbook;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'talkbook-restart-'));
+    tb = await startTestTalkbook({ TALKBOOK_DATA_DIR: dataDir });
+  });
+  afterAll(async () => {
+    await tb?.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps history, says kernel state is gone, and continues on a fresh kernel', async () => {
+    const { id } = await tb.createConversation({ title: 'Keep me' });
+    const socket = await tb.connect(id);
+    await socket.run('x = 5\nprint("five")');
+    const before = await (await tb.api(`/api/conversations/${id}`)).json();
+    await tb.restart();
+
+    const after = await (await tb.api(`/api/conversations/${id}`)).json();
+    expect(after.title).toBe('Keep me');
+    expect(after.cells).toEqual(before.cells);
+    expect(after.seq).toBeGreaterThanOrEqual(before.seq);
+
+    const again = await tb.connect(id, after.seq);
+    const { cell, frames } = await again.run('print("x" in globals())');
+    expect(text(cell.outputs)).toBe('False\n');
+    expect(frames.every((f) => f.seq > after.seq)).toBe(true);
+    const notice = frames.find((f) => f.type === 'cell' && f.cell.kind === 'notice');
+    expect(notice && notice.type === 'cell' && notice.cell.kind === 'notice' && notice.cell.text).toMatch(/variables from earlier cells are gone/);
+  });
+
+  it('skips a corrupt conversation file and loads the others', async () => {
+    const good = await tb.createConversation({ title: 'Fine' });
+    await writeFile(join(dataDir, 'conversations', `${'f'.repeat(32)}.json`), '{"version": 1, "id": trunc');
+    await tb.restart();
+    const list = (await (await tb.api('/api/conversations')).json()) as Array<{ id: string }>;
+    expect(list.map((c) => c.id)).toContain(good.id);
+    expect(list.map((c) => c.id)).not.toContain('f'.repeat(32));
+  });
+});
+
+describe('the embedded Jupyter server', () => {
+  let tb: TestTalkbook;
+  beforeAll(async () => {
+    tb = await startTestTalkbook();
+  });
+  afterAll(async () => {
+    await tb?.close();
+  });
+
+  it('is restarted when it dies, and conversations carry on', async () => {
+    const { id } = await tb.createConversation();
+    const socket = await tb.connect(id);
+    await socket.run('y = 1');
+    const pid = tb.instance.jupyterPid!;
+    process.kill(pid, 'SIGKILL');
+    await until(async () => tb.instance.jupyterPid !== pid && (await tb.api('/api/health', { auth: false })).status === 200, 30_000);
+    await socket.waitFor((f) => f.type === 'cell' && f.cell.kind === 'notice' && /Jupyter server restarted/.test(f.cell.text));
+    const { cell } = await socket.run('print("y" in globals())');
+    expect(text(cell.outputs)).toBe('False\n');
+  });
+});
+
+describe('npm start', () => {
+  it('prints a login link, and SIGINT shuts down Jupyter and every kernel', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'talkbook-start-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+      env: { PATH: process.env.PATH, PORT: '0', TALKBOOK_DATA_DIR: dataDir, TALKBOOK_LOG: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => (out += chunk));
+    await until(() => /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.test(out), 30_000);
+    const link = out.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/)![0];
+    const url = new URL(link);
+    const token = url.searchParams.get('token')!;
+    expect(token.length).toBeGreaterThanOrEqual(32);
+    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    const created = await (await fetch(`${url.origin}/api/conversations`, { method: 'POST', headers, body: '{}' })).json();
+    const { TestSocket } = await import('../helpers/test-socket.ts');
+    const socket = await TestSocket.open(`ws://${url.host}/api/conversations/${created.id}/ws?token=${token}&after=0`);
+    const { cell } = await socket.run('import os\nprint(os.getpid())');
+    const kernelPid = Number(text(cell.outputs).trim());
+    expect(alive(kernelPid)).toBe(true);
+    const jupyterPids = await childPids(child.pid!);
+    expect(jupyterPids.length).toBeGreaterThan(0);
+
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect(code).toBe(0);
+    await until(() => !alive(kernelPid) && jupyterPids.every((pid) => !alive(pid)), 10_000);
+    await rm(dataDir, { recursive: true, force: true });
+  });
+});
+
+async function childPids(parent: number): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await import('node:fs/promises').then((fs) => fs.readFile(`/proc/${entry}/stat`, 'utf8'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === parent) pids.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}
