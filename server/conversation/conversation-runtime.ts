@@ -22,7 +22,7 @@ export interface RuntimeDeps {
 }
 
 /** A request that becomes a turn. */
-type TurnRequest = Extract<ClientFrame, { type: 'run' | 'ask' }>;
+type TurnRequest = Extract<ClientFrame, { type: 'run' | 'ask' | 'run_all' }>;
 
 interface ActiveTurn {
   id: string;
@@ -54,6 +54,7 @@ export class ConversationRuntime {
     switch (frame.type) {
       case 'run':
       case 'ask':
+      case 'run_all':
         return this.enqueueTurn(frame);
       case 'interrupt':
         return this.interrupt();
@@ -85,11 +86,17 @@ export class ConversationRuntime {
     conversation.emit({ type: 'turn', state: 'started', ...meta });
     try {
       const ctx = this.context(turn.controller.signal);
-      if (frame.type === 'run') {
-        if (frame.cellId) await this.rerun(frame.cellId, frame.code, turn.controller.signal);
-        else await ctx.executeCode(frame.code, 'user');
-      } else {
-        await this.deps.assistant.answer(ctx, frame.text);
+      switch (frame.type) {
+        case 'run':
+          if (frame.cellId) await this.rerun(frame.cellId, frame.code, turn.controller.signal);
+          else await ctx.executeCode(frame.code, 'user');
+          break;
+        case 'ask':
+          await this.deps.assistant.answer(ctx, frame.text);
+          break;
+        case 'run_all':
+          await this.runAll(turn.controller.signal);
+          break;
       }
       conversation.emit({ type: 'turn', state: turn.controller.signal.aborted ? 'cancelled' : 'done', ...meta });
     } catch (error) {
@@ -106,6 +113,20 @@ export class ConversationRuntime {
   private async rerun(cellId: string, code: string, signal: AbortSignal): Promise<void> {
     this.conversation.updateCell<CodeCell>(cellId, { source: code, status: 'queued' });
     await this.executeCell(cellId, signal);
+  }
+
+  private async runAll(signal: AbortSignal): Promise<void> {
+    const ids = this.conversation.cells.filter((cell) => cell.kind === 'code').map((cell) => cell.id);
+    for (const id of ids) this.conversation.updateCell<CodeCell>(id, { status: 'queued' });
+    let failed = false;
+    for (const id of ids) {
+      if (signal.aborted || failed) {
+        this.conversation.updateCell<CodeCell>(id, { status: 'interrupted', failure: failed ? 'Not run: an earlier cell failed.' : 'Not run: cancelled.' });
+        continue;
+      }
+      const cell = await this.executeCell(id, signal);
+      failed = cell.status !== 'ok';
+    }
   }
 
   private publicMessage(error: unknown): string {

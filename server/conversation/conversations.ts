@@ -1,6 +1,6 @@
 import { NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { CodeCell, ConversationSummary } from '../protocol/index.ts';
+import type { Cell, CodeCell, ConversationSummary } from '../protocol/index.ts';
 import type { ConversationStore, StoredConversation } from '../store/conversation-store.ts';
 import { Conversation, newId } from './conversation.ts';
 import { ConversationRuntime, type RuntimeDeps } from './conversation-runtime.ts';
@@ -48,7 +48,8 @@ export class Conversations {
     return this.byId.has(id);
   }
 
-  async create(input: { title?: string | undefined; kernel: string }): Promise<Conversation> {
+  /** A new conversation; `cells` (e.g. from an imported notebook) start it off. */
+  async create(input: { title?: string | undefined; kernel: string; cells?: Cell[] }): Promise<Conversation> {
     const now = new Date().toISOString();
     const runtime = this.adopt({
       version: 1,
@@ -58,7 +59,7 @@ export class Conversations {
       createdAt: now,
       updatedAt: now,
       seq: 0,
-      cells: [],
+      cells: input.cells ?? [],
     });
     await this.options.store.save(runtime.conversation.toStored());
     return runtime.conversation;

@@ -13,6 +13,8 @@ export const clientFrame = z.discriminatedUnion('type', [
   /** Run code the person wrote. With `cellId` of an existing code cell: edit it and run it again. */
   z.object({ type: z.literal('run'), code: z.string(), cellId: z.string().optional(), requestId }),
   z.object({ type: z.literal('ask'), text: z.string().min(1), requestId }),
+  /** Run every code cell again, in order, in place; stops at the first that fails. */
+  z.object({ type: z.literal('run_all'), requestId }),
   z.object({ type: z.literal('interrupt'), requestId }),
   z.object({ type: z.literal('restart'), requestId }),
   z.object({ type: z.literal('cancel'), requestId }),
