@@ -29,3 +29,24 @@ def _open_nodelay(self, *args, **kwargs):
 
 
 ZMQChannelsHandler.open = _open_nodelay
+
+
+# Kernel isolation (see sandbox/launch.py). Talkbook passes TALKBOOK_SANDBOX; a kernel image
+# sets it in its environment. With the sandbox on, kernels talk to Jupyter over unix sockets
+# (the `ipc` transport) in a private folder per kernel, so they need no network at all.
+import json as _json
+import os as _os
+import sys as _sys
+
+_sys.path.insert(0, _os.path.dirname(_os.path.abspath(__file__)))
+try:
+    _sandbox = _json.loads(_os.environ.get("TALKBOOK_SANDBOX") or "{}")
+except ValueError:
+    _sandbox = {}
+if _sandbox.get("enabled", True):
+    c.KernelManager.transport = "ipc"
+    c.MappingKernelManager.kernel_manager_class = "talkbook_jupyter.TalkbookKernelManager"
+if _os.getuid() == 0:
+    # Kernels run as their own unprivileged users: let them overwrite files uploaded into
+    # their (private) workspace.
+    _os.umask(0)

@@ -32,6 +32,11 @@ const envSchema = z.object({
   TALKBOOK_MODEL_RETRIES: z.coerce.number().int().min(0).default(2),
   TALKBOOK_CELL_TIMEOUT_S: positiveInt(600),
   TALKBOOK_MAX_OUTPUT_MB: z.coerce.number().positive().default(16),
+  TALKBOOK_MAX_UPLOAD_MB: z.coerce.number().positive().default(100),
+  TALKBOOK_SANDBOX: z.enum(['auto', 'off']).default('auto'),
+  TALKBOOK_KERNEL_NETWORK: flag,
+  TALKBOOK_KERNEL_MEMORY_MB: positiveInt(2048),
+  TALKBOOK_KERNEL_MAX_PROCS: positiveInt(256),
   TALKBOOK_LOG: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('info'),
 });
 
@@ -56,7 +61,10 @@ export interface Config {
   cellTimeoutMs: number;
   /** Stored output per cell beyond which further output is dropped (and the cell says so). */
   maxCellOutputBytes: number;
+  /** Largest file upload or notebook import (TALKBOOK_MAX_UPLOAD_MB). */
+  maxUploadBytes: number;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  sandbox: { mode: 'auto' | 'off'; network: boolean; memoryMb: number; maxProcs: number };
 }
 
 export class ConfigError extends Error {
@@ -91,6 +99,13 @@ export function loadConfig(env: Env = process.env): Config {
     },
     cellTimeoutMs: e.TALKBOOK_CELL_TIMEOUT_S * 1000,
     maxCellOutputBytes: Math.round(e.TALKBOOK_MAX_OUTPUT_MB * 1024 * 1024),
+    maxUploadBytes: Math.round(e.TALKBOOK_MAX_UPLOAD_MB * 1024 * 1024),
     logLevel: e.TALKBOOK_LOG,
+    sandbox: {
+      mode: e.TALKBOOK_SANDBOX,
+      network: e.TALKBOOK_KERNEL_NETWORK,
+      memoryMb: e.TALKBOOK_KERNEL_MEMORY_MB,
+      maxProcs: e.TALKBOOK_KERNEL_MAX_PROCS,
+    },
   };
 }

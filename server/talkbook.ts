@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,13 +8,16 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { loadConfig, type Config, type Env } from './config.ts';
-import type { AssistantPort } from './conversation/conversation-runtime.ts';
+import { createAssistant } from './assistant/index.ts';
 import { Conversations } from './conversation/conversations.ts';
-import { TalkbookError } from './errors.ts';
+import { ContentsWorkspaceFiles, listFilesOf } from './files/index.ts';
 import { createApp } from './http/app.ts';
+import { filesRoutes } from './http/files-routes.ts';
+import { notebookRoutes } from './http/notebook-routes.ts';
 import { attachSocketServer } from './http/socket-server.ts';
 import { startEmbeddedJupyter, type EmbeddedJupyter } from './jupyter/embedded-jupyter.ts';
 import { jupyterSettings } from './jupyter/jupyter-settings.ts';
+import { resolveSandbox } from './jupyter/sandbox.ts';
 import { Kernels } from './kernel/kernels.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ConversationStore } from './store/conversation-store.ts';
@@ -47,13 +52,16 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
   let embedded: EmbeddedJupyter | undefined;
   let conversations: Conversations | undefined;
   let kernels: Kernels | undefined;
+  let runtimeDir: string | undefined;
   let jupyterUrl: string;
   let jupyterToken: string;
   if ('embedded' in config.jupyter) {
+    runtimeDir = await mkdtemp(join(tmpdir(), 'tb-'));
     embedded = await startEmbeddedJupyter({
       python: config.jupyter.python,
       rootDir: join(config.dataDir, 'workspaces'),
-      runtimeDir: join(config.dataDir, 'jupyter-runtime'),
+      runtimeDir,
+      sandbox: resolveSandbox(config.sandbox, log),
       log,
       onRestart: () => {
         const reason = 'The Jupyter server restarted, so this conversation\'s kernel ended.';
@@ -71,11 +79,8 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
   const settings = jupyterSettings(jupyterUrl, jupyterToken);
   kernels = new Kernels({ settings, log, defaultKernel: config.defaultKernel });
 
-  const assistant: AssistantPort = {
-    answer: async () => {
-      throw new TalkbookError('No model is configured: set OPENAI_API_KEY (for OpenAI) or OPENAI_BASE_URL (for a local server).', 400);
-    },
-  };
+  const assistant = createAssistant(config.assistant);
+  const files = new ContentsWorkspaceFiles({ settings, log });
 
   const store = new ConversationStore(config.dataDir, log);
   conversations = await Conversations.load({
@@ -87,7 +92,7 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
       assistant,
       log,
       cellTimeoutMs: config.cellTimeoutMs,
-      listFiles: async () => [],
+      listFiles: listFilesOf(files),
     },
   });
 
@@ -111,7 +116,11 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
     conversations,
     kernels,
     jupyterReady,
-    model: () => ({ configured: false }),
+    model: () => assistant.describe(),
+    extraRoutes: [
+      filesRoutes({ conversations, files, maxUploadBytes: config.maxUploadBytes, log }),
+      notebookRoutes({ conversations, kernels, maxImportBytes: config.maxUploadBytes }),
+    ],
   });
 
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
@@ -141,6 +150,7 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
         await all.close();
         await kernels.shutdownAll();
         await embedded?.stop();
+        if (runtimeDir) await rm(runtimeDir, { recursive: true, force: true });
       })();
       return closing;
     },

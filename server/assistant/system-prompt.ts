@@ -12,12 +12,14 @@ export interface SystemPromptOptions {
   context: WorkspaceContext;
   toolMode: ToolMode;
   vision: boolean;
+  /** Default: now. The model is told today's date. */
+  now?: Date;
 }
 
 const MAX_FILES = 50;
 
 /** The system message: who the assistant is, how it runs code, and what the kernel holds now. */
-export function buildSystemPrompt({ context, toolMode, vision }: SystemPromptOptions): string {
+export function buildSystemPrompt({ context, toolMode, vision, now = new Date() }: SystemPromptOptions): string {
   const { kernel } = context;
   const label = languageLabel(kernel);
   const tag = fenceLanguage(kernel).tag;
@@ -25,14 +27,15 @@ export function buildSystemPrompt({ context, toolMode, vision }: SystemPromptOpt
     `You are the assistant in Talkbook, a notebook where a person chats with you and you answer by running code. ` +
       `You have a persistent Jupyter kernel (${kernel.displayName || kernel.kernelName}, ${label}) that belongs to this conversation: ` +
       'variables, imports and files persist across your runs and across turns, and the person runs their own code in the same kernel. ' +
-      "The kernel's working directory is the conversation's workspace.",
+      "The kernel's working directory is the conversation's workspace. " +
+      `Today is ${now.toISOString().slice(0, 10)}.`,
     howToRun(toolMode, label, tag, vision),
     [
       'Guidelines:',
       '- Look before you rely on names: check columns, dtypes and a few rows before using them, unless the summary below already shows them.',
       '- Keep each run small and focused. When a run fails, read the error, fix the code and run it again.',
       '- Only state numbers and facts that your code printed; never invent results.',
-      `- For plots use matplotlib (or a library the kernel has) and show them; they appear in the conversation${vision ? ' and are shown to you' : ''}.`,
+      `- For plots use ${kernel.language.toLowerCase() === 'python' ? 'matplotlib (or another plotting library the kernel has)' : "the kernel's plotting libraries"} and show them; they appear in the conversation${vision ? ' and are shown to you' : ''}.`,
       '- When you are done, answer in concise Markdown that refers to the results. Do not repeat long outputs the person already sees.',
     ].join('\n'),
     librariesSection(context),

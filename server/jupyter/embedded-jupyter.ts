@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { JupyterUnavailableError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { freePort } from './free-port.ts';
+import type { SandboxSettings } from './sandbox.ts';
 
 const kernelConfigDir = resolve(fileURLToPath(new URL('../../kernel-config', import.meta.url)));
 
@@ -17,8 +18,9 @@ export interface EmbeddedJupyterOptions {
   python: string;
   /** Root of the kernels' workspaces; each conversation gets a folder below it. */
   rootDir: string;
-  /** Private folder for Jupyter's runtime files (connection files, server info). */
+  /** Private folder for Jupyter's runtime files (connection files, sockets, server info). Keep the path short: unix socket paths are limited to 108 bytes. */
   runtimeDir: string;
+  sandbox: SandboxSettings;
   log: Logger;
   /** Called after the server died and came back; every kernel it held is gone. */
   onRestart?: () => void;
@@ -74,9 +76,10 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
       JUPYTER_PATH: kernelConfigDir,
       JUPYTER_CONFIG_DIR: join(options.runtimeDir, 'config'),
       JUPYTER_DATA_DIR: join(options.runtimeDir, 'data'),
-      JUPYTER_RUNTIME_DIR: join(options.runtimeDir, 'runtime'),
+      JUPYTER_RUNTIME_DIR: join(options.runtimeDir, 'rt'),
       HOME: options.runtimeDir,
       PYTHONUNBUFFERED: '1',
+      TALKBOOK_SANDBOX: JSON.stringify(options.sandbox),
     });
     const proc = spawn(options.python, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     child = proc;

@@ -84,7 +84,7 @@ export class KernelSession {
       };
       const silent = options.silent ?? false;
       const future = this.kernel.requestExecute(
-        { code, silent, store_history: !silent, allow_stdin: false, stop_on_error: true },
+        { code, silent, store_history: !silent, allow_stdin: false, stop_on_error: false },
         true,
       );
       this.inflight.add(onDeath);

@@ -15,7 +15,9 @@ export class ToolCallAccumulator {
       const index = delta.index ?? position;
       const call = this.calls.get(index) ?? { name: '', arguments: '' };
       if (delta.id) call.id = delta.id;
-      if (delta.function?.name) call.name += delta.function.name;
+      // The name comes once; some servers repeat it in every fragment, so do not double it.
+      const name = delta.function?.name;
+      if (name && name !== call.name) call.name += name;
       if (delta.function?.arguments) call.arguments += delta.function.arguments;
       this.calls.set(index, call);
     });

@@ -33,8 +33,6 @@ beforeEach(() => {
   fake.script([]);
 });
 
-type CellFrame = Extract<ServerFrame, { type: 'cell' }>;
-
 /** The last version of every cell announced in `frames`, in order of first appearance. */
 function cellsIn(frames: ServerFrame[]): Cell[] {
   const cells = new Map<string, Cell>();
@@ -184,7 +182,7 @@ describe('the assistant through the WebSocket (tools mode)', () => {
     const socket = await conversation();
     const from = socket.frames.length;
     socket.send({ type: 'ask', text: 'Think.', requestId: 'hang' });
-    await socket.waitFor((f) => f.type === 'text' && f.delta.includes('it'), 30_000, from);
+    await socket.waitFor((f) => f.type === 'text' && streamed(socket.frames.slice(from)) === 'Thinking about it', 30_000, from);
     socket.send({ type: 'cancel' });
     const end = await socket.waitFor((f) => f.type === 'turn' && f.requestId === 'hang' && f.state !== 'started', 5_000, from);
     expect(end).toMatchObject({ state: 'cancelled' });

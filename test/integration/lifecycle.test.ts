@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,31 +108,37 @@ describe('npm start', () => {
     const created = await (await fetch(`${url.origin}/api/conversations`, { method: 'POST', headers, body: '{}' })).json();
     const { TestSocket } = await import('../helpers/test-socket.ts');
     const socket = await TestSocket.open(`ws://${url.host}/api/conversations/${created.id}/ws?token=${token}&after=0`);
-    const { cell } = await socket.run('import os\nprint(os.getpid())');
-    const kernelPid = Number(text(cell.outputs).trim());
-    expect(alive(kernelPid)).toBe(true);
-    const jupyterPids = await childPids(child.pid!);
-    expect(jupyterPids.length).toBeGreaterThan(0);
+    const { cell } = await socket.run('print("kernel up")');
+    expect(text(cell.outputs)).toBe('kernel up\n');
+    // Jupyter, the kernel launcher, bubblewrap and the kernel: every process below Talkbook.
+    const descendants = await descendantPids(child.pid!);
+    expect(descendants.length).toBeGreaterThanOrEqual(2);
 
     child.kill('SIGINT');
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     expect(code).toBe(0);
-    await until(() => !alive(kernelPid) && jupyterPids.every((pid) => !alive(pid)), 10_000);
+    await until(() => descendants.every((pid) => !alive(pid)), 10_000);
     await rm(dataDir, { recursive: true, force: true });
   });
 });
 
-async function childPids(parent: number): Promise<number[]> {
-  const pids: number[] = [];
+async function descendantPids(root: number): Promise<number[]> {
+  const parents = new Map<number, number>();
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = await import('node:fs/promises').then((fs) => fs.readFile(`/proc/${entry}/stat`, 'utf8'));
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === parent) pids.push(Number(entry));
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      parents.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
     } catch {
       // gone
     }
   }
-  return pids;
+  const found: number[] = [];
+  let frontier = [root];
+  while (frontier.length) {
+    const next = [...parents].filter(([, ppid]) => frontier.includes(ppid)).map(([pid]) => pid);
+    found.push(...next);
+    frontier = next;
+  }
+  return found;
 }

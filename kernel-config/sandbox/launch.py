@@ -1,0 +1,156 @@
+"""Start a kernel inside Talkbook's sandbox.
+
+    launch.py {connection_file} -- <kernel command, with @CONNECTION@ for the connection file>
+
+Run by Jupyter for every kernel (see kernels/*/kernel.json). The kernel gets:
+- an environment built from an allowlist: none of the server's secrets;
+- with bubblewrap (unless TALKBOOK_SANDBOX says it is off): a new user, PID, network, IPC and
+  mount namespace; the system read-only (/usr, /etc); its workspace (the working directory Jupyter
+  chose) at /workspace as the only writable folder besides a private /tmp; only its own socket
+  folder of the runtime directory; no network unless the deployment opted in; it dies with its
+  parent;
+- when started as root: its own unprivileged user id (derived from the workspace), no
+  capabilities, no_new_privs;
+- limits on address space (memory) and process count, which bite because the user is not root.
+
+Settings come from TALKBOOK_SANDBOX (JSON) in the Jupyter server's environment:
+{"enabled": true, "network": false, "memoryMb": 2048, "maxProcs": 256}
+"""
+import hashlib
+import json
+import os
+import resource
+import sys
+
+ALLOWED = ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
+INNER = "/run/kernel"
+
+
+def settings():
+    try:
+        raw = json.loads(os.environ.get("TALKBOOK_SANDBOX") or "{}")
+    except ValueError:
+        raw = {}
+    return {
+        "enabled": bool(raw.get("enabled", True)),
+        "network": bool(raw.get("network", False)),
+        "memory_mb": int(raw.get("memoryMb", 2048)),
+        "max_procs": int(raw.get("maxProcs", 256)),
+    }
+
+
+def kernel_env(home, extra):
+    env = {name: os.environ[name] for name in ALLOWED if name in os.environ}
+    env.setdefault("LANG", "C.UTF-8")
+    env.update(
+        PATH=SYSTEM_PATH,
+        HOME=home,
+        TMPDIR="/tmp",
+        IPYTHONDIR=os.path.join(home, ".ipython"),
+        MPLCONFIGDIR=os.path.join(home, ".matplotlib"),
+        MPLBACKEND="module://matplotlib_inline.backend_inline",
+        PYTHONDONTWRITEBYTECODE="1",
+        MALLOC_ARENA_MAX="2",
+    )
+    env.update(extra)
+    return env
+
+
+def uid_for(workspace):
+    """A stable unprivileged uid per workspace, so each kernel counts its own processes."""
+    digest = hashlib.sha256(os.path.realpath(workspace).encode()).digest()
+    return 200_000 + int.from_bytes(digest[:4], "big") % 1_000_000
+
+
+def chown_tree(path, uid):
+    os.chown(path, uid, uid)
+    for root, dirs, files in os.walk(path):
+        for name in dirs + files:
+            try:
+                os.chown(os.path.join(root, name), uid, uid, follow_symlinks=False)
+            except OSError:
+                pass
+
+
+def limits(cfg):
+    mem = cfg["memory_mb"] * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    resource.setrlimit(resource.RLIMIT_NPROC, (cfg["max_procs"], cfg["max_procs"]))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def main():
+    connection_file = sys.argv[1]
+    command = sys.argv[sys.argv.index("--") + 1:]
+    cfg = settings()
+    workspace = os.getcwd()
+    os.umask(0o022)
+
+    if not cfg["enabled"]:
+        env = kernel_env(os.path.join("/tmp", "talkbook-home-%d" % os.getpid()), {})
+        if "JPY_PARENT_PID" in os.environ:
+            env["JPY_PARENT_PID"] = os.environ["JPY_PARENT_PID"]
+        os.makedirs(env["HOME"], mode=0o700, exist_ok=True)
+        command = [part.replace("@CONNECTION@", connection_file) for part in command]
+        limits_only = dict(cfg, max_procs=cfg["max_procs"] * 16)
+        limits(limits_only) if os.getuid() != 0 else None
+        os.execvpe(command[0], command, env)
+
+    with open(connection_file) as f:
+        connection = json.load(f)
+    if connection.get("transport") != "ipc":
+        sys.exit("talkbook sandbox: the kernel must use the ipc transport (KernelManager.transport = 'ipc')")
+    # The kernel's private socket folder appears inside the sandbox at INNER; the sockets it
+    # binds there are the same files Jupyter connects to outside.
+    private = os.path.dirname(connection["ip"])
+    inner_connection = os.path.join(private, "connection.json")
+    fd = os.open(inner_connection, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        json.dump(dict(connection, ip=os.path.join(INNER, "ipc")), f)
+
+    drop = []
+    if os.getuid() == 0:
+        # bubblewrap runs as root (so it can reach the folders it mounts) and the kernel then
+        # becomes its own unprivileged user with no capabilities and no way back.
+        uid = uid_for(workspace)
+        os.chown(private, uid, uid)
+        os.chown(inner_connection, uid, uid)
+        chown_tree(workspace, uid)
+        namespaces = ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+        drop = [
+            "/usr/bin/setpriv", "--reuid=%d" % uid, "--regid=%d" % uid, "--clear-groups",
+            "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--",
+        ]
+    else:
+        namespaces = ["--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+    if not cfg["network"]:
+        namespaces.append("--unshare-net")
+    bwrap = [
+        "/usr/bin/bwrap",
+        *namespaces,
+        "--die-with-parent",
+        "--ro-bind", "/usr", "/usr",
+        "--symlink", "usr/lib", "/lib",
+        "--symlink", "usr/lib64", "/lib64",
+        "--symlink", "usr/bin", "/bin",
+        "--symlink", "usr/sbin", "/sbin",
+        "--ro-bind", "/etc", "/etc",
+        "--proc", "/proc",
+        "--dev", "/dev",
+        "--perms", "1777", "--tmpfs", "/tmp",
+        "--perms", "0755", "--dir", "/run",
+        "--bind", private, INNER,
+        "--bind", workspace, "/workspace",
+        "--chdir", "/workspace",
+        "--",
+    ]
+    env = kernel_env("/tmp", {})
+    command = [part.replace("@CONNECTION@", os.path.join(INNER, "connection.json")) for part in command]
+    limits(cfg)
+    argv = bwrap + drop + command
+    os.execve(argv[0], argv, env)
+
+
+if __name__ == "__main__":
+    main()
