@@ -1,4 +1,5 @@
 import { errorMessage, TalkbookError } from '../errors.ts';
+import { describeUpload } from '../files/upload-summary.ts';
 import type { KernelSession } from '../kernel/kernel-session.ts';
 import type { Kernels } from '../kernel/kernels.ts';
 import type { Logger } from '../log.ts';
@@ -133,6 +134,21 @@ export class ConversationRuntime {
     if (error instanceof TalkbookError || (error instanceof Error && (error as { expose?: boolean }).expose)) return error.message;
     this.deps.log.error('a turn failed unexpectedly', error);
     return 'Something went wrong on the server (the error was logged).';
+  }
+
+  /**
+   * Tell the conversation (and so the assistant, which reads notices) about an uploaded file,
+   * as its own queued turn (`request: 'upload'`): tables are summarized by the kernel silently.
+   */
+  announceUpload(name: string, size: number): Promise<void> {
+    return this.queue.add(async () => {
+      if (this.closed) return;
+      const meta = { turnId: newId(), request: 'upload' };
+      this.conversation.emit({ type: 'turn', state: 'started', ...meta });
+      const text = await describeUpload(name, size, (code) => this.inspect(code));
+      this.notice('info', text);
+      this.conversation.emit({ type: 'turn', state: 'done', ...meta });
+    });
   }
 
   cancel(): void {

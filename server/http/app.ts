@@ -24,6 +24,8 @@ export interface AppDeps extends ApiDeps {
 }
 
 const JSON_BODY_LIMIT = 2 * 1024 * 1024;
+/** POST routes whose bodies may exceed JSON_BODY_LIMIT: file uploads and notebook imports. */
+const STREAMED_UPLOAD = /^\/api\/conversations\/(import|[^/]+\/files)$/;
 
 /** The HTTP face of Talkbook: health, the API behind the token, and the client's pages. */
 export function createApp(deps: AppDeps): Hono {
@@ -49,13 +51,12 @@ export function createApp(deps: AppDeps): Hono {
     }
     await next();
   });
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: JSON_BODY_LIMIT,
-      onError: (c) => c.json({ error: `The request body is larger than ${JSON_BODY_LIMIT} bytes.` }, 413),
-    }),
-  );
+  const jsonBodyLimit = bodyLimit({
+    maxSize: JSON_BODY_LIMIT,
+    onError: (c) => c.json({ error: `The request body is larger than ${JSON_BODY_LIMIT} bytes.` }, 413),
+  });
+  // Uploads and notebook imports stream their bodies and enforce TALKBOOK_MAX_UPLOAD_MB themselves.
+  app.use('/api/*', (c, next) => (c.req.method === 'POST' && STREAMED_UPLOAD.test(c.req.path) ? next() : jsonBodyLimit(c, next)));
 
   const api = apiRoutes(deps);
   for (const extra of deps.extraRoutes ?? []) api.route('/', extra);

@@ -42,3 +42,7 @@ export const healthResponse = z.object({
 });
 
 export const errorResponse = z.object({ error: z.string() });
+
+/** `POST /api/conversations/:id/files` → 201: the stored name (it may differ from the upload's) and size. */
+export const uploadedFile = z.object({ name: z.string(), size: z.number().int().min(0) });
+export type UploadedFile = z.infer<typeof uploadedFile>;

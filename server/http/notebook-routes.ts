@@ -1,0 +1,60 @@
+import { Hono } from 'hono';
+import { newId } from '../conversation/conversation.ts';
+import type { Conversations } from '../conversation/conversations.ts';
+import { attachmentDisposition, collectBytes, readFilePart, UploadTooLargeError } from '../files/index.ts';
+import type { Kernels } from '../kernel/kernels.ts';
+import { exportMeta, fromNotebook, notebookFileName, notebookStream, parseNotebook, titleFromFileName } from '../notebook/index.ts';
+import { oversized, refuseOversized } from './files-routes.ts';
+
+export interface NotebookRoutesDeps {
+  conversations: Conversations;
+  kernels: Kernels;
+  /** Largest notebook to import (`TALKBOOK_MAX_UPLOAD_MB` in bytes). */
+  maxImportBytes: number;
+}
+
+/**
+ * Conversations as `.ipynb` (mounted under `/api`, after auth): `GET /conversations/:id/notebook`
+ * streams the export one cell at a time; `POST /conversations/import` (multipart field `file`)
+ * starts a new conversation from a notebook's cells. The import limits its own body size.
+ */
+export function notebookRoutes(deps: NotebookRoutesDeps): Hono {
+  const routes = new Hono();
+
+  routes.get('/conversations/:id/notebook', async (c) => {
+    const { conversation } = deps.conversations.get(c.req.param('id'));
+    const meta = await exportMeta(conversation, deps.kernels);
+    // A snapshot of the cell list: cells added while the export streams are not in it.
+    const body = notebookStream([...conversation.cells], meta);
+    return c.body(body, 200, {
+      'Content-Type': 'application/x-ipynb+json',
+      'Content-Disposition': attachmentDisposition(notebookFileName(conversation.title)),
+      'Cache-Control': 'no-store',
+    });
+  });
+
+  routes.post('/conversations/import', async (c) => {
+    const tooLarge = refuseOversized(c, deps.maxImportBytes);
+    if (tooLarge) return tooLarge;
+    const part = await readFilePart(c.req.raw, { maxBytes: deps.maxImportBytes });
+    let bytes: Buffer;
+    try {
+      bytes = await collectBytes(part.bytes);
+    } catch (error) {
+      part.discard();
+      if (error instanceof UploadTooLargeError) return oversized(c, error);
+      throw error;
+    }
+    const imported = fromNotebook(parseNotebook(bytes.toString('utf8')), { newId, now: new Date().toISOString() });
+    const specs = await deps.kernels.specs();
+    const kernel = specs.kernelspecs.some((spec) => spec.name === imported.kernelName) ? imported.kernelName! : specs.default;
+    const conversation = await deps.conversations.create({
+      title: imported.title ?? titleFromFileName(part.filename),
+      kernel,
+      cells: imported.cells,
+    });
+    return c.json(conversation.summary(), 201);
+  });
+
+  return routes;
+}
