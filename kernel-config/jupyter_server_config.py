@@ -50,3 +50,9 @@ if _os.getuid() == 0:
     # Kernels run as their own unprivileged users: let them overwrite files uploaded into
     # their (private) workspace.
     _os.umask(0)
+
+# Refuse symbolic links in the contents API (kernels can plant them in their workspaces).
+c.ServerApp.contents_manager_class = "talkbook_jupyter.TalkbookContentsManager"
+# Notice a dead kernel within half a second (Jupyter then restarts it and Talkbook fails the
+# running cell right away instead of waiting for a reply that never comes).
+c.KernelRestarter.time_to_dead = 0.5

@@ -37,6 +37,8 @@ const envSchema = z.object({
   TALKBOOK_KERNEL_NETWORK: flag,
   TALKBOOK_KERNEL_MEMORY_MB: positiveInt(2048),
   TALKBOOK_KERNEL_MAX_PROCS: positiveInt(256),
+  TALKBOOK_KERNEL_IDLE_MINUTES: z.coerce.number().positive().default(60),
+  TALKBOOK_MAX_KERNELS: positiveInt(64),
   TALKBOOK_LOG: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('info'),
 });
 
@@ -64,6 +66,8 @@ export interface Config {
   /** Largest file upload or notebook import (TALKBOOK_MAX_UPLOAD_MB). */
   maxUploadBytes: number;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
+  kernelIdleMs: number;
+  maxKernels: number;
   sandbox: { mode: 'auto' | 'off'; network: boolean; memoryMb: number; maxProcs: number };
 }
 
@@ -101,6 +105,8 @@ export function loadConfig(env: Env = process.env): Config {
     maxCellOutputBytes: Math.round(e.TALKBOOK_MAX_OUTPUT_MB * 1024 * 1024),
     maxUploadBytes: Math.round(e.TALKBOOK_MAX_UPLOAD_MB * 1024 * 1024),
     logLevel: e.TALKBOOK_LOG,
+    kernelIdleMs: e.TALKBOOK_KERNEL_IDLE_MINUTES * 60_000,
+    maxKernels: e.TALKBOOK_MAX_KERNELS,
     sandbox: {
       mode: e.TALKBOOK_SANDBOX,
       network: e.TALKBOOK_KERNEL_NETWORK,

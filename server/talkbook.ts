@@ -53,15 +53,18 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
   let conversations: Conversations | undefined;
   let kernels: Kernels | undefined;
   let runtimeDir: string | undefined;
+  let sandboxed: boolean | undefined;
   let jupyterUrl: string;
   let jupyterToken: string;
   if ('embedded' in config.jupyter) {
     runtimeDir = await mkdtemp(join(tmpdir(), 'tb-'));
+    const sandbox = resolveSandbox(config.sandbox, log);
+    sandboxed = sandbox.enabled;
     embedded = await startEmbeddedJupyter({
       python: config.jupyter.python,
       rootDir: join(config.dataDir, 'workspaces'),
       runtimeDir,
-      sandbox: resolveSandbox(config.sandbox, log),
+      sandbox,
       log,
       onRestart: () => {
         const reason = 'The Jupyter server restarted, so this conversation\'s kernel ended.';
@@ -87,6 +90,8 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
     store,
     log,
     maxCellOutputBytes: config.maxCellOutputBytes,
+    kernelIdleMs: config.kernelIdleMs,
+    maxKernels: config.maxKernels,
     runtime: {
       kernels,
       assistant,
@@ -117,6 +122,7 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
     kernels,
     jupyterReady,
     model: () => assistant.describe(),
+    sandboxed,
     extraRoutes: [
       filesRoutes({ conversations, files, maxUploadBytes: config.maxUploadBytes, log }),
       notebookRoutes({ conversations, kernels, maxImportBytes: config.maxUploadBytes }),

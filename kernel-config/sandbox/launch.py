@@ -14,12 +14,14 @@ Run by Jupyter for every kernel (see kernels/*/kernel.json). The kernel gets:
 - limits on address space (memory) and process count, which bite because the user is not root.
 
 Settings come from TALKBOOK_SANDBOX (JSON) in the Jupyter server's environment:
-{"enabled": true, "network": false, "memoryMb": 2048, "maxProcs": 256}
+{"enabled": true, "network": false, "memoryMb": 2048, "maxProcs": 256,
+ "workspaceRoot": "/path/to/workspaces"}
 """
 import hashlib
 import json
 import os
 import resource
+import signal
 import sys
 
 ALLOWED = ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
@@ -37,6 +39,7 @@ def settings():
         "network": bool(raw.get("network", False)),
         "memory_mb": int(raw.get("memoryMb", 2048)),
         "max_procs": int(raw.get("maxProcs", 256)),
+        "workspace_root": raw.get("workspaceRoot"),
     }
 
 
@@ -78,13 +81,23 @@ def limits(cfg):
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     resource.setrlimit(resource.RLIMIT_NPROC, (cfg["max_procs"], cfg["max_procs"]))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # Kernels yield the CPU to the server: a busy or fork-bombing kernel cannot starve it.
+    os.nice(10)
 
 
 def main():
     connection_file = sys.argv[1]
     command = sys.argv[sys.argv.index("--") + 1:]
     cfg = settings()
-    workspace = os.getcwd()
+    workspace = os.path.realpath(os.getcwd())
+    # Jupyter falls back to a parent folder when a kernel's path does not exist; a kernel must
+    # never get (or chown) anything but one workspace folder directly under the workspace root.
+    root = cfg["workspace_root"]
+    if cfg["enabled"] and (not root or os.path.dirname(workspace) != os.path.realpath(root)):
+        sys.exit(
+            "talkbook sandbox: refusing to start a kernel in %s: it is not a workspace folder directly "
+            "under the workspace root %s (TALKBOOK_SANDBOX workspaceRoot)" % (workspace, root)
+        )
     os.umask(0o022)
 
     if not cfg["enabled"]:
@@ -148,7 +161,11 @@ def main():
     env = kernel_env("/tmp", {})
     command = [part.replace("@CONNECTION@", os.path.join(INNER, "connection.json")) for part in command]
     limits(cfg)
-    argv = bwrap + drop + command
+    # Jupyter interrupts "signal"-mode kernels (IRkernel) with SIGINT to the whole process group,
+    # which would kill bubblewrap and the kernel with it: bubblewrap ignores SIGINT (inherited
+    # across exec), and `env` gives the kernel the default action back.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    argv = bwrap + drop + ["/usr/bin/env", "--default-signal=INT"] + command
     os.execve(argv[0], argv, env)
 
 

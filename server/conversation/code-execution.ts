@@ -123,6 +123,9 @@ export async function runCodeCell(
     failure = outcome.reason;
   } else if (outcome.status === 'ok') {
     status = 'ok';
+  } else if (outcome.status === 'aborted') {
+    // IRkernel answers an interrupted run with `status: "abort"` and no error output.
+    status = 'interrupted';
   } else {
     status = sawKeyboardInterrupt ? 'interrupted' : 'error';
   }

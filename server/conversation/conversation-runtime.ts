@@ -20,6 +20,8 @@ export interface RuntimeDeps {
   log: Logger;
   cellTimeoutMs: number;
   listFiles(conversationId: string): Promise<WorkspaceFile[]>;
+  /** Called before this conversation starts a kernel: shut others down to stay under the cap. */
+  makeRoom?(conversationId: string): Promise<void>;
 }
 
 /** A request that becomes a turn. */
@@ -43,6 +45,8 @@ export class ConversationRuntime {
   /** Code ran in an earlier kernel of this conversation (before a server restart). */
   private stateFromEarlierKernel: boolean;
   private closed = false;
+  /** When this conversation last used its kernel (ms since epoch), for idle shutdown and LRU. */
+  lastActive = Date.now();
 
   constructor(conversation: Conversation, deps: RuntimeDeps) {
     this.conversation = conversation;
@@ -82,6 +86,7 @@ export class ConversationRuntime {
     if (this.closed) return;
     const turn: ActiveTurn = { id: newId(), controller: new AbortController() };
     this.active = turn;
+    this.lastActive = Date.now();
     const { conversation } = this;
     const meta = { turnId: turn.id, request: frame.type, ...(frame.requestId ? { requestId: frame.requestId } : {}) };
     conversation.emit({ type: 'turn', state: 'started', ...meta });
@@ -108,6 +113,7 @@ export class ConversationRuntime {
       }
     } finally {
       if (this.active === turn) this.active = undefined;
+      this.lastActive = Date.now();
     }
   }
 
@@ -180,6 +186,29 @@ export class ConversationRuntime {
     await this.deps.kernels.shutdown(this.conversation.id);
   }
 
+  /** Whether a turn is running or waiting. */
+  get busy(): boolean {
+    return this.active !== undefined || this.queue.size > 0;
+  }
+
+  /** Whether this conversation holds a live kernel. */
+  get hasKernel(): boolean {
+    return this.deps.kernels.get(this.conversation.id) !== undefined;
+  }
+
+  /**
+   * Shut the kernel down to free resources (idle too long, or room needed for another). Refused
+   * while a turn runs. Returns whether a kernel was shut down.
+   */
+  async evictKernel(reason: string): Promise<boolean> {
+    if (this.busy || !this.hasKernel) return false;
+    this.wired = undefined;
+    await this.deps.kernels.shutdown(this.conversation.id);
+    this.conversation.setKernelState('dead');
+    this.notice('info', `${reason} Variables from earlier cells are gone; the next cell starts a fresh kernel.`);
+    return true;
+  }
+
   /** The Jupyter server behind this conversation's kernel was lost. */
   kernelLost(reason: string): void {
     if (this.wired) {
@@ -198,7 +227,10 @@ export class ConversationRuntime {
     const { kernels } = this.deps;
     const live = kernels.get(this.conversation.id);
     if (live && live === this.wired) return live;
-    if (!live) this.conversation.setKernelState('starting');
+    if (!live) {
+      this.conversation.setKernelState('starting');
+      await this.deps.makeRoom?.(this.conversation.id);
+    }
     let session: KernelSession;
     try {
       session = await kernels.session(this.conversation.id, this.conversation.kernel);
@@ -217,7 +249,7 @@ export class ConversationRuntime {
       this.conversation.setKernelState(session.state);
       if (this.stateFromEarlierKernel) {
         this.stateFromEarlierKernel = false;
-        this.notice('warning', 'Started a new kernel: the previous one ended (the server restarted), so variables from earlier cells are gone.');
+        this.notice('warning', 'Started a new kernel: code in this conversation ran in an earlier kernel (before a server restart, or in the notebook it was imported from), so its variables are not defined here. Run the cells again to rebuild them.');
       }
     }
     return session;

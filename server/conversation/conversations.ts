@@ -12,6 +12,10 @@ export interface ConversationsOptions {
   maxCellOutputBytes: number;
   /** Debounce for persisting a changed conversation (default 250 ms). */
   saveDelayMs?: number;
+  /** Shut a kernel down after this long without a turn (default 60 minutes). */
+  kernelIdleMs?: number;
+  /** At most this many live kernels; the least recently used idle one makes room (default 64). */
+  maxKernels?: number;
 }
 
 /** All conversations: loaded from the store at start, saved (debounced) after each change. */
@@ -20,8 +24,41 @@ export class Conversations {
   private readonly dirty = new Map<string, NodeJS.Timeout>();
   private readonly options: ConversationsOptions;
 
+  private readonly reaper: NodeJS.Timeout;
+
   private constructor(options: ConversationsOptions) {
     this.options = options;
+    const idleMs = options.kernelIdleMs ?? 60 * 60_000;
+    this.reaper = setInterval(() => void this.shutDownIdle(idleMs), Math.min(60_000, Math.max(1000, idleMs / 4)));
+    this.reaper.unref();
+  }
+
+  /** Shut down kernels of conversations idle longer than `idleMs`. */
+  async shutDownIdle(idleMs: number): Promise<void> {
+    const cutoff = Date.now() - idleMs;
+    for (const runtime of this.byId.values()) {
+      if (runtime.hasKernel && runtime.lastActive < cutoff) {
+        const minutes = Math.round(idleMs / 60_000);
+        await runtime
+          .evictKernel(`The kernel was shut down after ${minutes >= 1 ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${Math.round(idleMs / 1000)} s`} without use (TALKBOOK_KERNEL_IDLE_MINUTES).`)
+          .catch((error: unknown) => this.options.log.warn('idle shutdown failed', error));
+      }
+    }
+  }
+
+  /** Keep live kernels under the cap: shut down the least recently used idle ones. */
+  private async makeRoom(forId: string): Promise<void> {
+    const max = this.options.maxKernels ?? 64;
+    const live = [...this.byId.values()].filter((runtime) => runtime.hasKernel && runtime.conversation.id !== forId);
+    let excess = live.length - (max - 1);
+    if (excess <= 0) return;
+    for (const runtime of live.sort((a, b) => a.lastActive - b.lastActive)) {
+      if (excess <= 0) break;
+      const evicted = await runtime
+        .evictKernel(`The kernel was shut down to make room for another conversation's (at most ${max} run at once: TALKBOOK_MAX_KERNELS).`)
+        .catch(() => false);
+      if (evicted) excess -= 1;
+    }
   }
 
   static async load(options: ConversationsOptions): Promise<Conversations> {
@@ -92,13 +129,14 @@ export class Conversations {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.reaper);
     await Promise.allSettled([...this.byId.values()].map((runtime) => runtime.close()));
     await this.flush();
   }
 
   private adopt(stored: StoredConversation): ConversationRuntime {
     const conversation = new Conversation(stored, { changed: (c) => this.markDirty(c.id) }, this.options.maxCellOutputBytes);
-    const runtime = new ConversationRuntime(conversation, this.options.runtime);
+    const runtime = new ConversationRuntime(conversation, { ...this.options.runtime, makeRoom: (id) => this.makeRoom(id) });
     this.byId.set(conversation.id, runtime);
     return runtime;
   }

@@ -19,6 +19,8 @@ export interface AppDeps extends ApiDeps {
   /** True once the Jupyter server answers. */
   jupyterReady(): Promise<boolean>;
   model(): { configured: boolean; name?: string };
+  /** Whether kernels run in the sandbox (undefined when Jupyter is remote: its own business). */
+  sandboxed?: boolean;
   /** Extra authenticated API routes (files, notebooks, …), mounted under /api. */
   extraRoutes?: Hono[];
 }
@@ -41,7 +43,7 @@ export function createApp(deps: AppDeps): Hono {
 
   app.get('/api/health', async (c) => {
     if (!(await deps.jupyterReady())) return c.json({ status: 'starting', error: 'Jupyter is not reachable yet.' }, 503);
-    return c.json({ status: 'ok', model: deps.model() });
+    return c.json({ status: 'ok', model: deps.model(), ...(deps.sandboxed === undefined ? {} : { sandboxed: deps.sandboxed }) });
   });
 
   app.use('/api/*', async (c, next) => {

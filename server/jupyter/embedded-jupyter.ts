@@ -79,7 +79,7 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
       JUPYTER_RUNTIME_DIR: join(options.runtimeDir, 'rt'),
       HOME: options.runtimeDir,
       PYTHONUNBUFFERED: '1',
-      TALKBOOK_SANDBOX: JSON.stringify(options.sandbox),
+      TALKBOOK_SANDBOX: JSON.stringify({ ...options.sandbox, workspaceRoot: options.rootDir }),
     });
     const proc = spawn(options.python, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     child = proc;

@@ -39,6 +39,7 @@ export type KernelSpecList = z.infer<typeof kernelSpecList>;
 export const healthResponse = z.object({
   status: z.literal('ok'),
   model: z.object({ configured: z.boolean(), name: z.string().optional() }).optional(),
+  sandboxed: z.boolean().optional(),
 });
 
 export const errorResponse = z.object({ error: z.string() });

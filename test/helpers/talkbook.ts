@@ -35,6 +35,8 @@ export async function startTestTalkbook(env: Record<string, string> = {}): Promi
     TALKBOOK_DATA_DIR: dataDir,
     TALKBOOK_LOG: process.env.TALKBOOK_LOG ?? 'warn',
     TALKBOOK_MODEL_RETRIES: '0',
+    // Lets a run check what the tests see without the sandbox: TALKBOOK_SANDBOX=off npm test
+    ...(process.env.TALKBOOK_SANDBOX ? { TALKBOOK_SANDBOX: process.env.TALKBOOK_SANDBOX } : {}),
     ...env,
   };
   const log = createLogger(fullEnv.TALKBOOK_LOG as 'warn');
