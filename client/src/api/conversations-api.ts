@@ -1,0 +1,55 @@
+import {
+  conversationDetail,
+  conversationList,
+  conversationSummary,
+  healthResponse,
+  kernelSpecList,
+  uploadedFile,
+  type ConversationDetail,
+  type ConversationSummary,
+  type KernelSpecList,
+  type UploadedFile,
+} from '../protocol.ts';
+import { request } from './http.ts';
+import { uploadFile } from './upload.ts';
+import type { z } from 'zod';
+
+const base = '/api/conversations';
+const path = (id: string, rest = '') => `${base}/${encodeURIComponent(id)}${rest}`;
+
+/** Calls `request` for endpoints that always answer with a body. */
+async function json<T>(url: string, init: RequestInit, schema: z.ZodType<T>): Promise<T> {
+  const value = await request(url, init, schema);
+  if (value === undefined) throw new Error(`Empty answer from ${url}`);
+  return value;
+}
+
+export type Health = z.infer<typeof healthResponse>;
+
+export const api = {
+  health: (): Promise<Health> => json('/api/health', {}, healthResponse),
+  kernelspecs: (): Promise<KernelSpecList> => json('/api/kernelspecs', {}, kernelSpecList),
+  list: (): Promise<ConversationSummary[]> => json(base, {}, conversationList),
+  get: (id: string): Promise<ConversationDetail> => json(path(id), {}, conversationDetail),
+  create: (body: { title?: string; kernel?: string } = {}): Promise<ConversationSummary> =>
+    json(base, { method: 'POST', body: JSON.stringify(body) }, conversationSummary),
+  rename: async (id: string, title: string): Promise<void> => {
+    await request(path(id), { method: 'PATCH', body: JSON.stringify({ title }) });
+  },
+  remove: async (id: string): Promise<void> => {
+    await request(path(id), { method: 'DELETE' });
+  },
+  interrupt: async (id: string): Promise<void> => {
+    await request(path(id, '/interrupt'), { method: 'POST' });
+  },
+  restart: async (id: string): Promise<void> => {
+    await request(path(id, '/restart'), { method: 'POST' });
+  },
+  notebookUrl: (id: string): string => path(id, '/notebook'),
+  /** A `.ipynb` becomes a new conversation. */
+  importNotebook: (file: File, onProgress?: (fraction: number) => void): Promise<ConversationSummary> =>
+    uploadFile(`${base}/import`, file, { schema: conversationSummary, onProgress }),
+  /** A file into the conversation's workspace, where its code can read it. */
+  upload: (id: string, file: File, onProgress?: (fraction: number) => void, signal?: AbortSignal): Promise<UploadedFile> =>
+    uploadFile(path(id, '/files'), file, { schema: uploadedFile, onProgress, signal }),
+};

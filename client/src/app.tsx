@@ -1,0 +1,118 @@
+import { useCallback, useEffect, useState } from 'react';
+import { api, type Health } from './api/conversations-api.ts';
+import { setUnauthorizedHandler } from './api/http.ts';
+import { ConversationPage } from './layout/conversation-page.tsx';
+import { SignInScreen } from './layout/sign-in-screen.tsx';
+import { Sidebar } from './layout/sidebar.tsx';
+import { Welcome } from './layout/welcome.tsx';
+import type { ConversationSummary, KernelSpecList, ServerFrame } from './protocol.ts';
+import { useRoute } from './router/use-route.ts';
+import { useConversations } from './state/use-conversations.ts';
+import { ConfirmDialog } from './ui/confirm-dialog.tsx';
+import type { Upload } from './ui/upload-progress.tsx';
+
+/** The whole page: sidebar of conversations, and the open conversation (or the welcome). */
+export function App() {
+  const [route, navigate] = useRoute();
+  const [signedOut, setSignedOut] = useState(false);
+  const [health, setHealth] = useState<Health | undefined>(undefined);
+  const [kernelspecs, setKernelspecs] = useState<KernelSpecList | undefined>(undefined);
+  const [kernel, setKernel] = useState<string | undefined>(undefined);
+  const [deleting, setDeleting] = useState<ConversationSummary | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [importing, setImporting] = useState<Upload | undefined>(undefined);
+  const conversations = useConversations();
+  const activeId = route.name === 'conversation' ? route.id : undefined;
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => setSignedOut(true));
+    api.health().then(setHealth, () => {});
+    api.kernelspecs().then(setKernelspecs, () => {});
+  }, []);
+
+  const report = (reason: unknown) => setError(reason instanceof Error ? reason.message : String(reason));
+
+  const create = () =>
+    api.create(kernel ? { kernel } : {}).then((summary) => {
+      conversations.add(summary);
+      navigate({ name: 'conversation', id: summary.id });
+    }, report);
+
+  const importNotebook = (file: File) => {
+    setImporting({ name: file.name, fraction: 0 });
+    api
+      .importNotebook(file, (fraction) => setImporting({ name: file.name, fraction }))
+      .then((summary) => {
+        conversations.add(summary);
+        navigate({ name: 'conversation', id: summary.id });
+      }, report)
+      .finally(() => setImporting(undefined));
+  };
+
+  const { patch, refresh } = conversations;
+  const onFrame = useCallback(
+    (id: string, frame: ServerFrame) => {
+      if (frame.type === 'title') patch(id, { title: frame.title });
+      if (frame.type === 'kernel') patch(id, { kernelState: frame.state });
+      if (frame.type === 'turn' && frame.state !== 'started') refresh();
+    },
+    [patch, refresh],
+  );
+
+  if (signedOut) return <SignInScreen />;
+
+  // Without a model the server cannot answer `ask`; when it does not say, let the person try.
+  const canAsk = health?.model?.configured !== false;
+  return (
+    <div className="app">
+      <Sidebar
+        list={conversations.list}
+        error={conversations.error}
+        activeId={activeId}
+        modelName={health?.model?.configured ? health.model.name : undefined}
+        onNew={create}
+        onOpen={(id) => navigate({ name: 'conversation', id })}
+        onRename={(id, title) => {
+          patch(id, { title });
+          api.rename(id, title).catch(report).finally(refresh);
+        }}
+        onDelete={setDeleting}
+        onImport={importNotebook}
+        importing={importing}
+      />
+      <main className="main">
+        {error ? (
+          <div className="app-error" role="alert">
+            {error}
+            <button type="button" className="button ghost" onClick={() => setError(undefined)}>
+              Dismiss
+            </button>
+          </div>
+        ) : null}
+        {activeId ? (
+          <ConversationPage key={activeId} id={activeId} canAsk={canAsk} onFrame={onFrame} />
+        ) : (
+          <Welcome kernelspecs={kernelspecs} kernel={kernel} onKernel={setKernel} onStart={create} />
+        )}
+      </main>
+      {deleting ? (
+        <ConfirmDialog
+          title="Delete this conversation?"
+          confirmLabel="Delete"
+          danger
+          onCancel={() => setDeleting(undefined)}
+          onConfirm={() => {
+            const target = deleting;
+            setDeleting(undefined);
+            api.remove(target.id).then(() => {
+              conversations.drop(target.id);
+              if (target.id === activeId) navigate({ name: 'home' }, { replace: true });
+            }, report);
+          }}
+        >
+          “{deleting.title}” and its history are deleted, and its kernel is shut down. This cannot be undone.
+        </ConfirmDialog>
+      ) : null}
+    </div>
+  );
+}

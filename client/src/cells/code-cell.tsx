@@ -1,0 +1,101 @@
+import { memo, useState } from 'react';
+import type { CodeCell as CodeCellData } from '../protocol.ts';
+import { CellEditor } from './cell-editor.tsx';
+import { OutputArea } from '../outputs/output-area.tsx';
+import { CopyButton } from '../ui/copy-button.tsx';
+import { Icon } from '../ui/icons.tsx';
+import { CellStatus } from './cell-status.tsx';
+import { CodeSource } from './code-source.tsx';
+
+export interface CodeCellProps {
+  cell: CodeCellData;
+  /** Edit-and-run-again: runs `code` as this cell's new source. */
+  onRun: (code: string, cellId: string) => void;
+}
+
+function promptLabel(cell: CodeCellData): string {
+  if (cell.status === 'running') return '*';
+  return cell.executionCount === null ? ' ' : String(cell.executionCount);
+}
+
+/** A code cell: who wrote it, `[n]`, live status, highlighted source, outputs. */
+export const CodeCell = memo(function CodeCell({ cell, onRun }: CodeCellProps) {
+  const [collapsed, setCollapsed] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const count = promptLabel(cell);
+  const lines = cell.source.split('\n');
+
+  return (
+    <article
+      className={`cell code-cell author-${cell.author} status-${cell.status}`}
+      aria-label={`Code cell [${count.trim() || ' '}] by ${cell.author === 'user' ? 'you' : 'the assistant'}`}
+      data-cell-id={cell.id}
+    >
+      <div className="cell-gutter execution-count" title="Execution count">
+        [{count}]
+      </div>
+      <div className="cell-main">
+        <header className="cell-header">
+          <span className={`author-badge author-${cell.author}`}>
+            <Icon name={cell.author === 'user' ? 'code' : 'bolt'} />
+            {cell.author === 'user' ? 'You' : 'Assistant'}
+          </span>
+          <CellStatus cell={cell} />
+          <span className="spacer" />
+          <button
+            type="button"
+            className="icon-button"
+            aria-expanded={!collapsed}
+            aria-label={collapsed ? 'Expand cell' : 'Collapse cell'}
+            title={collapsed ? 'Expand' : 'Collapse'}
+            onClick={() => setCollapsed(!collapsed)}
+          >
+            <Icon name={collapsed ? 'chevronRight' : 'chevronDown'} />
+          </button>
+          <CopyButton text={cell.source} />
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Edit and run again"
+            title="Edit and run again"
+            onClick={() => {
+              setCollapsed(false);
+              setEditing(true);
+            }}
+          >
+            <Icon name="pencil" />
+          </button>
+        </header>
+        {collapsed ? (
+          <button type="button" className="collapsed-summary" onClick={() => setCollapsed(false)}>
+            <code>{lines[0]}</code>
+            <span>
+              {lines.length > 1 ? ` … ${lines.length} lines` : ''}
+              {cell.outputs.length ? ` · ${cell.outputs.length} output${cell.outputs.length === 1 ? '' : 's'} hidden` : ''}
+            </span>
+          </button>
+        ) : (
+          <>
+            {editing ? (
+              <CellEditor
+                source={cell.source}
+                onRun={(code) => {
+                  setEditing(false);
+                  onRun(code, cell.id);
+                }}
+                onCancel={() => setEditing(false)}
+              />
+            ) : (
+              <CodeSource source={cell.source} />
+            )}
+            {cell.outputs.length ? <OutputArea outputs={cell.outputs} executionCount={cell.executionCount} /> : null}
+            {cell.failure ? <div className="cell-failure">{cell.failure}</div> : null}
+            {cell.outputTruncated ? (
+              <div className="cell-note">Output was cut here: this cell printed more than Talkbook keeps.</div>
+            ) : null}
+          </>
+        )}
+      </div>
+    </article>
+  );
+});

@@ -1,0 +1,31 @@
+import { memo, useDeferredValue } from 'react';
+import type { AssistantCell as AssistantCellData, NoticeCell as NoticeCellData, UserCell as UserCellData } from '../protocol.ts';
+import { Markdown } from '../markdown/lazy-markdown.tsx';
+
+/** What the person asked, as they typed it. */
+export const UserCell = memo(function UserCell({ cell }: { cell: UserCellData }) {
+  return (
+    <article className="cell user-cell" aria-label="Your message">
+      <div className="user-bubble">{cell.text}</div>
+    </article>
+  );
+});
+
+/** The assistant's Markdown, re-rendered as tokens stream in (deferred so typing stays smooth). */
+export const AssistantCell = memo(function AssistantCell({ cell, streaming }: { cell: AssistantCellData; streaming: boolean }) {
+  const text = useDeferredValue(cell.text);
+  return (
+    <article className="cell assistant-cell" aria-label="Assistant message" aria-busy={streaming}>
+      {text ? <Markdown text={text} /> : streaming ? <span className="typing" aria-label="Assistant is writing" /> : null}
+    </article>
+  );
+});
+
+/** Something Talkbook says (Markdown): the kernel restarted, state was lost, a file arrived. */
+export const NoticeCell = memo(function NoticeCell({ cell }: { cell: NoticeCellData }) {
+  return (
+    <div className={`cell notice-cell notice-${cell.level}`} role="note">
+      <Markdown text={cell.text} />
+    </div>
+  );
+});

@@ -1,0 +1,129 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api } from '../api/conversations-api.ts';
+import type { ServerFrame } from '../protocol.ts';
+import { PromptBox } from '../prompt/prompt-box.tsx';
+import { isBusy } from '../state/conversation-state.ts';
+import { useConversation } from '../state/use-conversation.ts';
+import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
+import { UploadProgress, type Upload } from '../ui/upload-progress.tsx';
+import { ConnectionBanner } from './connection-banner.tsx';
+import { ConversationHeader } from './conversation-header.tsx';
+import { Notebook } from './notebook.tsx';
+import { Toasts } from './toasts.tsx';
+
+export interface ConversationPageProps {
+  id: string;
+  canAsk: boolean;
+  onFrame: (id: string, frame: ServerFrame) => void;
+}
+
+/** One open conversation: header, notebook, prompt box; live over its WebSocket. */
+export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps) {
+  const { load, state, connection, send, dispatch } = useConversation(id, (frame) => onFrame(id, frame));
+  const [confirmRestart, setConfirmRestart] = useState(false);
+  const [upload, setUpload] = useState<Upload | undefined>(undefined);
+  const uploadAbort = useRef<AbortController | undefined>(undefined);
+
+  useEffect(() => {
+    document.title = state ? `${state.title} · Talkbook` : 'Talkbook';
+  }, [state?.title]);
+
+  const report = useCallback(
+    (error: unknown) => dispatch({ type: 'toast', level: 'error', text: error instanceof Error ? error.message : String(error) }),
+    [dispatch],
+  );
+  const runCell = useCallback((code: string, cellId: string) => send({ type: 'run', code, cellId }), [send]);
+  const dismiss = useCallback((key: number) => dispatch({ type: 'dismiss', key }), [dispatch]);
+
+  const startUpload = (file: File) => {
+    const controller = new AbortController();
+    uploadAbort.current = controller;
+    setUpload({ name: file.name, fraction: 0 });
+    api
+      .upload(id, file, (fraction) => setUpload({ name: file.name, fraction }), controller.signal)
+      .then(
+        (stored) => dispatch({ type: 'toast', level: 'info', text: `Uploaded ${stored.name} (${formatBytes(stored.size)}).` }),
+        (error: unknown) => {
+          if (!(error instanceof DOMException && error.name === 'AbortError')) report(error);
+        },
+      )
+      .finally(() => setUpload(undefined));
+  };
+  useEffect(() => () => uploadAbort.current?.abort(), []);
+
+  if (load.kind === 'missing') return <PageMessage title="Conversation not found" text="It may have been deleted. Pick another one or start a new conversation." />;
+  if (load.kind === 'failed') return <PageMessage title="Could not open this conversation" text={load.message} />;
+  if (!state) return <div className="page-loading" aria-busy="true"><span className="spinner" /> Loading…</div>;
+
+  const busy = isBusy(state);
+  return (
+    <div className="conversation-page">
+      <ConversationHeader
+        title={state.title}
+        kernel={state.kernel}
+        kernelState={state.kernelState}
+        notebookUrl={api.notebookUrl(id)}
+        onInterrupt={() => api.interrupt(id).catch(report)}
+        onRestart={() => setConfirmRestart(true)}
+      />
+      <ConnectionBanner status={connection} />
+      <Notebook
+        cells={state.cells}
+        busy={busy}
+        onRun={runCell}
+        empty={
+          <div className="notebook-empty">
+            <h2>{canAsk ? 'Ask anything, or run code' : 'Run some code'}</h2>
+            <p>
+              {canAsk
+                ? 'The assistant writes and runs Python in this conversation’s own Jupyter kernel. Variables persist between cells.'
+                : 'Code runs in this conversation’s own Jupyter kernel. Variables persist between cells.'}
+            </p>
+          </div>
+        }
+      />
+      <div className="prompt-dock">
+        <Toasts toasts={state.toasts} onDismiss={dismiss} />
+        {upload ? <UploadProgress upload={upload} onCancel={() => uploadAbort.current?.abort()} /> : null}
+        <PromptBox
+          busy={busy}
+          canAsk={canAsk}
+          onAsk={(text) => send({ type: 'ask', text })}
+          onRun={(code) => send({ type: 'run', code })}
+          onStop={() => send({ type: 'cancel' })}
+          onUpload={startUpload}
+          uploading={upload !== undefined}
+        />
+      </div>
+      {confirmRestart ? (
+        <ConfirmDialog
+          title="Restart the kernel?"
+          confirmLabel="Restart"
+          danger
+          onCancel={() => setConfirmRestart(false)}
+          onConfirm={() => {
+            setConfirmRestart(false);
+            api.restart(id).catch(report);
+          }}
+        >
+          All variables and imports in this conversation’s kernel are lost. The conversation itself stays.
+        </ConfirmDialog>
+      ) : null}
+    </div>
+  );
+}
+
+function PageMessage({ title, text }: { title: string; text: string }) {
+  return (
+    <div className="page-message">
+      <h1>{title}</h1>
+      <p>{text}</p>
+    </div>
+  );
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}

@@ -1,0 +1,87 @@
+import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
+import type { Cell } from '../protocol.ts';
+import { CellView } from '../cells/cell-view.tsx';
+
+/** How close to the bottom (px) still counts as "following" the conversation. */
+const FOLLOW_SLACK_PX = 96;
+
+export interface NotebookProps {
+  cells: readonly Cell[];
+  busy: boolean;
+  onRun: (code: string, cellId: string) => void;
+  empty?: ReactNode;
+}
+
+/**
+ * The conversation as a notebook: every cell in order. Follows new output while the reader
+ * is at the bottom, and stays put once they scroll up to read.
+ */
+export function Notebook({ cells, busy, onRun, empty }: NotebookProps) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const content = useRef<HTMLDivElement>(null);
+  const following = useRef(true);
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (element) element.scrollTop = element.scrollHeight;
+  }, []);
+
+  useEffect(() => {
+    const element = scroller.current;
+    const inner = content.current;
+    if (!element || !inner) return;
+    const atBottom = () => element.scrollHeight - element.scrollTop - element.clientHeight < FOLLOW_SLACK_PX;
+    // Only the reader stops the following (wheel, keys, scrollbar); layout shifts never do.
+    const onScroll = () => {
+      if (atBottom()) following.current = true;
+    };
+    const onWheel = (event: WheelEvent) => {
+      if (event.deltaY < 0) following.current = false;
+    };
+    const onKey = (event: KeyboardEvent) => {
+      if (['PageUp', 'ArrowUp', 'Home'].includes(event.key)) following.current = false;
+    };
+    const onPointer = (event: PointerEvent) => {
+      if (event.target === element) following.current = false;
+    };
+    // Content grows (streamed text, images loading, frames sizing): keep the bottom in view.
+    const observer = new ResizeObserver(() => {
+      if (following.current) element.scrollTop = element.scrollHeight;
+    });
+    observer.observe(inner);
+    element.addEventListener('scroll', onScroll, { passive: true });
+    element.addEventListener('wheel', onWheel, { passive: true });
+    element.addEventListener('keydown', onKey);
+    element.addEventListener('pointerdown', onPointer);
+    return () => {
+      observer.disconnect();
+      element.removeEventListener('scroll', onScroll);
+      element.removeEventListener('wheel', onWheel);
+      element.removeEventListener('keydown', onKey);
+      element.removeEventListener('pointerdown', onPointer);
+    };
+  }, []);
+
+  // The person just sent something: follow the conversation again.
+  const count = cells.length;
+  const newest = cells[count - 1];
+  const sentByPerson = newest?.kind === 'user' || (newest?.kind === 'code' && newest.author === 'user');
+  useEffect(() => {
+    if (!sentByPerson) return;
+    following.current = true;
+    const element = scroller.current;
+    if (element) element.scrollTop = element.scrollHeight;
+  }, [count, sentByPerson]);
+
+  const last = cells[cells.length - 1];
+  return (
+    <div className="notebook-scroller" ref={scroller}>
+      <div className="notebook" ref={content}>
+        {cells.length === 0 ? empty : null}
+        {cells.map((cell) => (
+          <CellView key={cell.id} cell={cell} streaming={busy && cell === last} onRun={onRun} />
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,109 @@
+import { useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { FileButton } from '../ui/file-button.tsx';
+import { Icon } from '../ui/icons.tsx';
+import { ModeToggle, type PromptMode } from './mode-toggle.tsx';
+
+export interface PromptBoxProps {
+  busy: boolean;
+  /** False when the server has no model: asking is off and the box runs code. */
+  canAsk: boolean;
+  onAsk: (text: string) => void;
+  onRun: (code: string) => void;
+  onStop: () => void;
+  /** A file for the conversation's workspace (the kernel's working directory). */
+  onUpload: (file: File) => void;
+  uploading: boolean;
+}
+
+const MAX_HEIGHT_PX = 320;
+
+/**
+ * The message box. Ask mode: Enter sends to the assistant, Shift+Enter is a new line.
+ * Code mode: Enter is a new line, Shift+Enter runs. Ctrl/Cmd+Enter always runs as code.
+ */
+export function PromptBox({ busy, canAsk, onAsk, onRun, onStop, onUpload, uploading }: PromptBoxProps) {
+  const [text, setText] = useState('');
+  const [chosenMode, setMode] = useState<PromptMode>('ask');
+  const mode = canAsk ? chosenMode : 'code';
+  const area = useRef<HTMLTextAreaElement>(null);
+
+  useLayoutEffect(() => {
+    const element = area.current;
+    if (!element) return;
+    element.style.height = 'auto';
+    element.style.height = `${Math.min(element.scrollHeight, MAX_HEIGHT_PX)}px`;
+  }, [text]);
+
+  const send = (as: PromptMode) => {
+    if (!text.trim()) return;
+    if (as === 'ask') onAsk(text.trim());
+    else onRun(text);
+    setText('');
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key !== 'Enter' || event.nativeEvent.isComposing) return;
+    if (event.ctrlKey || event.metaKey) {
+      event.preventDefault();
+      send('code');
+    } else if (mode === 'ask' && !event.shiftKey) {
+      event.preventDefault();
+      send('ask');
+    } else if (mode === 'code' && event.shiftKey) {
+      event.preventDefault();
+      send('code');
+    }
+  };
+
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    send(mode);
+    area.current?.focus();
+  };
+
+  return (
+    <form className={`prompt-box mode-${mode}`} onSubmit={onSubmit}>
+      <div className="prompt-field">
+        <FileButton label="Upload file" className="icon-button attach-button" disabled={uploading} onFile={onUpload}>
+          <Icon name="paperclip" />
+        </FileButton>
+        <textarea
+          ref={area}
+          aria-label="Message"
+          rows={1}
+          value={text}
+          placeholder={mode === 'ask' ? 'Ask the assistant…' : 'Write Python to run in the kernel…'}
+          spellCheck={mode === 'ask'}
+          onChange={(event) => setText(event.target.value)}
+          onKeyDown={onKeyDown}
+        />
+        <div className="prompt-actions">
+          {busy ? (
+            <button type="button" className="button stop-button" onClick={onStop}>
+              <Icon name="stop" />
+              Stop
+            </button>
+          ) : null}
+          <button type="submit" className="button primary send-button" disabled={!text.trim()}>
+            <Icon name={mode === 'ask' ? 'send' : 'play'} />
+            {mode === 'ask' ? 'Send' : 'Run'}
+          </button>
+        </div>
+      </div>
+      <div className="prompt-footer">
+        <ModeToggle mode={mode} onChange={setMode} canAsk={canAsk} />
+        <p className="prompt-hint">
+          {mode === 'ask' ? (
+            <>
+              <kbd>Enter</kbd> send · <kbd>Shift</kbd>+<kbd>Enter</kbd> new line · <kbd>Ctrl</kbd>+<kbd>Enter</kbd> run as code
+            </>
+          ) : (
+            <>
+              <kbd>Shift</kbd>+<kbd>Enter</kbd> or <kbd>Ctrl</kbd>+<kbd>Enter</kbd> run · <kbd>Enter</kbd> new line
+            </>
+          )}
+        </p>
+      </div>
+    </form>
+  );
+}

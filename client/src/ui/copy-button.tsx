@@ -1,0 +1,37 @@
+import { useEffect, useState } from 'react';
+import { Icon } from './icons.tsx';
+
+async function copyText(text: string): Promise<void> {
+  if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+  // Plain-http hosts have no Clipboard API: fall back to a hidden textarea.
+  const area = document.createElement('textarea');
+  area.value = text;
+  area.setAttribute('readonly', '');
+  area.style.position = 'fixed';
+  area.style.opacity = '0';
+  document.body.append(area);
+  area.select();
+  document.execCommand('copy');
+  area.remove();
+}
+
+/** Copies `text`; says "Copied" for a moment. */
+export function CopyButton({ text, label = 'Copy code' }: { text: string; label?: string }) {
+  const [copied, setCopied] = useState(false);
+  useEffect(() => {
+    if (!copied) return;
+    const timer = setTimeout(() => setCopied(false), 1500);
+    return () => clearTimeout(timer);
+  }, [copied]);
+  return (
+    <button
+      type="button"
+      className="icon-button"
+      aria-label={copied ? 'Copied' : label}
+      title={copied ? 'Copied' : label}
+      onClick={() => copyText(text).then(() => setCopied(true), () => setCopied(false))}
+    >
+      <Icon name={copied ? 'check' : 'copy'} />
+    </button>
+  );
+}

@@ -1,0 +1,25 @@
+import { Icon } from './icons.tsx';
+
+export interface Upload {
+  name: string;
+  /** 0…1 */
+  fraction: number;
+}
+
+/** "Uploading data.csv · 42 %" with a progress bar and a way to cancel. */
+export function UploadProgress({ upload, verb = 'Uploading', onCancel }: { upload: Upload; verb?: string; onCancel?: () => void }) {
+  const percent = Math.round(upload.fraction * 100);
+  return (
+    <div className="upload-progress" role="status">
+      <span className="upload-label">
+        {verb} <strong>{upload.name}</strong> · {percent < 100 ? `${percent}%` : 'saving…'}
+      </span>
+      <progress max={100} value={percent} aria-label={`${verb} ${upload.name}`} />
+      {onCancel ? (
+        <button type="button" className="icon-button" aria-label="Cancel upload" title="Cancel upload" onClick={onCancel}>
+          <Icon name="x" />
+        </button>
+      ) : null}
+    </div>
+  );
+}
