@@ -12,6 +12,8 @@ c.ServerApp.terminals_enabled = False
 # large images and fast output (it counts bytes of streams only), so it is off.
 c.ServerApp.iopub_data_rate_limit = 0
 c.ServerApp.iopub_msg_rate_limit = 0
+# With both limits off the limiter only costs time (it unpacks every iopub header).
+c.ServerApp.limit_rate = False
 c.ContentsManager.allow_hidden = False
 c.FileContentsManager.delete_to_trash = False
 # Only the kernel specs Talkbook ships (the sandboxed launchers), not whatever is installed.
@@ -51,6 +53,8 @@ if _os.getuid() == 0:
     # their (private) workspace.
     _os.umask(0)
 
+# Jupyter's activity watcher, without the full deserialization of every iopub message.
+c.ServerApp.kernel_manager_class = "talkbook_jupyter.TalkbookMappingKernelManager"
 # Refuse symbolic links in the contents API (kernels can plant them in their workspaces).
 c.ServerApp.contents_manager_class = "talkbook_jupyter.TalkbookContentsManager"
 # Notice a dead kernel within half a second (Jupyter then restarts it and Talkbook fails the

@@ -90,3 +90,34 @@ class TalkbookContentsManager(LargeFileManager):
                 if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
                     raise web.HTTPError(400, "Not a regular file")
                 f.write(data)
+
+
+from jupyter_server._tz import utcnow
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+
+
+class TalkbookMappingKernelManager(AsyncMappingKernelManager):
+    """Jupyter's kernel manager with a cheaper activity watcher.
+
+    Jupyter Server 1.x watches every kernel's iopub to record its last activity and execution
+    state, and fully deserializes each message to do so (its dates parsed with dateutil; status
+    messages twice): about a third of the server's CPU per executed cell. This watcher records
+    the same two things from the header's message type and, for status messages, the content.
+    """
+
+    def start_watching_activity(self, kernel_id):
+        kernel = self._kernels[kernel_id]
+        kernel.execution_state = "starting"
+        kernel.reason = ""
+        kernel.last_activity = utcnow()
+        kernel._activity_stream = kernel.connect_iopub()
+        session = kernel.session
+
+        def record_activity(msg_list):
+            self.last_kernel_activity = kernel.last_activity = utcnow()
+            _, parts = session.feed_identities(msg_list)
+            # parts: signature, header, parent header, metadata, content, buffers…
+            if len(parts) >= 5 and session.unpack(parts[1]).get("msg_type") == "status":
+                kernel.execution_state = session.unpack(parts[4]).get("execution_state", kernel.execution_state)
+
+        kernel._activity_stream.on_recv(record_activity)

@@ -76,6 +76,43 @@ def chown_tree(path, uid):
                 pass
 
 
+def enter_cgroups(name, max_procs):
+    """Put this process (and so the whole kernel) in its own cgroups, where the host allows it:
+    CPU shared fairly between kernels (a fork bomb competes as one kernel, and all kernels
+    together weigh less than the server) and a process cap for the whole tree. Best effort."""
+    own = "/proc/self/cgroup"
+    try:
+        mounted = {line.split(":")[1] for line in open(own) if line.count(":") >= 2}
+    except OSError:
+        return
+    for controller, settings in (("cpu", {"cpu.shares": "1024"}), ("pids", {"pids.max": str(max_procs)})):
+        base = os.path.join("/sys/fs/cgroup", controller)
+        if controller not in mounted or not os.access(base, os.W_OK):
+            continue
+        try:
+            parent = os.path.join(base, "talkbook")
+            os.makedirs(parent, exist_ok=True)
+            if controller == "cpu":
+                with open(os.path.join(parent, "cpu.shares"), "w") as f:
+                    f.write("512")
+            for stale in os.listdir(parent):
+                path = os.path.join(parent, stale)
+                if os.path.isdir(path):
+                    try:
+                        os.rmdir(path)  # only succeeds for groups whose kernel is gone
+                    except OSError:
+                        pass
+            group = os.path.join(parent, name)
+            os.makedirs(group, exist_ok=True)
+            for key, value in settings.items():
+                with open(os.path.join(group, key), "w") as f:
+                    f.write(value)
+            with open(os.path.join(group, "cgroup.procs"), "w") as f:
+                f.write(str(os.getpid()))
+        except OSError:
+            continue
+
+
 def limits(cfg):
     mem = cfg["memory_mb"] * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
@@ -124,6 +161,7 @@ def main():
 
     drop = []
     if os.getuid() == 0:
+        enter_cgroups(os.path.basename(os.path.dirname(private)).replace(".d", "") or "kernel", cfg["max_procs"])
         # bubblewrap runs as root (so it can reach the folders it mounts) and the kernel then
         # becomes its own unprivileged user with no capabilities and no way back.
         uid = uid_for(workspace)
