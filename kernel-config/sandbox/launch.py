@@ -161,7 +161,7 @@ def main():
 
     drop = []
     if os.getuid() == 0:
-        enter_cgroups(os.path.basename(os.path.dirname(private)).replace(".d", "") or "kernel", cfg["max_procs"])
+        enter_cgroups(os.path.basename(private)[: -len(".d")] or "kernel", cfg["max_procs"])
         # bubblewrap runs as root (so it can reach the folders it mounts) and the kernel then
         # becomes its own unprivileged user with no capabilities and no way back.
         uid = uid_for(workspace)

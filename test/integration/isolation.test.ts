@@ -191,13 +191,12 @@ describe('resource limits', () => {
     return performance.now() - started;
   }
 
-  async function kernelUidProcesses(): Promise<number[]> {
+  async function processesOf(uid: number): Promise<number[]> {
     const pids: number[] = [];
     for (const entry of await readdir('/proc')) {
       if (!/^\d+$/.test(entry)) continue;
       const status = await readFile(`/proc/${entry}/status`, 'utf8').catch(() => '');
-      const uid = Number(status.match(/^Uid:\s+(\d+)/m)?.[1] ?? 0);
-      if (uid >= 200_000) pids.push(Number(entry));
+      if (Number(status.match(/^Uid:\s+(\d+)/m)?.[1] ?? -1) === uid) pids.push(Number(entry));
     }
     return pids;
   }
@@ -223,22 +222,23 @@ describe('resource limits', () => {
     // Per-kernel users (whose process cap bites) need root and the sandbox; never fork-bomb a host without them.
     const health = await (await tb.api('/api/health', { auth: false })).json();
     if (process.getuid?.() !== 0 || !health.sandboxed) return;
-    const before = new Set(await kernelUidProcesses());
     const { id } = await tb.createConversation();
     const socket = await tb.connect(id);
-    await socket.run('print("ready")');
+    // Each kernel runs as its own user: count that user's processes.
+    const uid = Number(out((await socket.run('import os\nprint(os.getuid())')).cell.outputs).trim());
+    expect(uid).toBeGreaterThanOrEqual(200_000);
     socket.send({ type: 'run', code: 'import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass' });
     await new Promise((resolve) => setTimeout(resolve, 3000));
-    const during = (await kernelUidProcesses()).filter((pid) => !before.has(pid));
+    const during = await processesOf(uid);
     expect(during.length).toBeGreaterThan(10);
     expect(during.length).toBeLessThanOrEqual(300);
     for (let i = 0; i < 5; i++) expect(await healthMs()).toBeLessThan(500);
     expect((await tb.api(`/api/conversations/${id}`, { method: 'DELETE' })).status).toBe(204);
     const deadline = Date.now() + 15_000;
-    let left = (await kernelUidProcesses()).filter((pid) => !before.has(pid));
+    let left = await processesOf(uid);
     while (left.length && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 250));
-      left = (await kernelUidProcesses()).filter((pid) => !before.has(pid));
+      left = await processesOf(uid);
     }
     expect(left).toEqual([]);
   });
