@@ -8,6 +8,8 @@ export default defineConfig({
     // Integration and end-to-end files start real Jupyter servers and kernels: two at a time
     // on a 2-core machine.
     maxWorkers: 2,
+    // @jupyterlab/services narrates kernel connections on console.debug; keep test output readable.
+    onConsoleLog: (log) => !/^(Starting WebSocket|Kernel: )/.test(log),
     reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
   },
 });

@@ -4,6 +4,8 @@ import { startTalkbook } from './talkbook.ts';
 
 /** `npm start`: boot, print the login link, shut everything down on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
+  // @jupyterlab/services narrates every kernel connection on console.debug: keep it for TALKBOOK_LOG=debug.
+  if (process.env.TALKBOOK_LOG !== 'debug') console.debug = () => {};
   const talkbook = await startTalkbook();
   console.log(`\nTalkbook is running. Open this link (it holds your access token):\n\n  ${talkbook.loginUrl}\n`);
   let stopping = false;
