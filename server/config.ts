@@ -39,6 +39,8 @@ const envSchema = z.object({
   TALKBOOK_KERNEL_MAX_PROCS: positiveInt(256),
   TALKBOOK_KERNEL_IDLE_MINUTES: z.coerce.number().positive().default(60),
   TALKBOOK_MAX_KERNELS: positiveInt(64),
+  TALKBOOK_KERNEL_POOL: z.coerce.number().int().min(0).max(16).default(2),
+  TALKBOOK_AUTO_RESTORE: flag,
   TALKBOOK_LOG: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('info'),
 });
 
@@ -68,6 +70,10 @@ export interface Config {
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   kernelIdleMs: number;
   maxKernels: number;
+  /** Started kernels kept ready per kernel spec for new conversations (TALKBOOK_KERNEL_POOL; 0: off). */
+  kernelPool: number;
+  /** Restore lost kernel state by replaying history before the next request (TALKBOOK_AUTO_RESTORE). */
+  autoRestore: boolean;
   sandbox: { mode: 'auto' | 'off'; network: boolean; memoryMb: number; maxProcs: number };
 }
 
@@ -107,6 +113,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: e.TALKBOOK_LOG,
     kernelIdleMs: e.TALKBOOK_KERNEL_IDLE_MINUTES * 60_000,
     maxKernels: e.TALKBOOK_MAX_KERNELS,
+    kernelPool: e.TALKBOOK_KERNEL_POOL,
+    autoRestore: e.TALKBOOK_AUTO_RESTORE,
     sandbox: {
       mode: e.TALKBOOK_SANDBOX,
       network: e.TALKBOOK_KERNEL_NETWORK,

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { loadConfig, type Config, type Env } from './config.ts';
 import { createAssistant } from './assistant/index.ts';
+import { newId } from './conversation/conversation.ts';
 import { Conversations } from './conversation/conversations.ts';
 import { ContentsWorkspaceFiles, listFilesOf } from './files/index.ts';
 import { createApp } from './http/app.ts';
@@ -18,6 +19,7 @@ import { attachSocketServer } from './http/socket-server.ts';
 import { startEmbeddedJupyter, type EmbeddedJupyter } from './jupyter/embedded-jupyter.ts';
 import { jupyterSettings } from './jupyter/jupyter-settings.ts';
 import { resolveSandbox } from './jupyter/sandbox.ts';
+import { KernelPool } from './kernel/kernel-pool.ts';
 import { Kernels } from './kernel/kernels.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ConversationStore } from './store/conversation-store.ts';
@@ -34,6 +36,8 @@ export interface Talkbook {
   readonly config: Config;
   /** The embedded Jupyter server's process id (undefined with JUPYTER_URL). */
   readonly jupyterPid: number | undefined;
+  /** Started kernels waiting for new conversations (TALKBOOK_KERNEL_POOL), per kernel spec. */
+  readonly kernelPool: Pick<KernelPool, 'size'>;
   close(): Promise<void>;
 }
 
@@ -52,6 +56,7 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
   let embedded: EmbeddedJupyter | undefined;
   let conversations: Conversations | undefined;
   let kernels: Kernels | undefined;
+  let pool: KernelPool | undefined;
   let runtimeDir: string | undefined;
   let sandboxed: boolean | undefined;
   let jupyterUrl: string;
@@ -69,6 +74,7 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
       onRestart: () => {
         const reason = 'The Jupyter server restarted, so this conversation\'s kernel ended.';
         kernels?.abandonAll(reason);
+        pool?.reset();
         conversations?.kernelsLost(reason);
       },
     });
@@ -81,6 +87,8 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
 
   const settings = jupyterSettings(jupyterUrl, jupyterToken);
   kernels = new Kernels({ settings, log, defaultKernel: config.defaultKernel });
+  const kernelPool = new KernelPool({ kernels, size: config.kernelPool, newId, log });
+  pool = kernelPool;
 
   const assistant = createAssistant(config.assistant);
   const files = new ContentsWorkspaceFiles({ settings, log });
@@ -92,11 +100,13 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
     maxCellOutputBytes: config.maxCellOutputBytes,
     kernelIdleMs: config.kernelIdleMs,
     maxKernels: config.maxKernels,
+    pool: kernelPool,
     runtime: {
       kernels,
       assistant,
       log,
       cellTimeoutMs: config.cellTimeoutMs,
+      autoRestore: config.autoRestore,
       listFiles: listFilesOf(files),
     },
   });
@@ -132,6 +142,11 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
   const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
   await once(server, 'listening');
   const wss = attachSocketServer(server, { token, conversations, log });
+  // Warm kernels for new conversations, started in the background once the server answers.
+  void kernels.specs().then(
+    (specs) => kernelPool.start(specs.default),
+    (error: unknown) => log.warn('the kernel pool did not start: the kernel specs could not be read', error),
+  );
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
@@ -147,12 +162,14 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
     get jupyterPid() {
       return embedded?.pid;
     },
+    kernelPool,
     close() {
       closing ??= (async () => {
         for (const client of wss.clients) client.close(1001, 'server shutting down');
         wss.close();
         server.closeAllConnections?.();
         await new Promise<void>((done) => server.close(() => done()));
+        await kernelPool.close();
         await all.close();
         await kernels.shutdownAll();
         await embedded?.stop();

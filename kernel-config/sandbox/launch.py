@@ -27,6 +27,17 @@ import sys
 ALLOWED = ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
 INNER = "/run/kernel"
+# Python startup modules (the talkbook_display IPython extension), read-only inside the sandbox.
+STARTUP = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "startup")
+INNER_STARTUP = "/opt/talkbook/startup"
+
+
+def startup_mount():
+    """bubblewrap argv showing STARTUP read-only at INNER_STARTUP (with parents the kernel can traverse)."""
+    parents = []
+    for folder in ("/opt", "/opt/talkbook"):
+        parents += ["--perms", "0755", "--dir", folder]
+    return parents + ["--ro-bind", STARTUP, INNER_STARTUP]
 
 
 def settings():
@@ -138,7 +149,7 @@ def main():
     os.umask(0o022)
 
     if not cfg["enabled"]:
-        env = kernel_env(os.path.join("/tmp", "talkbook-home-%d" % os.getpid()), {})
+        env = kernel_env(os.path.join("/tmp", "talkbook-home-%d" % os.getpid()), {"PYTHONPATH": STARTUP})
         if "JPY_PARENT_PID" in os.environ:
             env["JPY_PARENT_PID"] = os.environ["JPY_PARENT_PID"]
         os.makedirs(env["HOME"], mode=0o700, exist_ok=True)
@@ -193,10 +204,11 @@ def main():
         "--perms", "0755", "--dir", "/run",
         "--bind", private, INNER,
         "--bind", workspace, "/workspace",
+        *(startup_mount() if os.path.isdir(STARTUP) else []),
         "--chdir", "/workspace",
         "--",
     ]
-    env = kernel_env("/tmp", {})
+    env = kernel_env("/tmp", {"PYTHONPATH": INNER_STARTUP})
     command = [part.replace("@CONNECTION@", os.path.join(INNER, "connection.json")) for part in command]
     limits(cfg)
     # Jupyter interrupts "signal"-mode kernels (IRkernel) with SIGINT to the whole process group,

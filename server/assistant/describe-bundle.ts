@@ -25,6 +25,8 @@ export function describeBundle(data: MimeBundle): BundleDescription {
   const images: ResultImage[] = [];
   let text: string | undefined;
   for (const [mime, value] of Object.entries(data)) {
+    // Interactive twins of the PNG and HTML described here (kernel-config/startup): not for the model.
+    if (mime === 'application/vnd.talkbook.chart+json' || mime === 'application/vnd.talkbook.table+json') continue;
     const raw = asText(value);
     if (mime === 'text/plain') continue;
     if (mime === 'image/png' || mime === 'image/jpeg') {

@@ -1,4 +1,4 @@
-import type { KernelInfo, TurnContext, WorkspaceFile } from '../conversation/turn-context.ts';
+import type { KernelInfo, StateInfo, TurnContext, WorkspaceFile } from '../conversation/turn-context.ts';
 import { parseProbe, PYTHON_PROBE, type LiveFrame, type ProbeResult } from './python-probe.ts';
 
 /** What the system prompt tells the model about its kernel and workspace. */
@@ -10,6 +10,8 @@ export interface WorkspaceContext {
   /** All DataFrames and Series, including those beyond the summary's limit. */
   frameCount?: number;
   files?: WorkspaceFile[];
+  /** Whether the kernel's state was lost or restored (see `stateSection`). */
+  state?: StateInfo;
 }
 
 export interface GatherOptions {
@@ -31,7 +33,7 @@ export async function gatherContext(ctx: TurnContext, options: GatherOptions = {
       : Promise.resolve(undefined),
     withTimeout(ctx.listFiles(), timeoutMs),
   ]);
-  const context: WorkspaceContext = { kernel };
+  const context: WorkspaceContext = { kernel, state: ctx.stateInfo() };
   if (probe?.ok) {
     context.libraries = probe.value.libraries;
     context.frames = probe.value.frames;

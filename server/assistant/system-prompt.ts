@@ -3,6 +3,7 @@ import type { WorkspaceContext } from './gather-context.ts';
 import { fenceLanguage, languageLabel } from './kernel-language.ts';
 import type { LiveFrame } from './python-probe.ts';
 import { RUN_CODE_TOOL } from './run-code-tool.ts';
+import { stateSection } from './state-section.ts';
 import { formatBytes } from './text-budget.ts';
 import { assertNever } from './assert-never.ts';
 
@@ -35,9 +36,11 @@ export function buildSystemPrompt({ context, toolMode, vision, now = new Date() 
       '- Look before you rely on names: check columns, dtypes and a few rows before using them, unless the summary below already shows them.',
       '- Keep each run small and focused. When a run fails, read the error, fix the code and run it again.',
       '- Only state numbers and facts that your code printed; never invent results.',
-      `- For plots use ${kernel.language.toLowerCase() === 'python' ? 'matplotlib (or another plotting library the kernel has)' : "the kernel's plotting libraries"} and show them; they appear in the conversation${vision ? ' and are shown to you' : ''}.`,
+      '- Code with effects that must not happen twice (sending messages, writing to other systems, long downloads) gets a line `# talkbook: no-replay`, so restoring the kernel state never runs it again.',
+      `- For plots use ${kernel.language.toLowerCase() === 'python' ? 'matplotlib (or another plotting library the kernel has)' : "the kernel's plotting libraries"} and show them; they appear in the conversation${vision ? ' and are shown to you' : ''}.${kernel.language.toLowerCase() === 'python' ? ' Shown matplotlib figures and pandas DataFrames become interactive charts and tables for the person by themselves (hover values, toggle series, zoom, sort, filter): write ordinary pandas and matplotlib code, with a title and axis labels with units such as "Time (s)".' : ''}`,
       '- When you are done, answer in concise Markdown that refers to the results. Do not repeat long outputs the person already sees.',
     ].join('\n'),
+    stateSection(context.state),
     librariesSection(context),
     filesSection(context.files),
     framesSection(context),

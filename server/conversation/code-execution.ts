@@ -1,14 +1,10 @@
 import type { IopubEvent } from '../kernel/iopub-output.ts';
-import type { ExecuteOutcome, KernelSession } from '../kernel/kernel-session.ts';
+import type { KernelSession } from '../kernel/kernel-session.ts';
 import type { CodeCell, Output } from '../protocol/index.ts';
 import type { Conversation } from './conversation.ts';
+import { settleExecution, type SettleOptions } from './settle-execution.ts';
 
-export interface CellRunOptions {
-  /** Ends the run: the kernel is interrupted, and the cell is given up on after `graceMs`. */
-  signal: AbortSignal;
-  timeoutMs: number;
-  /** How long an interrupted cell may take to stop before it is marked interrupted anyway. */
-  graceMs?: number;
+export interface CellRunOptions extends SettleOptions {
   /** Stream chunks arriving within this window are sent as one frame (default 12 ms). */
   coalesceMs?: number;
 }
@@ -82,30 +78,7 @@ export async function runCodeCell(
   });
 
   const execution = session.execute(cell.source, { onEvent });
-  let stop: 'cancelled' | 'timeout' | undefined;
-  const stopped = new Promise<void>((resolve) => {
-    const onAbort = () => {
-      stop ??= 'cancelled';
-      resolve();
-    };
-    if (options.signal.aborted) onAbort();
-    else options.signal.addEventListener('abort', onAbort, { once: true });
-    const timeout = setTimeout(() => {
-      stop ??= 'timeout';
-      resolve();
-    }, options.timeoutMs);
-    timeout.unref();
-    void execution.finally(() => {
-      clearTimeout(timeout);
-      options.signal.removeEventListener('abort', onAbort);
-    });
-  });
-
-  let outcome: ExecuteOutcome | undefined = await Promise.race([execution, stopped.then(() => undefined)]);
-  if (!outcome) {
-    await session.interrupt().catch(() => undefined);
-    outcome = await Promise.race([execution, delay(options.graceMs ?? 3000).then(() => undefined)]);
-  }
+  const { outcome, stop } = await settleExecution(session, execution, options);
   flush();
 
   let status: CodeCell['status'];
@@ -136,8 +109,4 @@ export async function runCodeCell(
     endedAt: new Date().toISOString(),
     ...(failure ? { failure } : {}),
   });
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -6,7 +6,10 @@ import type { Logger } from '../log.ts';
 import type { Author, Cell, ClientFrame, CodeCell, NoticeCell } from '../protocol/index.ts';
 import { runCodeCell } from './code-execution.ts';
 import { Conversation, newId } from './conversation.ts';
-import type { InspectResult, KernelInfo, TurnContext, WorkspaceFile } from './turn-context.ts';
+import { hasNoReplayMarker, hasRestorableState } from './replay-plan.ts';
+import { restoreState } from './restore.ts';
+import type { RestoreReport } from './restore-report.ts';
+import type { InspectResult, KernelInfo, StateInfo, TurnContext, WorkspaceFile } from './turn-context.ts';
 import { TurnQueue } from './turn-queue.ts';
 
 /** What the runtime needs of the assistant (server/assistant implements it). */
@@ -19,13 +22,15 @@ export interface RuntimeDeps {
   assistant: AssistantPort;
   log: Logger;
   cellTimeoutMs: number;
+  /** Restore lost kernel state by itself before the next `run` or `ask` (TALKBOOK_AUTO_RESTORE). */
+  autoRestore?: boolean;
   listFiles(conversationId: string): Promise<WorkspaceFile[]>;
   /** Called before this conversation starts a kernel: shut others down to stay under the cap. */
   makeRoom?(conversationId: string): Promise<void>;
 }
 
 /** A request that becomes a turn. */
-type TurnRequest = Extract<ClientFrame, { type: 'run' | 'ask' | 'run_all' }>;
+type TurnRequest = Extract<ClientFrame, { type: 'run' | 'ask' | 'run_all' | 'restore' }>;
 
 interface ActiveTurn {
   id: string;
@@ -44,6 +49,10 @@ export class ConversationRuntime {
   private wired: KernelSession | undefined;
   /** Code ran in an earlier kernel of this conversation (before a server restart). */
   private stateFromEarlierKernel: boolean;
+  /** State was lost and no restore was tried since: TALKBOOK_AUTO_RESTORE restores before the next request. */
+  private restoreDue: boolean;
+  /** The last restore since the state was last lost. */
+  private lastRestore: RestoreReport | undefined;
   private closed = false;
   /** When this conversation last used its kernel (ms since epoch), for idle shutdown and LRU. */
   lastActive = Date.now();
@@ -52,6 +61,7 @@ export class ConversationRuntime {
     this.conversation = conversation;
     this.deps = deps;
     this.stateFromEarlierKernel = conversation.cells.some((cell) => cell.kind === 'code' && cell.executionCount !== null);
+    this.restoreDue = conversation.stateLost;
   }
 
   /** Handle a client request (already validated). `resume` is the socket's business. */
@@ -60,7 +70,10 @@ export class ConversationRuntime {
       case 'run':
       case 'ask':
       case 'run_all':
+      case 'restore':
         return this.enqueueTurn(frame);
+      case 'set_cell':
+        return this.setCell(frame);
       case 'interrupt':
         return this.interrupt();
       case 'restart':
@@ -82,8 +95,24 @@ export class ConversationRuntime {
     return Promise.resolve();
   }
 
-  private async runTurn(frame: TurnRequest): Promise<void> {
+  /** Change a code cell's settings: for now, whether a restore replays it. Applies at once. */
+  private setCell(frame: Extract<ClientFrame, { type: 'set_cell' }>): Promise<void> {
+    const cell = this.conversation.cell(frame.cellId);
+    if (!cell || cell.kind !== 'code') {
+      return Promise.reject(new TalkbookError(`There is no code cell ${frame.cellId}.`, 400));
+    }
+    if (Boolean(cell.noReplay) !== frame.noReplay) {
+      this.conversation.updateCell<CodeCell>(cell.id, { noReplay: frame.noReplay ? true : undefined });
+    }
+    return Promise.resolve();
+  }
+
+  private async runTurn(frame: TurnRequest, automatic = false): Promise<void> {
     if (this.closed) return;
+    // run_all rebuilds the state itself; a restore before it would run everything twice.
+    if (this.deps.autoRestore && this.restoreDue && (frame.type === 'run' || frame.type === 'ask')) {
+      await this.runTurn({ type: 'restore' }, true);
+    }
     const turn: ActiveTurn = { id: newId(), controller: new AbortController() };
     this.active = turn;
     this.lastActive = Date.now();
@@ -103,6 +132,9 @@ export class ConversationRuntime {
         case 'run_all':
           await this.runAll(turn.controller.signal);
           break;
+        case 'restore':
+          await this.restore(turn, automatic);
+          break;
       }
       conversation.emit({ type: 'turn', state: turn.controller.signal.aborted ? 'cancelled' : 'done', ...meta });
     } catch (error) {
@@ -118,7 +150,7 @@ export class ConversationRuntime {
   }
 
   private async rerun(cellId: string, code: string, signal: AbortSignal): Promise<void> {
-    this.conversation.updateCell<CodeCell>(cellId, { source: code, status: 'queued' });
+    this.conversation.updateCell<CodeCell>(cellId, { source: code, status: 'queued', ...(hasNoReplayMarker(code) ? { noReplay: true } : {}) });
     await this.executeCell(cellId, signal);
   }
 
@@ -134,6 +166,44 @@ export class ConversationRuntime {
       const cell = await this.executeCell(id, signal);
       failed = cell.status !== 'ok';
     }
+    // Every cell ran again, in order, in this kernel: what the conversation built is back.
+    if (!failed && !signal.aborted) this.conversation.setStateLost(false);
+  }
+
+  private async restore(turn: ActiveTurn, automatic: boolean): Promise<void> {
+    this.restoreDue = false;
+    const report = await restoreState({
+      conversation: this.conversation,
+      turnId: turn.id,
+      signal: turn.controller.signal,
+      cellTimeoutMs: this.deps.cellTimeoutMs,
+      automatic,
+      freshKernel: () => this.freshKernel(),
+      notice: (level, text) => this.notice(level, text),
+    });
+    this.lastRestore = report;
+    if (report.outcome === 'done') this.conversation.setStateLost(false);
+  }
+
+  /** A kernel with nothing defined: the live one restarted, or a new one. */
+  private async freshKernel(): Promise<KernelSession> {
+    // The restore's own notice says what happened; no "started a new kernel" notice.
+    this.stateFromEarlierKernel = false;
+    const live = this.deps.kernels.get(this.conversation.id);
+    if (live) await live.restart();
+    return this.kernel();
+  }
+
+  /** The kernel no longer holds what the conversation's code built. */
+  private stateLost(): void {
+    if (!hasRestorableState(this.conversation.cells)) return;
+    this.restoreDue = true;
+    this.lastRestore = undefined;
+    this.conversation.setStateLost(true);
+  }
+
+  private stateInfo(): StateInfo {
+    return { lost: this.conversation.stateLost, ...(this.lastRestore ? { restore: this.lastRestore } : {}) };
   }
 
   private publicMessage(error: unknown): string {
@@ -176,7 +246,8 @@ export class ConversationRuntime {
       await this.kernel();
     }
     this.stateFromEarlierKernel = false;
-    this.notice('info', 'The kernel was restarted: variables from earlier cells are gone.');
+    this.stateLost();
+    this.notice('info', `The kernel was restarted: variables from earlier cells are gone.${this.restoreHint()}`);
   }
 
   /** Stop everything: the conversation is being deleted or the server is shutting down. */
@@ -205,7 +276,8 @@ export class ConversationRuntime {
     this.wired = undefined;
     await this.deps.kernels.shutdown(this.conversation.id);
     this.conversation.setKernelState('dead');
-    this.notice('info', `${reason} Variables from earlier cells are gone; the next cell starts a fresh kernel.`);
+    this.stateLost();
+    this.notice('info', `${reason} Variables from earlier cells are gone; the next cell starts a fresh kernel.${this.restoreHint()}`);
     return true;
   }
 
@@ -214,8 +286,17 @@ export class ConversationRuntime {
     if (this.wired) {
       this.wired = undefined;
       this.conversation.setKernelState('dead');
-      this.notice('warning', `${reason} Variables from earlier cells are gone; the next cell starts a fresh kernel.`);
+      this.stateLost();
+      this.notice('warning', `${reason} Variables from earlier cells are gone; the next cell starts a fresh kernel.${this.restoreHint()}`);
     }
+  }
+
+  /** Said after "variables are gone" when there is something to restore. */
+  private restoreHint(): string {
+    if (!this.conversation.stateLost) return '';
+    return this.deps.autoRestore
+      ? ' They are restored automatically before the next request (TALKBOOK_AUTO_RESTORE).'
+      : ' Restore state replays the cells that ran without error to rebuild them.';
   }
 
   private notice(level: NoticeCell['level'], text: string): Cell {
@@ -244,12 +325,17 @@ export class ConversationRuntime {
         if (this.wired === session) this.conversation.setKernelState(state);
       });
       session.onLost((reason) => {
-        if (this.wired === session) this.notice('error', `${reason} The next cell runs in a fresh kernel.`);
+        if (this.wired !== session) return;
+        this.stateLost();
+        this.notice('error', `${reason} The next cell runs in a fresh kernel.${this.restoreHint()}`);
       });
       this.conversation.setKernelState(session.state);
       if (this.stateFromEarlierKernel) {
         this.stateFromEarlierKernel = false;
-        this.notice('warning', 'Started a new kernel: code in this conversation ran in an earlier kernel (before a server restart, or in the notebook it was imported from), so its variables are not defined here. Run the cells again to rebuild them.');
+        this.notice(
+          'warning',
+          `Started a new kernel: code in this conversation ran in an earlier kernel (before a server restart, or in the notebook it was imported from), so variables from earlier cells are gone.${this.restoreHint() || ' Run the cells again to rebuild them.'}`,
+        );
       }
     }
     return session;
@@ -287,12 +373,14 @@ export class ConversationRuntime {
           executionCount: null,
           outputs: [],
           createdAt: now(),
+          ...(hasNoReplayMarker(source) ? { noReplay: true } : {}),
         });
         return this.executeCell(cell.id, signal);
       },
       inspect: (code: string) => this.inspect(code),
       kernelInfo: () => this.kernelInfo(),
       listFiles: () => this.deps.listFiles(conversation.id),
+      stateInfo: () => this.stateInfo(),
     };
   }
 

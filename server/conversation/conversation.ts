@@ -12,6 +12,7 @@ import {
 } from '../protocol/index.ts';
 import type { StoredConversation } from '../store/conversation-store.ts';
 import { FrameLog, type LoggedFrame } from './frame-log.ts';
+import { hasRestorableState } from './replay-plan.ts';
 
 /** 128 random bits, hex: conversation and cell ids. */
 export function newId(): string {
@@ -35,6 +36,8 @@ export class Conversation {
   readonly createdAt: string;
   updatedAt: string;
   kernelState: KernelState | undefined;
+  /** The kernel lost the state this conversation's code built (not persisted: derived at load). */
+  stateLost: boolean;
   private cellList: Cell[];
   private readonly index = new Map<string, number>();
   private seqValue: number;
@@ -54,6 +57,8 @@ export class Conversation {
     this.seqValue = stored.seq;
     this.cellList = stored.cells;
     this.cellList.forEach((cell, i) => this.index.set(cell.id, i));
+    // Loaded from disk, no kernel holds what its code built yet.
+    this.stateLost = hasRestorableState(this.cellList);
     this.hooks = hooks;
     this.maxCellOutputBytes = maxCellOutputBytes;
   }
@@ -83,7 +88,7 @@ export class Conversation {
   }
 
   detail(): ConversationDetail {
-    return { ...this.summary(), cells: this.cellList, seq: this.seqValue };
+    return { ...this.summary(), cells: this.cellList, seq: this.seqValue, ...(this.stateLost ? { stateLost: true } : {}) };
   }
 
   toStored(): StoredConversation {
@@ -136,6 +141,13 @@ export class Conversation {
     if (this.kernelState === state) return;
     this.kernelState = state;
     this.emit({ type: 'kernel', state });
+  }
+
+  /** Every loss is announced, even when already lost: what a partial restore built is gone too. */
+  setStateLost(lost: boolean): void {
+    if (this.stateLost === lost && !lost) return;
+    this.stateLost = lost;
+    this.emit({ type: 'state', lost });
   }
 
   addCell<C extends Cell>(cell: C): C {

@@ -16,6 +16,8 @@ export interface ConversationsOptions {
   kernelIdleMs?: number;
   /** At most this many live kernels; the least recently used idle one makes room (default 64). */
   maxKernels?: number;
+  /** Started kernels for new conversations: `take` gives the id of one of `kernelName`, if ready. */
+  pool?: { take(kernelName: string): string | undefined };
 }
 
 /** All conversations: loaded from the store at start, saved (debounced) after each change. */
@@ -88,9 +90,11 @@ export class Conversations {
   /** A new conversation; `cells` (e.g. from an imported notebook) start it off. */
   async create(input: { title?: string | undefined; kernel: string; cells?: Cell[] }): Promise<Conversation> {
     const now = new Date().toISOString();
+    // A pooled kernel was started for this id, in its workspace: the conversation takes the id.
+    const pooled = this.options.pool?.take(input.kernel);
     const runtime = this.adopt({
       version: 1,
-      id: newId(),
+      id: pooled ?? newId(),
       title: input.title ?? 'New conversation',
       kernel: input.kernel,
       createdAt: now,
@@ -98,6 +102,10 @@ export class Conversations {
       seq: 0,
       cells: input.cells ?? [],
     });
+    if (pooled) {
+      // Its kernel is live already: keep under the cap as a first run would (in the background).
+      void this.makeRoom(pooled).catch((error: unknown) => this.options.log.warn('making room for a pooled kernel failed', error));
+    }
     await this.options.store.save(runtime.conversation.toStored());
     return runtime.conversation;
   }

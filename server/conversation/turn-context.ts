@@ -1,4 +1,7 @@
 import type { Author, Cell, CodeCell, NoticeCell } from '../protocol/index.ts';
+import type { RestoreReport } from './restore-report.ts';
+
+export type { RestoreReport } from './restore-report.ts';
 
 /** What the kernel says about itself (`kernel_info_reply.language_info` and friends). */
 export interface KernelInfo {
@@ -17,6 +20,14 @@ export interface InspectResult {
   /** `text/plain` of the execute_result, if any. */
   result?: string;
   error?: { ename: string; evalue: string };
+}
+
+/** Whether the kernel holds what the conversation's code built. */
+export interface StateInfo {
+  /** Lost (server restart, idle shutdown, kernel death, restart, …) and not fully restored since. */
+  lost: boolean;
+  /** The last restore since the state was last lost, if there was one. */
+  restore?: RestoreReport;
 }
 
 export interface WorkspaceFile {
@@ -50,4 +61,6 @@ export interface TurnContext {
   inspect(code: string): Promise<InspectResult>;
   kernelInfo(): Promise<KernelInfo>;
   listFiles(): Promise<WorkspaceFile[]>;
+  /** Whether the kernel's state was lost or restored, and which cells a restore left out. */
+  stateInfo(): StateInfo;
 }

@@ -3,6 +3,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import busboy from 'busboy';
 import { BadRequestError, errorMessage } from '../errors.ts';
 import { limitBytes } from './byte-chunks.ts';
+import { UploadTooLargeError } from './errors.ts';
 
 export interface FilePart {
   /** The name the client gave, unsanitized (pass it through `safeFileName`). */
@@ -38,8 +39,7 @@ export function readFilePart(request: Request, options: FilePartOptions): Promis
     parser = busboy({
       headers: { 'content-type': contentType },
       defParamCharset: 'utf8',
-      // One byte over the limit is enough to know; busboy drops the rest.
-      limits: { files: 10, fileSize: options.maxBytes + 1, fields: 20, fieldSize: 64 * 1024, parts: 40 },
+      limits: { files: 10, fileSize: options.maxBytes, fields: 20, fieldSize: 64 * 1024, parts: 40 },
     });
   } catch (error) {
     throw new BadRequestError(`The multipart request is malformed: ${errorMessage(error)}. ${howTo}`);
@@ -59,11 +59,21 @@ export function readFilePart(request: Request, options: FilePartOptions): Promis
       }
       found = true;
       file = stream;
+      // Past the limit busboy silently drops the rest of the part: fail the reader right away
+      // instead of leaving it waiting for bytes that never come.
+      stream.once('limit', () => stream.destroy(new UploadTooLargeError(options.maxBytes)));
       resolve({
         filename: info.filename ?? '',
         mimeType: info.mimeType,
         bytes: limitBytes(stream, options.maxBytes),
-        discard: () => source.destroy(),
+        // Stop parsing but keep reading (into nothing) until the response, sent with
+        // `Connection: close`, has gone out: destroying the socket now could reset the
+        // connection before the client reads the 413.
+        discard: () => {
+          source.unpipe(parser);
+          source.on('error', () => undefined);
+          source.resume();
+        },
       });
     });
     parser.on('close', () => {

@@ -41,7 +41,7 @@ export function attachConversationSocket(
     if (!pendingFrames) {
       // The log no longer holds what this socket missed: send the whole state instead.
       cursor = conversation.seq;
-      sendLocal({ type: 'reset', seq: cursor, cells: [...conversation.cells] });
+      sendLocal({ type: 'reset', seq: cursor, cells: [...conversation.cells], stateLost: conversation.stateLost });
       return;
     }
     for (const entry of pendingFrames) {

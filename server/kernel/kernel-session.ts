@@ -26,6 +26,7 @@ export class KernelSession {
   private readonly lostListeners = new Set<(reason: string) => void>();
   private lock: Promise<unknown> = Promise.resolve();
   private restartRequested = false;
+  private restarting: Promise<void> | undefined;
   private disposed = false;
 
   constructor(kernel: Kernel.IKernelConnection) {
@@ -107,16 +108,46 @@ export class KernelSession {
     });
   }
 
+  /**
+   * Interrupt the running cell. An interrupt that lands before the kernel has started running
+   * the code is dropped by ipykernel, so while an execution is still in flight it is sent again
+   * (every 500 ms, a few times) until that execution ends.
+   */
   async interrupt(): Promise<void> {
-    if (!this.isDead) await this.kernel.interrupt();
+    if (this.isDead) return;
+    const pending = new Set(this.inflight);
+    await this.kernel.interrupt();
+    if (pending.size === 0) return;
+    void (async () => {
+      for (let attempt = 0; attempt < 4; attempt++) {
+        await delay(500);
+        const stillRunning = [...pending].some((execution) => this.inflight.has(execution));
+        if (!stillRunning || this.isDead) return;
+        await this.kernel.interrupt().catch(() => undefined);
+      }
+    })();
   }
 
-  /** Restart in place (same kernel id, fresh state). A running cell ends as failed. */
-  async restart(): Promise<void> {
+  /**
+   * Restart in place (same kernel id, fresh state). A running cell ends as failed. Resolves once
+   * the restarted kernel answers; a restart asked for while one is under way joins it.
+   */
+  restart(): Promise<void> {
+    this.restarting ??= this.restartNow().finally(() => {
+      this.restarting = undefined;
+    });
+    return this.restarting;
+  }
+
+  private async restartNow(): Promise<void> {
     this.restartRequested = true;
     this.failInflight('The kernel was restarted while this cell ran; its variables are gone.');
     try {
       await this.kernel.restart();
+      // After reconnecting, the connection asks for kernel_info on its own; restarting again
+      // before that reply arrives leaves a rejection unhandled inside @jupyterlab/services. Our
+      // own request is answered after that one (the shell channel is ordered).
+      await Promise.race([this.kernel.requestKernelInfo().catch(() => undefined), delay(30_000)]);
     } finally {
       this.restartRequested = false;
     }
@@ -185,4 +216,8 @@ function mapStatus(status: KernelMessage.Status): KernelState {
     case 'dead':
       return 'dead';
   }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -1,4 +1,4 @@
-import { KernelManager, KernelSpecAPI, type ServerConnection } from '@jupyterlab/services';
+import { Drive, KernelManager, KernelSpecAPI, type ServerConnection } from '@jupyterlab/services';
 import { KernelStartError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { KernelSpecList } from '../protocol/index.ts';
@@ -20,15 +20,34 @@ export class Kernels {
   private readonly starting = new Map<string, Promise<KernelSession>>();
   private readonly options: KernelsOptions;
   private specCache: { at: number; value: KernelSpecList & { displayNames: Map<string, string> } } | undefined;
+  private specFetch: Promise<KernelSpecList & { displayNames: Map<string, string> }> | undefined;
+  /** Aborted by `abandonAll`: a start waiting on a server that is gone fails now, not at its timeout. */
+  private abandonStarts = new AbortController();
 
   constructor(options: KernelsOptions) {
     this.options = options;
     this.manager = new KernelManager({ serverSettings: options.settings, standby: 'never' });
   }
 
-  /** The kernel specs the Jupyter server offers (cached for a few seconds). */
+  /**
+   * The kernel specs the Jupyter server offers. Cached: after a few seconds the cached list is
+   * still answered at once while a fresh one is fetched behind it (creating a conversation never
+   * waits on Jupyter once the list was fetched).
+   */
   async specs(): Promise<KernelSpecList & { displayNames: Map<string, string> }> {
-    if (this.specCache && Date.now() - this.specCache.at < 5000) return this.specCache.value;
+    const cached = this.specCache;
+    if (cached && Date.now() - cached.at < 5000) return cached.value;
+    this.specFetch ??= this.fetchSpecs().finally(() => {
+      this.specFetch = undefined;
+    });
+    if (cached) {
+      this.specFetch.catch(() => undefined);
+      return cached.value;
+    }
+    return this.specFetch;
+  }
+
+  private async fetchSpecs(): Promise<KernelSpecList & { displayNames: Map<string, string> }> {
     const models = await KernelSpecAPI.getSpecs(this.options.settings);
     const kernelspecs = Object.values(models.kernelspecs)
       .filter((spec): spec is NonNullable<typeof spec> => Boolean(spec))
@@ -74,10 +93,13 @@ export class Kernels {
     }
     const session = new KernelSession(connection);
     const timeoutMs = this.options.startTimeoutMs ?? 60_000;
+    const abandoned = this.abandonStarts.signal;
     try {
-      await withTimeout(connection.info, timeoutMs, `The "${kernelName}" kernel did not answer within ${timeoutMs / 1000} s`);
+      const answered = Promise.race([connection.info, rejectOnAbort(abandoned)]);
+      await withTimeout(answered, timeoutMs, `The "${kernelName}" kernel did not answer within ${timeoutMs / 1000} s`);
     } catch (error) {
-      await session.shutdown();
+      if (abandoned.aborted) session.abandon(String(abandoned.reason));
+      else await session.shutdown();
       throw new KernelStartError(String(error instanceof Error ? error.message : error), { cause: error });
     }
     log.debug(`kernel ${connection.id} (${kernelName}) started for ${conversationId}`);
@@ -93,6 +115,15 @@ export class Kernels {
     await session?.shutdown();
   }
 
+  /**
+   * Shut down a kernel that never served a conversation (a pooled one) and remove its workspace
+   * folder while it is empty (Jupyter refuses to delete a folder that holds files).
+   */
+  async discard(id: string): Promise<void> {
+    await this.shutdown(id);
+    await new Drive({ serverSettings: this.options.settings }).delete(id).catch(() => undefined);
+  }
+
   async shutdownAll(): Promise<void> {
     await Promise.allSettled([...this.starting.values()]);
     const all = [...this.sessions.keys()];
@@ -105,8 +136,16 @@ export class Kernels {
     const ids = [...this.sessions.keys()];
     for (const session of this.sessions.values()) session.abandon(reason);
     this.sessions.clear();
+    this.abandonStarts.abort(reason);
+    this.abandonStarts = new AbortController();
     return ids;
   }
+}
+
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    signal.addEventListener('abort', () => reject(new Error(String(signal.reason))), { once: true });
+  });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, message: string): Promise<T> {

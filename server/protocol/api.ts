@@ -23,6 +23,8 @@ export const conversationDetail = conversationSummary.extend({
   cells: z.array(cell),
   /** The last frame's `seq`: open the socket and send `resume` with it to follow from here. */
   seq: z.number().int(),
+  /** The kernel lost the state this conversation's code built: offer "Restore state". */
+  stateLost: z.boolean().optional(),
 });
 export type ConversationDetail = z.infer<typeof conversationDetail>;
 

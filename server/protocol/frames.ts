@@ -18,6 +18,10 @@ export const clientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('interrupt'), requestId }),
   z.object({ type: z.literal('restart'), requestId }),
   z.object({ type: z.literal('cancel'), requestId }),
+  /** Rebuild lost kernel state: a fresh kernel replays the code cells that last ran without error. */
+  z.object({ type: z.literal('restore'), requestId }),
+  /** Change a cell's settings (not a turn: applied at once, announced as a `cell` frame). */
+  z.object({ type: z.literal('set_cell'), cellId: z.string(), noReplay: z.boolean(), requestId }),
   z.object({ type: z.literal('resume'), after: z.number().int().min(-1) }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
@@ -30,6 +34,9 @@ export type KernelState = z.infer<typeof kernelState>;
 
 export const turnState = z.enum(['started', 'done', 'cancelled', 'failed']);
 export type TurnState = z.infer<typeof turnState>;
+
+export const restoreState = z.enum(['started', 'progress', 'done', 'failed', 'cancelled']);
+export type RestoreState = z.infer<typeof restoreState>;
 
 const seq = z.number().int();
 
@@ -51,6 +58,26 @@ export const serverFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('text'), seq, cellId: z.string(), delta: z.string() }),
   z.object({ type: z.literal('kernel'), seq, state: kernelState }),
   z.object({ type: z.literal('title'), seq, title: z.string() }),
+  /** Whether the kernel lost the state the conversation's code built (offer "Restore state"). */
+  z.object({ type: z.literal('state'), seq, lost: z.boolean() }),
+  /**
+   * A restore turn's progress: `started` (done 0), `progress` as each cell starts (`cellId`),
+   * then one of `done`, `failed` (`cellId` and `error` say which cell and why) or `cancelled`.
+   */
+  z.object({
+    type: z.literal('restore'),
+    seq,
+    turnId: z.string(),
+    state: restoreState,
+    /** Cells replayed so far, of `total`. */
+    done: z.number().int().min(0),
+    total: z.number().int().min(0),
+    cellId: z.string().optional(),
+    /** Cells marked `noReplay`, left out (on `started`). */
+    skipped: z.array(z.string()).optional(),
+    /** Why it failed, e.g. `NameError: name 'df' is not defined`. */
+    error: z.string().optional(),
+  }),
   /**
    * A malformed or impossible request. Errors answer one socket only: they carry the
    * conversation's current `seq` without advancing it and are never replayed by `resume`.
@@ -60,7 +87,7 @@ export const serverFrame = z.discriminatedUnion('type', [
    * Sent instead of the missed frames when `resume` asks for more than the server still
    * holds: the whole conversation as of `seq`. The client replaces its state with it.
    */
-  z.object({ type: z.literal('reset'), seq, cells: z.array(cell) }),
+  z.object({ type: z.literal('reset'), seq, cells: z.array(cell), stateLost: z.boolean().optional() }),
 ]);
 export type ServerFrame = z.infer<typeof serverFrame>;
 export type ServerFrameType = ServerFrame['type'];

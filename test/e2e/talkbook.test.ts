@@ -83,11 +83,13 @@ describe('Talkbook in a browser (real server, real kernels)', { timeout: 180_000
     await page.locator('.user-bubble', { hasText: 'Plot a sine wave' }).waitFor();
     const cell = page.locator('.code-cell.author-assistant').first();
     await cell.waitFor({ timeout: 60_000 });
-    await cell.locator('img.output-image').waitFor({ timeout: 90_000 });
+    // The figure shows as an interactive chart (issue 10), with a switch to its PNG.
+    await cell.locator('.chart-output .chart-canvas canvas').first().waitFor({ timeout: 90_000 });
     await cell.getByText('points: 200').waitFor();
     await page.locator('.assistant-cell', { hasText: 'one and a half periods' }).waitFor({ timeout: 30_000 });
     await page.locator('.assistant-cell .katex').first().waitFor();
     await expect.poll(() => cell.locator('.execution-count').textContent()).toMatch(/\[\d+\]/);
+    await cell.getByRole('button', { name: 'Image' }).click();
     const size = await cell.locator('img.output-image').evaluate((image: HTMLImageElement) => image.naturalWidth);
     expect(size).toBeGreaterThan(100);
     await screenshot(page, 'e2e-02-ask-plot');
@@ -100,8 +102,9 @@ describe('Talkbook in a browser (real server, real kernels)', { timeout: 180_000
     await expect.poll(() => cell.locator('.cell-status').textContent()).toContain('Done');
 
     await runCode('import pandas as pd\npd.DataFrame({"city": ["Lisbon", "Porto"], "people": [545923, 231800]})');
-    const frame = page.frameLocator('iframe[title="HTML output"]').first();
-    await expect.poll(() => frame.locator('table.dataframe td').first().textContent(), { timeout: 60_000 }).toBe('Lisbon');
+    // DataFrames show as interactive tables (issue 10), in the page: their cells are data, not HTML.
+    const table = page.locator('.table-output').first();
+    await expect.poll(() => table.locator('tbody td').first().textContent(), { timeout: 60_000 }).toBe('Lisbon');
     await waitForFrames(page);
     await screenshot(page, 'e2e-03-run-code');
   });
@@ -158,7 +161,7 @@ describe('Talkbook in a browser (real server, real kernels)', { timeout: 180_000
     const count = await page.locator('.cell').count();
     await page.reload();
     expect(new URL(page.url()).pathname).toBe(`/c/${conversationId}`);
-    await page.locator('img.output-image').first().waitFor();
+    await page.locator('.chart-output').first().waitFor();
     await expect.poll(() => page.locator('.cell').count()).toBe(count);
     await page.getByText('tick 3').first().waitFor();
     await page.locator('.stream-stdout', { hasText: '401' }).waitFor();
@@ -190,7 +193,7 @@ describe('Talkbook in a browser (real server, real kernels)', { timeout: 180_000
     await page.locator('.sidebar input[type=file]').setInputFiles({ name: 'exported.ipynb', mimeType: 'application/x-ipynb+json', buffer: Buffer.from(exportedNotebook) });
     await page.waitForURL((url) => url.pathname.startsWith('/c/') && !url.pathname.endsWith(conversationId), { timeout: 60_000 });
     await page.locator('.code-cell', { hasText: 'y = len(x) * 2' }).waitFor();
-    await page.locator('img.output-image').first().waitFor();
+    await page.locator('.chart-output').first().waitFor();
     await screenshot(page, 'e2e-09-imported');
   });
 });

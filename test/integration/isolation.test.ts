@@ -35,7 +35,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
   udpPort = udp.address().port;
   closers.push(() => tcp.close(), () => udp.close());
-  tb = await startTestTalkbook({ OPENAI_API_KEY: `sk-${CANARY}`, TALKBOOK_CANARY: CANARY, JUPYTER_TOKEN_CANARY: CANARY });
+  // A 20 MB upload limit keeps the 300 MB chunked-upload attack quick; the limit is what is tested.
+  tb = await startTestTalkbook({ OPENAI_API_KEY: `sk-${CANARY}`, TALKBOOK_CANARY: CANARY, JUPYTER_TOKEN_CANARY: CANARY, TALKBOOK_MAX_UPLOAD_MB: '20' });
 });
 
 afterAll(async () => {

@@ -54,7 +54,7 @@ describe('a server restart', () => {
     expect(text(cell.outputs)).toBe('False\n');
     expect(frames.every((f) => f.seq > after.seq)).toBe(true);
     const notice = frames.find((f) => f.type === 'cell' && f.cell.kind === 'notice');
-    expect(notice && notice.type === 'cell' && notice.cell.kind === 'notice' && notice.cell.text).toMatch(/variables from earlier cells are gone/);
+    expect(notice && notice.type === 'cell' && notice.cell.kind === 'notice' && notice.cell.text).toMatch(/ran in an earlier kernel/);
   });
 
   it('skips a corrupt conversation file and loads the others', async () => {

@@ -8,14 +8,17 @@ export interface CellViewProps {
   /** The last cell while a turn runs: an empty assistant cell shows a typing indicator. */
   streaming: boolean;
   onRun: (code: string, cellId: string) => void;
+  onSetNoReplay: (cellId: string, noReplay: boolean) => void;
+  /** A restore is replaying this cell now, or the last restore failed at it. */
+  replay: 'replaying' | 'failed' | undefined;
 }
 
 /** One cell of the conversation, routed by kind, in its own error boundary. */
-export function CellView({ cell, streaming, onRun }: CellViewProps) {
+export function CellView({ cell, streaming, onRun, onSetNoReplay, replay }: CellViewProps) {
   return (
     <OutputBoundary what="cell">
       {cell.kind === 'code' ? (
-        <CodeCell cell={cell} onRun={onRun} />
+        <CodeCell cell={cell} onRun={onRun} onSetNoReplay={onSetNoReplay} replay={replay} />
       ) : cell.kind === 'assistant' ? (
         <AssistantCell cell={cell} streaming={streaming} />
       ) : cell.kind === 'user' ? (

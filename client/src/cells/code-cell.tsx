@@ -11,6 +11,10 @@ export interface CodeCellProps {
   cell: CodeCellData;
   /** Edit-and-run-again: runs `code` as this cell's new source. */
   onRun: (code: string, cellId: string) => void;
+  /** Whether restoring state replays this cell. */
+  onSetNoReplay: (cellId: string, noReplay: boolean) => void;
+  /** A restore is replaying this cell now, or the last restore stopped here because it failed. */
+  replay?: 'replaying' | 'failed' | undefined;
 }
 
 function promptLabel(cell: CodeCellData): string {
@@ -19,7 +23,7 @@ function promptLabel(cell: CodeCellData): string {
 }
 
 /** A code cell: who wrote it, `[n]`, live status, highlighted source, outputs. */
-export const CodeCell = memo(function CodeCell({ cell, onRun }: CodeCellProps) {
+export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, replay }: CodeCellProps) {
   const [collapsed, setCollapsed] = useState(false);
   const [editing, setEditing] = useState(false);
   const count = promptLabel(cell);
@@ -27,7 +31,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun }: CodeCellProps) {
 
   return (
     <article
-      className={`cell code-cell author-${cell.author} status-${cell.status}`}
+      className={`cell code-cell author-${cell.author} status-${cell.status}${replay ? ` replay-${replay}` : ''}${cell.noReplay ? ' no-replay' : ''}`}
       aria-label={`Code cell [${count.trim() || ' '}] by ${cell.author === 'user' ? 'you' : 'the assistant'}`}
       data-cell-id={cell.id}
     >
@@ -41,7 +45,32 @@ export const CodeCell = memo(function CodeCell({ cell, onRun }: CodeCellProps) {
             {cell.author === 'user' ? 'You' : 'Assistant'}
           </span>
           <CellStatus cell={cell} />
+          {replay === 'replaying' ? (
+            <span className="replay-badge">
+              <span className="spinner" aria-hidden="true" />
+              Replaying
+            </span>
+          ) : replay === 'failed' ? (
+            <span className="replay-badge replay-failed-badge" title="Restoring state stopped here: this cell failed when replayed">
+              Failed on restore
+            </span>
+          ) : null}
+          {cell.noReplay ? (
+            <span className="replay-badge no-replay-badge" title="Restoring state does not run this cell again">
+              Skipped on restore
+            </span>
+          ) : null}
           <span className="spacer" />
+          <button
+            type="button"
+            className={`icon-button${cell.noReplay ? ' pressed' : ''}`}
+            aria-pressed={Boolean(cell.noReplay)}
+            aria-label="Don't replay when restoring state"
+            title={cell.noReplay ? 'Restoring state skips this cell (click to replay it again)' : "Don't replay this cell when restoring state"}
+            onClick={() => onSetNoReplay(cell.id, !cell.noReplay)}
+          >
+            <Icon name="replayOff" />
+          </button>
           <button
             type="button"
             className="icon-button"

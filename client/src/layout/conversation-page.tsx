@@ -2,13 +2,14 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/conversations-api.ts';
 import type { ServerFrame } from '../protocol.ts';
 import { PromptBox } from '../prompt/prompt-box.tsx';
-import { isBusy } from '../state/conversation-state.ts';
+import { isBusy, replayMark } from '../state/conversation-state.ts';
 import { useConversation } from '../state/use-conversation.ts';
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { UploadProgress, type Upload } from '../ui/upload-progress.tsx';
 import { ConnectionBanner } from './connection-banner.tsx';
 import { ConversationHeader } from './conversation-header.tsx';
 import { Notebook } from './notebook.tsx';
+import { RestoreBanner } from './restore-banner.tsx';
 import { Toasts } from './toasts.tsx';
 
 export interface ConversationPageProps {
@@ -33,6 +34,7 @@ export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps)
     [dispatch],
   );
   const runCell = useCallback((code: string, cellId: string) => send({ type: 'run', code, cellId }), [send]);
+  const setNoReplay = useCallback((cellId: string, noReplay: boolean) => send({ type: 'set_cell', cellId, noReplay }), [send]);
   const dismiss = useCallback((key: number) => dispatch({ type: 'dismiss', key }), [dispatch]);
 
   const startUpload = (file: File) => {
@@ -71,6 +73,8 @@ export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps)
         cells={state.cells}
         busy={busy}
         onRun={runCell}
+        onSetNoReplay={setNoReplay}
+        replayMark={replayMark(state)}
         empty={
           <div className="notebook-empty">
             <h2>{canAsk ? 'Ask anything, or run code' : 'Run some code'}</h2>
@@ -85,6 +89,13 @@ export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps)
       <div className="prompt-dock">
         <Toasts toasts={state.toasts} onDismiss={dismiss} />
         {upload ? <UploadProgress upload={upload} onCancel={() => uploadAbort.current?.abort()} /> : null}
+        <RestoreBanner
+          stateLost={state.stateLost}
+          restore={state.restore}
+          cells={state.cells}
+          onRestore={() => send({ type: 'restore' })}
+          onCancel={() => send({ type: 'cancel' })}
+        />
         <PromptBox
           busy={busy}
           canAsk={canAsk}

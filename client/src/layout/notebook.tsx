@@ -9,6 +9,9 @@ export interface NotebookProps {
   cells: readonly Cell[];
   busy: boolean;
   onRun: (code: string, cellId: string) => void;
+  onSetNoReplay: (cellId: string, noReplay: boolean) => void;
+  /** The cell a restore is replaying now, or where the last restore failed. */
+  replayMark?: { cellId: string; kind: 'replaying' | 'failed' } | undefined;
   empty?: ReactNode;
 }
 
@@ -16,7 +19,7 @@ export interface NotebookProps {
  * The conversation as a notebook: every cell in order. Follows new output while the reader
  * is at the bottom, and stays put once they scroll up to read.
  */
-export function Notebook({ cells, busy, onRun, empty }: NotebookProps) {
+export function Notebook({ cells, busy, onRun, onSetNoReplay, replayMark, empty }: NotebookProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
   const following = useRef(true);
@@ -79,7 +82,14 @@ export function Notebook({ cells, busy, onRun, empty }: NotebookProps) {
       <div className="notebook" ref={content}>
         {cells.length === 0 ? empty : null}
         {cells.map((cell) => (
-          <CellView key={cell.id} cell={cell} streaming={busy && cell === last} onRun={onRun} />
+          <CellView
+            key={cell.id}
+            cell={cell}
+            streaming={busy && cell === last}
+            onRun={onRun}
+            onSetNoReplay={onSetNoReplay}
+            replay={cell.id === replayMark?.cellId ? replayMark.kind : undefined}
+          />
         ))}
       </div>
     </div>

@@ -10,5 +10,5 @@ export function RichOutput({ output }: { output: DisplayDataOutput | ExecuteResu
     const types = Object.keys(output.data).join(', ') || 'nothing';
     return <div className="output-unsupported">No renderer for this output ({types}).</div>;
   }
-  return <MimeRenderer mimeType={mimeType} value={output.data[mimeType]} metadata={output.metadata[mimeType]} />;
+  return <MimeRenderer mimeType={mimeType} value={output.data[mimeType]} metadata={output.metadata[mimeType]} bundle={output} />;
 }

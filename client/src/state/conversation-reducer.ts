@@ -1,5 +1,5 @@
 import type { Cell, ConversationDetail, ServerFrame } from '../protocol.ts';
-import { initialState, type ConversationState, type Toast } from './conversation-state.ts';
+import { initialState, isRestoring, type ConversationState, type RestoreProgress, type Toast } from './conversation-state.ts';
 import { appendOutput, updateDisplay } from './outputs-model.ts';
 
 export type ConversationAction =
@@ -28,7 +28,16 @@ export function applyFrame(state: ConversationState, frame: ServerFrame): Conver
   // Errors answer one socket and are never replayed: they carry the current seq, so never dedupe them.
   if (frame.type === 'error') return addToast(state, 'error', frame.message);
   if (frame.type === 'reset') {
-    return { ...state, cells: frame.cells, seq: frame.seq, activeTurns: [], pendingClear: {} };
+    return {
+      ...state,
+      cells: frame.cells,
+      seq: frame.seq,
+      activeTurns: [],
+      pendingClear: {},
+      // A restore still running announces itself again with its next `progress` frame.
+      restore: undefined,
+      stateLost: frame.stateLost ?? state.stateLost,
+    };
   }
   if (frame.seq <= state.seq) return state;
   const next = applySequenced(state, frame);
@@ -82,7 +91,25 @@ function applySequenced(state: ConversationState, frame: Exclude<ServerFrame, { 
       return { ...state, kernelState: frame.state };
     case 'title':
       return { ...state, title: frame.title };
+    case 'state':
+      // A new loss makes the last restore's outcome old news (unless that restore is still running).
+      return { ...state, stateLost: frame.lost, restore: frame.lost && !isRestoring(state) ? undefined : state.restore };
+    case 'restore':
+      return { ...state, restore: restoreProgress(state.restore, frame) };
   }
+}
+
+function restoreProgress(previous: RestoreProgress | undefined, frame: Extract<ServerFrame, { type: 'restore' }>): RestoreProgress {
+  const sameTurn = previous?.turnId === frame.turnId;
+  return {
+    turnId: frame.turnId,
+    state: frame.state,
+    done: frame.done,
+    total: frame.total,
+    ...(frame.cellId ? { cellId: frame.cellId } : {}),
+    skipped: frame.skipped ?? (sameTurn ? previous.skipped : []),
+    ...(frame.error ? { error: frame.error } : {}),
+  };
 }
 
 function upsertCell(cells: readonly Cell[], cell: Cell): readonly Cell[] {

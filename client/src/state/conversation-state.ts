@@ -1,4 +1,4 @@
-import type { Cell, ConversationDetail, KernelState } from '../protocol.ts';
+import type { Cell, ConversationDetail, KernelState, RestoreState } from '../protocol.ts';
 
 /** A message shown to the person for a while: an `error` frame or a failed turn. */
 export interface Toast {
@@ -7,12 +7,29 @@ export interface Toast {
   text: string;
 }
 
+/** The latest restore of kernel state, from its `restore` frames. */
+export interface RestoreProgress {
+  turnId: string;
+  state: RestoreState;
+  /** Cells replayed so far, of `total`. */
+  done: number;
+  total: number;
+  /** The cell being replayed (`progress`), or where it stopped (`failed`, `cancelled`). */
+  cellId?: string;
+  /** Cells marked not to replay that this restore leaves out. */
+  skipped: readonly string[];
+  error?: string;
+}
+
 /** Everything the page knows about the open conversation, built from the GET and the frames. */
 export interface ConversationState {
   id: string;
   title: string;
   kernel: string;
   kernelState: KernelState | undefined;
+  /** The kernel lost what the conversation's code built: offer "Restore state". */
+  stateLost: boolean;
+  restore: RestoreProgress | undefined;
   cells: readonly Cell[];
   /** The last `seq` applied; frames at or below it are duplicates (except `error`). */
   seq: number;
@@ -30,6 +47,8 @@ export function initialState(detail: ConversationDetail): ConversationState {
     title: detail.title,
     kernel: detail.kernel,
     kernelState: detail.kernelState,
+    stateLost: detail.stateLost ?? false,
+    restore: undefined,
     cells: detail.cells,
     seq: detail.seq,
     activeTurns: [],
@@ -37,6 +56,20 @@ export function initialState(detail: ConversationDetail): ConversationState {
     toasts: [],
     nextToastKey: 1,
   };
+}
+
+/** A restore is replaying cells right now. */
+export function isRestoring(state: ConversationState): boolean {
+  return state.restore?.state === 'started' || state.restore?.state === 'progress';
+}
+
+/** The cell a restore is replaying now, or where the last restore failed while state is still lost. */
+export function replayMark(state: ConversationState): { cellId: string; kind: 'replaying' | 'failed' } | undefined {
+  const { restore } = state;
+  if (!restore?.cellId) return undefined;
+  if (restore.state === 'progress') return { cellId: restore.cellId, kind: 'replaying' };
+  if (restore.state === 'failed' && state.stateLost) return { cellId: restore.cellId, kind: 'failed' };
+  return undefined;
 }
 
 /** A turn is running, or a code cell is still queued or running (e.g. after a reload). */

@@ -11,6 +11,7 @@ const paths = {
   stop: 'M4.5 4.5h7v7h-7z',
   bolt: 'M9 2L4 9h4l-1 5 5-7H8z',
   restart: 'M3 8a5 5 0 1 0 1.6-3.7M3 2.5v3h3',
+  replayOff: 'M3 8a5 5 0 1 0 1.6-3.7M3 2.5v3h3M2.5 13.5l11-11',
   download: 'M8 2.5v8M4.5 7.5L8 11l3.5-3.5M3 13.5h10',
   chevronDown: 'M4 6l4 4 4-4',
   chevronRight: 'M6 4l4 4-4 4',

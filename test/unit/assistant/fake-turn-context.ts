@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { InspectResult, KernelInfo, TurnContext, WorkspaceFile } from '../../../server/conversation/turn-context.ts';
+import type { InspectResult, KernelInfo, StateInfo, TurnContext, WorkspaceFile } from '../../../server/conversation/turn-context.ts';
 import type { Author, Cell, CodeCell, NoticeCell, Output } from '../../../server/protocol/index.ts';
 
 /** What a fake kernel run produces. */
@@ -14,6 +14,8 @@ export interface FakeContextOptions {
   files?: WorkspaceFile[];
   /** The conversation before this turn. */
   cells?: Cell[];
+  /** What `stateInfo()` says. Default: not lost, never restored. */
+  state?: StateInfo;
 }
 
 export interface FakeTurnContext extends TurnContext {
@@ -103,6 +105,9 @@ export function createFakeTurnContext(options: FakeContextOptions = {}): FakeTur
     },
     async listFiles() {
       return options.files ?? [];
+    },
+    stateInfo() {
+      return options.state ?? { lost: false };
     },
   };
 }

@@ -1,0 +1,88 @@
+import { errorMessage } from '../errors.ts';
+import type { KernelSession } from '../kernel/kernel-session.ts';
+import type { NoticeCell, RestoreState } from '../protocol/index.ts';
+import type { Conversation } from './conversation.ts';
+import { replayCell } from './replay-cell.ts';
+import { cellLabel, replayPlan } from './replay-plan.ts';
+import { restoreNotice, type RestoreReport } from './restore-report.ts';
+
+export interface RestoreOptions {
+  conversation: Conversation;
+  /** The turn this restore runs as: its `restore` frames carry the id. */
+  turnId: string;
+  /** Cancels the restore: the running replayed cell is interrupted. */
+  signal: AbortSignal;
+  /** Time limit per replayed cell. */
+  cellTimeoutMs: number;
+  /** Started by TALKBOOK_AUTO_RESTORE rather than asked for. */
+  automatic: boolean;
+  /** A kernel with nothing defined in it, in the conversation's workspace. */
+  freshKernel(): Promise<KernelSession>;
+  notice(level: NoticeCell['level'], text: string): void;
+}
+
+/**
+ * Rebuild the kernel state a conversation's code built: in a fresh kernel, replay the code
+ * cells whose last run ended without error, in order, skipping those marked `noReplay`. The
+ * cells and their stored outputs are left as they are; `restore` frames report "k of n". Stops
+ * at the first cell that fails (saying which and why) or on cancel, leaving the kernel with
+ * everything before it. Rejects only if no kernel could be started.
+ */
+export async function restoreState(options: RestoreOptions): Promise<RestoreReport> {
+  const { conversation, turnId, signal } = options;
+  const plan = replayPlan(conversation.cells);
+  const total = plan.replay.length;
+  const emit = (state: RestoreState, done: number, extra: { cellId?: string; skipped?: string[]; error?: string } = {}) =>
+    conversation.emit({ type: 'restore', turnId, state, done, total, ...extra });
+
+  emit('started', 0, plan.skipped.length ? { skipped: plan.skipped.map((cell) => cell.id) } : {});
+  let session: KernelSession;
+  try {
+    session = await options.freshKernel();
+  } catch (error) {
+    emit('failed', 0, { error: errorMessage(error) });
+    throw error;
+  }
+
+  const report: RestoreReport = {
+    outcome: 'done',
+    automatic: options.automatic,
+    replayed: 0,
+    total,
+    skipped: plan.skipped.map((cell) => cellLabel(cell)),
+    notReached: [],
+    unsuccessful: plan.unsuccessful.length,
+  };
+  let stoppedAt: string | undefined;
+  for (const [index, cell] of plan.replay.entries()) {
+    if (signal.aborted) {
+      report.outcome = 'cancelled';
+      report.notReached = plan.replay.slice(index).map((rest) => cellLabel(rest));
+      break;
+    }
+    emit('progress', index, { cellId: cell.id });
+    const result = await replayCell(session, cell.source, { signal, timeoutMs: options.cellTimeoutMs });
+    if (result.status === 'ok') {
+      report.replayed = index + 1;
+      continue;
+    }
+    stoppedAt = cell.id;
+    report.notReached = plan.replay.slice(index + 1).map((rest) => cellLabel(rest));
+    if (result.status === 'error') {
+      report.outcome = 'failed';
+      report.failedAt = { label: cellLabel(cell), error: result.error };
+    } else {
+      report.outcome = 'cancelled';
+      report.notReached.unshift(cellLabel(cell));
+    }
+    break;
+  }
+
+  emit(report.outcome, report.replayed, {
+    ...(stoppedAt ? { cellId: stoppedAt } : {}),
+    ...(report.failedAt ? { error: report.failedAt.error } : {}),
+  });
+  const notice = restoreNotice(report);
+  options.notice(notice.level, notice.text);
+  return report;
+}
