@@ -75,11 +75,18 @@ export function filesRoutes(deps: FilesRoutesDeps): Hono {
 /** 413 before reading a body whose `Content-Length` is already over the limit. */
 export function refuseOversized(c: Context, maxBytes: number): Response | undefined {
   const declared = Number(c.req.header('Content-Length'));
-  if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD_BYTES) return oversized(c, new UploadTooLargeError(maxBytes));
+  if (Number.isFinite(declared) && declared > maxBytes + MULTIPART_OVERHEAD_BYTES) {
+    // Nothing was read: close instead of receiving a body known to be too large.
+    return c.json({ error: new UploadTooLargeError(maxBytes).message }, 413, { Connection: 'close' });
+  }
   return undefined;
 }
 
-/** The 413 answer; the connection closes, so the rest of the body need not be read. */
+/**
+ * The 413 answer once streaming hit the limit. The rest of the body is read and dropped (Node
+ * drains it; its request timeout bounds a client that never stops): closing now would make the
+ * kernel reset the connection, and a reset discards the 413 before the client reads it.
+ */
 export function oversized(c: Context, error: UploadTooLargeError): Response {
-  return c.json({ error: error.message }, 413, { Connection: 'close' });
+  return c.json({ error: error.message }, 413);
 }
