@@ -3,7 +3,7 @@ import { KernelStartError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { KernelSpecList } from '../protocol/index.ts';
 import { KernelSession } from './kernel-session.ts';
-import { ensureWorkspace } from './workspace.ts';
+import { ensureWorkspace, enterWorkspaceCode } from './workspace.ts';
 
 export interface KernelsOptions {
   settings: ServerConnection.ISettings;
@@ -82,11 +82,12 @@ export class Kernels {
 
   private async start(conversationId: string, kernelName: string): Promise<KernelSession> {
     const { log, settings } = this.options;
-    await ensureWorkspace(settings, conversationId);
+    const workspace = await ensureWorkspace(settings, conversationId);
     let connection;
     try {
-      // `path` makes Jupyter start the kernel in the conversation's workspace folder.
-      const body = { name: kernelName, path: conversationId } as { name: string };
+      // `path` makes Jupyter start the kernel in the conversation's workspace folder. Gateways
+      // have no contents API and ignore it: there the kernel enters its folder itself (below).
+      const body = (workspace === 'contents' ? { name: kernelName, path: conversationId } : { name: kernelName }) as { name: string };
       connection = await this.manager.startNew(body, { handleComms: false });
     } catch (error) {
       throw new KernelStartError(`Could not start a "${kernelName}" kernel: ${String(error)}`, { cause: error });
@@ -101,6 +102,11 @@ export class Kernels {
       if (abandoned.aborted) session.abandon(String(abandoned.reason));
       else await session.shutdown();
       throw new KernelStartError(String(error instanceof Error ? error.message : error), { cause: error });
+    }
+    if (workspace === 'kernel') {
+      const info = await connection.info;
+      if (info.language_info.name === 'python') await session.execute(enterWorkspaceCode(conversationId), { silent: true });
+      else log.warn(`the Jupyter server has no contents API; the ${kernelName} kernel of ${conversationId} runs in the gateway's folder`);
     }
     log.debug(`kernel ${connection.id} (${kernelName}) started for ${conversationId}`);
     this.sessions.set(conversationId, session);

@@ -6,11 +6,12 @@ import { KernelStartError } from '../errors.ts';
  * API (so it works when Jupyter runs on another machine). Jupyter starts a kernel whose `path`
  * does not exist in the root folder, which would let it see every workspace: never do that.
  */
-export async function ensureWorkspace(settings: ServerConnection.ISettings, folder: string): Promise<void> {
+export async function ensureWorkspace(settings: ServerConnection.ISettings, folder: string): Promise<'contents' | 'kernel'> {
+  if (!(await hasContentsApi(settings))) return 'kernel';
   const drive = new Drive({ serverSettings: settings });
   try {
     const existing = await drive.get(folder, { content: false });
-    if (existing.type === 'directory') return;
+    if (existing.type === 'directory') return 'contents';
     throw new KernelStartError(`The workspace path "${folder}" exists on the Jupyter server but is not a folder.`);
   } catch (error) {
     if (error instanceof KernelStartError) throw error;
@@ -23,4 +24,30 @@ export async function ensureWorkspace(settings: ServerConnection.ISettings, fold
   } catch (error) {
     throw new KernelStartError(`Could not create the workspace folder on the Jupyter server: ${String(error)}`, { cause: error });
   }
+  return 'contents';
+}
+
+const contentsApi = new WeakMap<ServerConnection.ISettings, Promise<boolean>>();
+
+/**
+ * Whether the server has a contents API: Jupyter Server does; Kernel Gateway and Enterprise
+ * Gateway do not (then the kernel makes and enters its workspace itself, see `enterWorkspaceCode`).
+ */
+export function hasContentsApi(settings: ServerConnection.ISettings): Promise<boolean> {
+  let known = contentsApi.get(settings);
+  if (!known) {
+    const url = `${settings.baseUrl.replace(/\/?$/, '/')}api/contents?content=0`;
+    known = ServerConnection.makeRequest(url, { method: 'GET' }, settings).then(
+      (response) => response.status !== 404,
+      () => true,
+    );
+    contentsApi.set(settings, known);
+  }
+  return known;
+}
+
+/** Code that makes a Python kernel create and enter its conversation's folder (gateway mode). */
+export function enterWorkspaceCode(folder: string): string {
+  const name = JSON.stringify(folder);
+  return `import os as _tb_os\n_tb_os.makedirs(${name}, exist_ok=True)\n_tb_os.chdir(${name})\ndel _tb_os`;
 }

@@ -39,6 +39,8 @@ export async function startPlainJupyter(options: { startTimeoutMs?: number } = {
   if (process.getuid?.() === 0) args.push('--allow-root');
   const child: ChildProcess = spawn('/usr/bin/python3', args, {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: base, JUPYTER_RUNTIME_DIR: join(base, 'runtime') },
+    // A gateway starts kernels without a path in its own folder: that folder is the root here.
+    cwd: rootDir,
     stdio: 'ignore',
   });
   const headers = { Authorization: `token ${token}` };
