@@ -57,6 +57,8 @@ if _os.getuid() == 0:
 c.ServerApp.kernel_manager_class = "talkbook_jupyter.TalkbookMappingKernelManager"
 # Refuse symbolic links in the contents API (kernels can plant them in their workspaces).
 c.ServerApp.contents_manager_class = "talkbook_jupyter.TalkbookContentsManager"
+# Deleting a conversation removes its whole workspace.
+c.FileContentsManager.always_delete_dir = True
 # Notice a dead kernel within half a second (Jupyter then restarts it and Talkbook fails the
 # running cell right away instead of waiting for a reply that never comes).
 c.KernelRestarter.time_to_dead = 0.5

@@ -97,6 +97,7 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
   conversations = await Conversations.load({
     store,
     log,
+    deleteWorkspace: (id) => files.deleteWorkspace(id),
     maxCellOutputBytes: config.maxCellOutputBytes,
     kernelIdleMs: config.kernelIdleMs,
     maxKernels: config.maxKernels,

@@ -10,6 +10,8 @@ export interface ConversationsOptions {
   runtime: RuntimeDeps;
   log: Logger;
   maxCellOutputBytes: number;
+  /** Remove a deleted conversation's files. */
+  deleteWorkspace?(id: string): Promise<void>;
   /** Debounce for persisting a changed conversation (default 250 ms). */
   saveDelayMs?: number;
   /** Shut a kernel down after this long without a turn (default 60 minutes). */
@@ -117,6 +119,7 @@ export class Conversations {
     this.dirty.delete(id);
     await runtime.close();
     await this.options.store.remove(id);
+    await this.options.deleteWorkspace?.(id).catch((error: unknown) => this.options.log.warn(`could not delete the workspace of ${id}`, error));
   }
 
   /** Every kernel is gone (the Jupyter server restarted). */

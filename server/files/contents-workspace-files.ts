@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerConnection } from '@jupyterlab/services';
 import { NotFoundError, TalkbookError } from '../errors.ts';
-import { ensureWorkspace } from '../kernel/workspace.ts';
+import { ensureWorkspace, hasContentsApi } from '../kernel/workspace.ts';
 import type { Logger } from '../log.ts';
 import { fixedChunks } from './byte-chunks.ts';
 import { ContentsApi, isStatus, type ContentsModel } from './contents-api.ts';
@@ -119,6 +119,15 @@ export class ContentsWorkspaceFiles implements WorkspaceFiles {
     } catch (error) {
       if (started) await this.api.delete(temp).catch((cleanup: unknown) => this.options.log.warn(`could not delete the partial upload ${temp}`, cleanup));
       throw error;
+    }
+  }
+
+  async deleteWorkspace(conversationId: string): Promise<void> {
+    if (!(await hasContentsApi(this.options.settings))) return;
+    try {
+      await this.api.delete(conversationId);
+    } catch (error) {
+      if (!isStatus(error, 404)) throw error;
     }
   }
 

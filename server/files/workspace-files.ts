@@ -28,4 +28,6 @@ export interface WorkspaceFiles {
   write(conversationId: string, name: string, bytes: AsyncIterable<Uint8Array>): Promise<WorkspaceFile>;
   /** `NotFoundError` when there is no such file. */
   delete(conversationId: string, name: string): Promise<void>;
+  /** Remove the whole workspace (the conversation was deleted). Missing is fine. */
+  deleteWorkspace(conversationId: string): Promise<void>;
 }

@@ -30,6 +30,7 @@ export function attachConversationSocket(
   let cursor = after ?? conversation.seq;
   let held = after === undefined;
   let drainTimer: NodeJS.Timeout | undefined;
+  let pumpSoon: NodeJS.Immediate | undefined;
 
   const sendLocal = (frame: ServerFrame) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
@@ -44,16 +45,24 @@ export function attachConversationSocket(
       sendLocal({ type: 'reset', seq: cursor, cells: [...conversation.cells], stateLost: conversation.stateLost });
       return;
     }
-    for (const entry of pendingFrames) {
-      if (ws.bufferedAmount > highWater) {
-        drainTimer ??= setTimeout(() => {
-          drainTimer = undefined;
-          guard(pump);
-        }, 25);
-        return;
+    // Corked: the frames go out in one write (ws has no public API for it; without a socket
+    // it sends them one by one as before).
+    const raw = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    raw?.cork();
+    try {
+      for (const entry of pendingFrames) {
+        if (ws.bufferedAmount > highWater) {
+          drainTimer ??= setTimeout(() => {
+            drainTimer = undefined;
+            guard(pump);
+          }, 25);
+          return;
+        }
+        ws.send(entry.json);
+        cursor = entry.seq;
       }
-      ws.send(entry.json);
-      cursor = entry.seq;
+    } finally {
+      raw?.uncork();
     }
   };
 
@@ -72,8 +81,15 @@ export function attachConversationSocket(
   };
   const holdTimer = held ? setTimeout(() => guard(release), options.holdMs ?? 1000) : undefined;
 
+  // Frames emitted in one turn of the event loop are sent together right after it, so the code
+  // that emitted them runs first (a cell's execute request reaches the kernel before its
+  // "running" frames are written) and a turn's last frames share one write.
   const unsubscribe = conversation.subscribe(() => {
-    if (!drainTimer) guard(pump);
+    if (drainTimer || pumpSoon) return;
+    pumpSoon = setImmediate(() => {
+      pumpSoon = undefined;
+      guard(pump);
+    });
   });
 
   ws.on('message', (data, isBinary) =>
@@ -113,6 +129,7 @@ export function attachConversationSocket(
       unsubscribe();
       if (holdTimer) clearTimeout(holdTimer);
       if (drainTimer) clearTimeout(drainTimer);
+      if (pumpSoon) clearImmediate(pumpSoon);
     }),
   );
   ws.on('error', (error) => log.debug(`socket error: ${error.message}`));

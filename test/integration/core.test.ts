@@ -166,6 +166,18 @@ describe('HTTP and socket edges', () => {
     expect(malformed.status).toBe(400);
   });
 
+  it('deletes a conversation\'s workspace with it', async () => {
+    const { existsSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { id } = await tb.createConversation();
+    const socket = await tb.connect(id);
+    await socket.run('open("kept.txt", "w").write("x")');
+    const folder = join(tb.dataDir, 'workspaces', id);
+    expect(existsSync(join(folder, 'kept.txt'))).toBe(true);
+    expect((await tb.api(`/api/conversations/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect(existsSync(folder)).toBe(false);
+  });
+
   it('answers a malformed frame with an error frame and keeps the socket usable', async () => {
     const { id } = await tb.createConversation();
     const socket = await tb.connect(id);
