@@ -24,6 +24,8 @@ beforeAll(async () => {
     JUPYTER_TOKEN: remote.token,
     OPENAI_BASE_URL: fake.url,
     OPENAI_API_KEY: 'test',
+    // Count exactly the conversation's kernel on the remote server: no warm pool here.
+    TALKBOOK_KERNEL_POOL: '0',
   });
 });
 afterAll(async () => {
