@@ -6,6 +6,9 @@ import { startTalkbook } from './talkbook.ts';
 async function main(): Promise<void> {
   // @jupyterlab/services narrates every kernel connection on console.debug: keep it for TALKBOOK_LOG=debug.
   if (process.env.TALKBOOK_LOG !== 'debug') console.debug = () => {};
+  // A stray rejection inside a library (e.g. a kernel message future disposed on reconnect) must
+  // not take every conversation down with it: log it and carry on.
+  process.on('unhandledRejection', (reason) => console.error('[talkbook] ERROR unhandled rejection', reason));
   const talkbook = await startTalkbook();
   console.log(`\nTalkbook is running. Open this link (it holds your access token):\n\n  ${talkbook.loginUrl}\n`);
   let stopping = false;

@@ -127,6 +127,7 @@ export class ConversationRuntime {
           else await ctx.executeCode(frame.code, 'user');
           break;
         case 'ask':
+          this.titleFrom(frame.text);
           await this.deps.assistant.answer(ctx, frame.text);
           break;
         case 'run_all':
@@ -189,8 +190,17 @@ export class ConversationRuntime {
   private async freshKernel(): Promise<KernelSession> {
     // The restore's own notice says what happened; no "started a new kernel" notice.
     this.stateFromEarlierKernel = false;
-    const live = this.deps.kernels.get(this.conversation.id);
-    if (live) await live.restart();
+    return this.replaceKernel();
+  }
+
+  /**
+   * A new kernel in the same workspace. Restarting in place goes through @jupyterlab/services'
+   * reconnect, whose kernel_info can be lost (then it waits, and a later restart leaves an
+   * unhandled rejection behind); a shutdown and a fresh start has neither problem.
+   */
+  private async replaceKernel(): Promise<KernelSession> {
+    this.wired = undefined;
+    await this.deps.kernels.shutdown(this.conversation.id);
     return this.kernel();
   }
 
@@ -227,6 +237,13 @@ export class ConversationRuntime {
     });
   }
 
+  /** A conversation still called "New conversation" takes its first question as its title. */
+  private titleFrom(text: string): void {
+    if (this.conversation.title !== 'New conversation') return;
+    const line = text.trim().split('\n')[0]!.replace(/\s+/g, ' ');
+    if (line) this.conversation.rename(line.length > 60 ? `${line.slice(0, 57).trimEnd()}…` : line);
+  }
+
   cancel(): void {
     const turn = this.active;
     if (!turn || turn.controller.signal.aborted) return;
@@ -238,14 +255,8 @@ export class ConversationRuntime {
   }
 
   async restart(): Promise<void> {
-    const session = this.deps.kernels.get(this.conversation.id);
-    if (session) {
-      await session.restart();
-    } else {
-      await this.deps.kernels.shutdown(this.conversation.id);
-      await this.kernel();
-    }
     this.stateFromEarlierKernel = false;
+    await this.replaceKernel();
     this.stateLost();
     this.notice('info', `The kernel was restarted: variables from earlier cells are gone.${this.restoreHint()}`);
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
-  appendStreamText,
+  appendStreamChunk,
   type Cell,
   type CodeCell,
   type ConversationDetail,
@@ -45,6 +45,8 @@ export class Conversation {
   private readonly listeners = new Set<(entry: LoggedFrame) => void>();
   private readonly pendingClear = new Set<string>();
   private readonly outputBytes = new Map<string, number>();
+  /** Merged stream outputs → whether their text ends with a pending `\r` (see appendStreamChunk). */
+  private readonly pendingReturns = new WeakMap<Output, boolean>();
   private readonly hooks: ConversationHooks;
   readonly maxCellOutputBytes: number;
 
@@ -201,7 +203,12 @@ export class Conversation {
     if (outputs !== cell.outputs) this.replaceOutputs(cellId, outputs);
     const last = outputs[outputs.length - 1];
     if (output.output_type === 'stream' && last?.output_type === 'stream' && last.name === output.name) {
-      outputs[outputs.length - 1] = { ...last, text: appendStreamText(last.text, output.text) };
+      // Remembering the pending `\r` keeps each append O(chunk): reading the end of the long
+      // text would make V8 copy all of it, on every chunk of a large output.
+      const merged = appendStreamChunk(last.text, output.text, this.pendingReturns.get(last) ?? last.text.endsWith('\r'));
+      const next = { ...last, text: merged.text };
+      this.pendingReturns.set(next, merged.pendingReturn);
+      outputs[outputs.length - 1] = next;
     } else {
       outputs.push(output);
     }

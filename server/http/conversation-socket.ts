@@ -30,7 +30,6 @@ export function attachConversationSocket(
   let cursor = after ?? conversation.seq;
   let held = after === undefined;
   let drainTimer: NodeJS.Timeout | undefined;
-  let pumpSoon: NodeJS.Immediate | undefined;
 
   const sendLocal = (frame: ServerFrame) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
@@ -45,24 +44,16 @@ export function attachConversationSocket(
       sendLocal({ type: 'reset', seq: cursor, cells: [...conversation.cells], stateLost: conversation.stateLost });
       return;
     }
-    // Corked: the frames go out in one write (ws has no public API for it; without a socket
-    // it sends them one by one as before).
-    const raw = (ws as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
-    raw?.cork();
-    try {
-      for (const entry of pendingFrames) {
-        if (ws.bufferedAmount > highWater) {
-          drainTimer ??= setTimeout(() => {
-            drainTimer = undefined;
-            guard(pump);
-          }, 25);
-          return;
-        }
-        ws.send(entry.json);
-        cursor = entry.seq;
+    for (const entry of pendingFrames) {
+      if (ws.bufferedAmount > highWater) {
+        drainTimer ??= setTimeout(() => {
+          drainTimer = undefined;
+          guard(pump);
+        }, 25);
+        return;
       }
-    } finally {
-      raw?.uncork();
+      ws.send(entry.json);
+      cursor = entry.seq;
     }
   };
 
@@ -81,15 +72,8 @@ export function attachConversationSocket(
   };
   const holdTimer = held ? setTimeout(() => guard(release), options.holdMs ?? 1000) : undefined;
 
-  // Frames emitted in one turn of the event loop are sent together right after it, so the code
-  // that emitted them runs first (a cell's execute request reaches the kernel before its
-  // "running" frames are written) and a turn's last frames share one write.
   const unsubscribe = conversation.subscribe(() => {
-    if (drainTimer || pumpSoon) return;
-    pumpSoon = setImmediate(() => {
-      pumpSoon = undefined;
-      guard(pump);
-    });
+    if (!drainTimer) guard(pump);
   });
 
   ws.on('message', (data, isBinary) =>
@@ -129,7 +113,6 @@ export function attachConversationSocket(
       unsubscribe();
       if (holdTimer) clearTimeout(holdTimer);
       if (drainTimer) clearTimeout(drainTimer);
-      if (pumpSoon) clearImmediate(pumpSoon);
     }),
   );
   ws.on('error', (error) => log.debug(`socket error: ${error.message}`));

@@ -96,7 +96,7 @@ export class Kernels {
     const timeoutMs = this.options.startTimeoutMs ?? 60_000;
     const abandoned = this.abandonStarts.signal;
     try {
-      const answered = Promise.race([connection.info, rejectOnAbort(abandoned)]);
+      const answered = unlessAborted(connection.info, abandoned);
       await withTimeout(answered, timeoutMs, `The "${kernelName}" kernel did not answer within ${timeoutMs / 1000} s`);
     } catch (error) {
       if (abandoned.aborted) session.abandon(String(abandoned.reason));
@@ -122,8 +122,8 @@ export class Kernels {
   }
 
   /**
-   * Shut down a kernel that never served a conversation (a pooled one) and remove its workspace
-   * folder while it is empty (Jupyter refuses to delete a folder that holds files).
+   * Shut down a kernel that never served a conversation (a pooled one: nothing ran in it) and
+   * remove the workspace folder made for it.
    */
   async discard(id: string): Promise<void> {
     await this.shutdown(id);
@@ -148,9 +148,13 @@ export class Kernels {
   }
 }
 
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise<never>((_, reject) => {
-    signal.addEventListener('abort', () => reject(new Error(String(signal.reason))), { once: true });
+/** `promise`, or a rejection once `signal` aborts; the listener goes away when either settles. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new Error(String(signal.reason)));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new Error(String(signal.reason)));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
 

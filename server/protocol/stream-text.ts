@@ -4,14 +4,30 @@
  * deletes the previous character. Pure, shared by the server's store and the client's reducer.
  *
  * `previous` is assumed to be a result of this function, so it holds a `\r` only as its very
- * last character; that keeps appending O(chunk + last line) however long the text grows.
+ * last character. Reading even that last character of a string built with `+` makes V8 flatten
+ * (copy) the whole string, so for texts built from many chunks use `appendStreamChunk`.
  */
 export function appendStreamText(previous: string, chunk: string): string {
-  const pendingReturn = previous.endsWith('\r');
-  if (!pendingReturn && !chunk.includes('\r') && !chunk.includes('\b')) return previous + chunk;
+  return appendStreamChunk(previous, chunk, previous.endsWith('\r')).text;
+}
+
+export interface StreamText {
+  text: string;
+  /** The text ends with a `\r` the next chunk acts on (it rewrites the last line). */
+  pendingReturn: boolean;
+}
+
+/**
+ * `appendStreamText` for a caller that remembers `pendingReturn` from the previous append: a
+ * chunk without `\r` or `\b` is then appended without reading `previous` at all, so appending
+ * stays O(chunk) however long the text grows (otherwise O(text): see above).
+ */
+export function appendStreamChunk(previous: string, chunk: string, pendingReturn: boolean): StreamText {
+  if (!pendingReturn && !chunk.includes('\r') && !chunk.includes('\b')) return { text: previous + chunk, pendingReturn: false };
   const lineStart = previous.lastIndexOf('\n') + 1;
   const head = previous.slice(0, lineStart);
-  return head + normalize(previous.slice(lineStart) + chunk);
+  const tail = normalize(previous.slice(lineStart) + chunk);
+  return { text: head + tail, pendingReturn: tail.endsWith('\r') };
 }
 
 function normalize(text: string): string {

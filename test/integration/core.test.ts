@@ -195,6 +195,9 @@ describe('HTTP and socket edges', () => {
     const { end } = await socket.turn({ type: 'ask', text: 'hello' });
     expect(end.state).toBe('failed');
     expect(end.error).toMatch(/OPENAI_API_KEY|OPENAI_BASE_URL/);
+    // The first question names a conversation that has no title yet.
+    expect(socket.frames.some((f) => f.type === 'title' && f.title === 'hello')).toBe(true);
+    expect((await (await tb.api(`/api/conversations/${id}`)).json()).title).toBe('hello');
   });
 });
 
