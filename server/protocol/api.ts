@@ -49,3 +49,7 @@ export const errorResponse = z.object({ error: z.string() });
 /** `POST /api/conversations/:id/files` → 201: the stored name (it may differ from the upload's) and size. */
 export const uploadedFile = z.object({ name: z.string(), size: z.number().int().min(0) });
 export type UploadedFile = z.infer<typeof uploadedFile>;
+
+/** `GET /api/conversations/:id/files`: the workspace's plain files. */
+export const workspaceFileList = z.array(z.object({ name: z.string(), size: z.number().int().min(0), modified: z.string() }));
+export type WorkspaceFileEntry = z.infer<typeof workspaceFileList>[number];

@@ -5,6 +5,8 @@ import {
   healthResponse,
   kernelSpecList,
   uploadedFile,
+  workspaceFileList,
+  type WorkspaceFileEntry,
   type ConversationDetail,
   type ConversationSummary,
   type KernelSpecList,
@@ -46,6 +48,8 @@ export const api = {
     await request(path(id, '/restart'), { method: 'POST' });
   },
   notebookUrl: (id: string): string => path(id, '/notebook'),
+  files: (id: string): Promise<WorkspaceFileEntry[]> => json(path(id, '/files'), {}, workspaceFileList),
+  fileUrl: (id: string, name: string): string => path(id, `/files/${encodeURIComponent(name)}`),
   /** A `.ipynb` becomes a new conversation. */
   importNotebook: (file: File, onProgress?: (fraction: number) => void): Promise<ConversationSummary> =>
     uploadFile(`${base}/import`, file, { schema: conversationSummary, onProgress }),

@@ -9,10 +9,13 @@ export interface ConversationHeaderProps {
   notebookUrl: string;
   onInterrupt: () => void;
   onRestart: () => void;
+  onRunAll: () => void;
+  onToggleFiles: () => void;
+  filesOpen: boolean;
 }
 
 /** The open conversation's title, kernel state, and the kernel and export buttons. */
-export function ConversationHeader({ title, kernel, kernelState, notebookUrl, onInterrupt, onRestart }: ConversationHeaderProps) {
+export function ConversationHeader({ title, kernel, kernelState, notebookUrl, onInterrupt, onRestart, onRunAll, onToggleFiles, filesOpen }: ConversationHeaderProps) {
   return (
     <header className="conversation-header">
       <h1 className="conversation-heading" title={title}>
@@ -25,6 +28,10 @@ export function ConversationHeader({ title, kernel, kernelState, notebookUrl, on
       </span>
       <span className="spacer" />
       <div className="header-actions">
+        <button type="button" className="button ghost" onClick={onRunAll} title="Run every code cell again, in order, in this kernel">
+          <Icon name="play" />
+          <span className="button-label">Run all</span>
+        </button>
         <button type="button" className="button ghost" onClick={onInterrupt} title="Interrupt the running code (KeyboardInterrupt)">
           <Icon name="stop" />
           <span className="button-label">Interrupt</span>
@@ -32,6 +39,10 @@ export function ConversationHeader({ title, kernel, kernelState, notebookUrl, on
         <button type="button" className="button ghost" onClick={onRestart} title="Restart the kernel: all variables are lost">
           <Icon name="restart" />
           <span className="button-label">Restart kernel</span>
+        </button>
+        <button type="button" className="button ghost" onClick={onToggleFiles} aria-expanded={filesOpen} title="The files in this conversation's workspace">
+          <Icon name="paperclip" />
+          <span className="button-label">Files</span>
         </button>
         <a className="button ghost" href={notebookUrl} download title="Download this conversation as a Jupyter notebook (.ipynb)">
           <Icon name="download" />

@@ -8,6 +8,7 @@ import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { UploadProgress, type Upload } from '../ui/upload-progress.tsx';
 import { ConnectionBanner } from './connection-banner.tsx';
 import { ConversationHeader } from './conversation-header.tsx';
+import { FilesPanel } from './files-panel.tsx';
 import { Notebook } from './notebook.tsx';
 import { RestoreBanner } from './restore-banner.tsx';
 import { Toasts } from './toasts.tsx';
@@ -22,6 +23,8 @@ export interface ConversationPageProps {
 export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps) {
   const { load, state, connection, send, dispatch } = useConversation(id, (frame) => onFrame(id, frame));
   const [confirmRestart, setConfirmRestart] = useState(false);
+  const [filesOpen, setFilesOpen] = useState(false);
+  const [filesVersion, setFilesVersion] = useState(0);
   const [upload, setUpload] = useState<Upload | undefined>(undefined);
   const uploadAbort = useRef<AbortController | undefined>(undefined);
 
@@ -44,7 +47,10 @@ export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps)
     api
       .upload(id, file, (fraction) => setUpload({ name: file.name, fraction }), controller.signal)
       .then(
-        (stored) => dispatch({ type: 'toast', level: 'info', text: `Uploaded ${stored.name} (${formatBytes(stored.size)}).` }),
+        (stored) => {
+          setFilesVersion((version) => version + 1);
+          dispatch({ type: 'toast', level: 'info', text: `Uploaded ${stored.name} (${formatBytes(stored.size)}).` });
+        },
         (error: unknown) => {
           if (!(error instanceof DOMException && error.name === 'AbortError')) report(error);
         },
@@ -67,7 +73,11 @@ export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps)
         notebookUrl={api.notebookUrl(id)}
         onInterrupt={() => api.interrupt(id).catch(report)}
         onRestart={() => setConfirmRestart(true)}
+        onRunAll={() => send({ type: 'run_all' })}
+        onToggleFiles={() => setFilesOpen((open) => !open)}
+        filesOpen={filesOpen}
       />
+      {filesOpen ? <FilesPanel conversationId={id} version={filesVersion + state.cells.length} onClose={() => setFilesOpen(false)} /> : null}
       <ConnectionBanner status={connection} />
       <Notebook
         cells={state.cells}

@@ -1,0 +1,61 @@
+import { useEffect, useState } from 'react';
+import { api } from '../api/conversations-api.ts';
+import type { WorkspaceFileEntry } from '../protocol.ts';
+import { Icon } from '../ui/icons.tsx';
+
+export interface FilesPanelProps {
+  conversationId: string;
+  /** Changes whenever the workspace may have changed (a turn ended, an upload finished). */
+  version: number;
+  onClose: () => void;
+}
+
+/** The conversation's workspace: uploads and files its code wrote, each a download link. */
+export function FilesPanel({ conversationId, version, onClose }: FilesPanelProps) {
+  const [files, setFiles] = useState<WorkspaceFileEntry[] | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>(undefined);
+
+  useEffect(() => {
+    let live = true;
+    api.files(conversationId).then(
+      (list) => live && (setFiles([...list].sort((a, b) => a.name.localeCompare(b.name))), setError(undefined)),
+      (failure: unknown) => live && setError(failure instanceof Error ? failure.message : String(failure)),
+    );
+    return () => {
+      live = false;
+    };
+  }, [conversationId, version]);
+
+  return (
+    <aside className="files-panel" aria-label="Files">
+      <div className="files-panel-head">
+        <h2>Files</h2>
+        <button type="button" className="button ghost icon-only" onClick={onClose} aria-label="Close files">
+          <Icon name="x" />
+        </button>
+      </div>
+      {error ? <p className="files-panel-note">{error}</p> : null}
+      {!files && !error ? <p className="files-panel-note">Loading…</p> : null}
+      {files && files.length === 0 ? <p className="files-panel-note">No files yet. Upload one with the paperclip, or write one from code.</p> : null}
+      {files && files.length > 0 ? (
+        <ul className="files-list">
+          {files.map((file) => (
+            <li key={file.name}>
+              <a href={api.fileUrl(conversationId, file.name)} download={file.name} title={`Download ${file.name}`}>
+                <Icon name="download" />
+                <span className="file-name">{file.name}</span>
+              </a>
+              <span className="file-size">{formatSize(file.size)}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </aside>
+  );
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
