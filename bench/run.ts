@@ -23,8 +23,9 @@ interface Bench {
   key: string;
   /** Names and targets of its lines, for a failure report. */
   lines: Array<[string, string]>;
-  /** Run against a fresh server of its own (`null`: needs none). */
+  /** Run against a fresh server of its own. */
   run: (server: ServerProcess) => Promise<BenchResult | BenchResult[]>;
+  /** False for a benchmark that needs no server (default true). */
   needsServer?: boolean;
 }
 
