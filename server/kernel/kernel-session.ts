@@ -169,7 +169,9 @@ export class KernelSession {
     this.failInflight('The kernel was shut down.');
     this.disposed = true;
     try {
-      if (!this.kernel.isDisposed) await this.kernel.shutdown();
+      // Jupyter answers once the process is gone (it kills it after a few seconds); never let a
+      // slow answer hold up the turn or eviction that asked, the kernel is forgotten either way.
+      if (!this.kernel.isDisposed) await Promise.race([this.kernel.shutdown(), delay(10_000)]);
     } catch {
       // already gone
     } finally {

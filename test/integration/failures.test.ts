@@ -113,7 +113,7 @@ describe('kernels that are not used', () => {
     } finally {
       await tb.close();
     }
-  });
+  }, 120_000);
 });
 
 describe('bad input', () => {
