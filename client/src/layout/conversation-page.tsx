@@ -1,3 +1,4 @@
+import { formatBytes } from '../ui/format-bytes.ts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/conversations-api.ts';
 import type { ServerFrame } from '../protocol.ts';
@@ -141,10 +142,4 @@ function PageMessage({ title, text }: { title: string; text: string }) {
       <p>{text}</p>
     </div>
   );
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

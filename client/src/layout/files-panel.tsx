@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/conversations-api.ts';
 import type { WorkspaceFileEntry } from '../protocol.ts';
+import { formatBytes } from '../ui/format-bytes.ts';
 import { Icon } from '../ui/icons.tsx';
 
 export interface FilesPanelProps {
@@ -45,17 +46,11 @@ export function FilesPanel({ conversationId, version, onClose }: FilesPanelProps
                 <Icon name="download" />
                 <span className="file-name">{file.name}</span>
               </a>
-              <span className="file-size">{formatSize(file.size)}</span>
+              <span className="file-size">{formatBytes(file.size)}</span>
             </li>
           ))}
         </ul>
       ) : null}
     </aside>
   );
-}
-
-function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
