@@ -3,8 +3,10 @@ import { describeUpload } from '../files/upload-summary.ts';
 import type { KernelSession } from '../kernel/kernel-session.ts';
 import type { Kernels } from '../kernel/kernels.ts';
 import type { Logger } from '../log.ts';
-import type { Author, Cell, ClientFrame, CodeCell, NoticeCell } from '../protocol/index.ts';
+import type { Cell, ClientFrame, CodeCell, NoticeCell } from '../protocol/index.ts';
 import { runCodeCell } from './code-execution.ts';
+import { inspectCode } from './inspect-code.ts';
+import { makeTurnContext } from './make-turn-context.ts';
 import { Conversation, newId } from './conversation.ts';
 import { hasNoReplayMarker, hasRestorableState } from './replay-plan.ts';
 import { restoreState } from './restore.ts';
@@ -127,7 +129,7 @@ export class ConversationRuntime {
           else await ctx.executeCode(frame.code, 'user');
           break;
         case 'ask':
-          this.titleFrom(frame.text);
+          this.conversation.titleFromQuestion(frame.text);
           await this.deps.assistant.answer(ctx, frame.text);
           break;
         case 'run_all':
@@ -235,13 +237,6 @@ export class ConversationRuntime {
       this.notice('info', text);
       this.conversation.emit({ type: 'turn', state: 'done', ...meta });
     });
-  }
-
-  /** A conversation still called "New conversation" takes its first question as its title. */
-  private titleFrom(text: string): void {
-    if (this.conversation.title !== 'New conversation') return;
-    const line = text.trim().split('\n')[0]!.replace(/\s+/g, ' ');
-    if (line) this.conversation.rename(line.length > 60 ? `${line.slice(0, 57).trimEnd()}…` : line);
   }
 
   cancel(): void {
@@ -364,62 +359,18 @@ export class ConversationRuntime {
   }
 
   private context(signal: AbortSignal): TurnContext {
-    const { conversation } = this;
-    const now = () => new Date().toISOString();
-    return {
-      conversationId: conversation.id,
-      signal,
-      cells: () => conversation.cells,
-      addUserCell: (text) => conversation.addCell({ id: newId(), kind: 'user', text, createdAt: now() }),
-      addAssistantCell: () => conversation.addCell({ id: newId(), kind: 'assistant', text: '', createdAt: now() }),
-      appendAssistantText: (cellId, delta) => conversation.appendText(cellId, delta),
-      addNotice: (level, text) => this.notice(level, text),
-      executeCode: async (source: string, author: Author) => {
-        const cell = conversation.addCell<CodeCell>({
-          id: newId(),
-          kind: 'code',
-          source,
-          author,
-          status: 'queued',
-          executionCount: null,
-          outputs: [],
-          createdAt: now(),
-          ...(hasNoReplayMarker(source) ? { noReplay: true } : {}),
-        });
-        return this.executeCell(cell.id, signal);
-      },
-      inspect: (code: string) => this.inspect(code),
+    return makeTurnContext(this.conversation, signal, {
+      notice: (level, text) => this.notice(level, text),
+      executeCell: (cellId, cellSignal) => this.executeCell(cellId, cellSignal),
+      inspect: (code) => this.inspect(code),
       kernelInfo: () => this.kernelInfo(),
-      listFiles: () => this.deps.listFiles(conversation.id),
+      listFiles: () => this.deps.listFiles(this.conversation.id),
       stateInfo: () => this.stateInfo(),
-    };
+    });
   }
 
   private async inspect(code: string): Promise<InspectResult> {
-    const session = await this.kernel();
-    const result: InspectResult = { stdout: '', stderr: '' };
-    await session.execute(code, {
-      silent: true,
-      onEvent: (event) => {
-        if (event.kind !== 'output') return;
-        const output = event.output;
-        switch (output.output_type) {
-          case 'stream':
-            result[output.name] += output.text;
-            return;
-          case 'execute_result':
-          case 'display_data': {
-            const text = output.data['text/plain'];
-            if (typeof text === 'string') result.result = (result.result ?? '') + text;
-            return;
-          }
-          case 'error':
-            result.error = { ename: output.ename, evalue: output.evalue };
-            return;
-        }
-      },
-    });
-    return result;
+    return inspectCode(await this.kernel(), code);
   }
 
   private async kernelInfo(): Promise<KernelInfo> {

@@ -139,6 +139,13 @@ export class Conversation {
     this.touch();
   }
 
+  /** A conversation still called "New conversation" takes its first question as its title. */
+  titleFromQuestion(text: string): void {
+    if (this.title !== 'New conversation') return;
+    const line = text.trim().split('\n')[0]!.replace(/\s+/g, ' ');
+    if (line) this.rename(line.length > 60 ? `${line.slice(0, 57).trimEnd()}…` : line);
+  }
+
   setKernelState(state: KernelState): void {
     if (this.kernelState === state) return;
     this.kernelState = state;
