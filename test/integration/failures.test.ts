@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import WebSocket from 'ws';
-import type { CodeCell, Output, ServerFrame } from '../../server/protocol/index.ts';
+import type { CodeCell, ServerFrame } from '../../server/protocol/index.ts';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
+import { streamText as text } from '../helpers/outputs.ts';
 
-const text = (outputs: Output[]) => outputs.map((o) => (o.output_type === 'stream' ? o.text : '')).join('');
 const notices = (frames: ServerFrame[]) =>
   frames.flatMap((f) => (f.type === 'cell' && f.cell.kind === 'notice' ? [f.cell.text] : []));
 

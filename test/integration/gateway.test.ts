@@ -3,11 +3,10 @@ import { createServer, request } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import type { Output } from '../../server/protocol/index.ts';
 import { startPlainJupyter } from './../helpers/plain-jupyter.ts';
 import { startTestTalkbook } from '../helpers/talkbook.ts';
+import { streamText as text } from '../helpers/outputs.ts';
 
-const text = (outputs: Output[]) => outputs.map((o) => (o.output_type === 'stream' ? o.text : '')).join('');
 
 /**
  * A Kernel Gateway / Enterprise Gateway offers kernels and kernel websockets but no contents API

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../server/jupyter/free-port.ts';
-import { kernelSpecList, type Output } from '../../server/protocol/index.ts';
+import { kernelSpecList } from '../../server/protocol/index.ts';
 import { parseDockerfile } from '../helpers/dockerfile.ts';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
+import { streamText as text } from '../helpers/outputs.ts';
 
 /**
  * The kernel image without Docker: run kernel-config/Dockerfile's CMD with its ENV, as an
@@ -75,7 +76,6 @@ afterAll(async () => {
   if (base) await rm(base, { recursive: true, force: true });
 });
 
-const text = (outputs: Output[]) => outputs.map((o) => (o.output_type === 'stream' ? o.text : '')).join('');
 
 describe('the kernel image (kernel-config/Dockerfile) run as its CMD', () => {
   it('offers exactly Talkbook\'s kernel specs', async () => {

@@ -2,8 +2,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Output } from '../../server/protocol/index.ts';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
+import { streamText as text } from '../helpers/outputs.ts';
 
 /** The warm kernel pool (TALKBOOK_KERNEL_POOL): started kernels waiting for new conversations. */
 let tb: TestTalkbook;
@@ -14,7 +14,6 @@ afterAll(async () => {
   await tb?.close();
 });
 
-const text = (outputs: Output[]) => outputs.map((o) => (o.output_type === 'stream' ? o.text : '')).join('');
 
 async function poolHolds(count: number, kernelName = 'python3', timeoutMs = 45_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

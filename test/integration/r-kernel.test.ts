@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kernelSpecList, type CodeCell, type Output } from '../../server/protocol/index.ts';
+import { kernelSpecList, type CodeCell } from '../../server/protocol/index.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server.ts';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
+import { streamText as text } from '../helpers/outputs.ts';
 
 /**
  * Any installed Jupyter kernel works per conversation: here IRkernel from Debian
@@ -19,7 +20,6 @@ afterAll(async () => {
   await fake?.close();
 });
 
-const text = (outputs: Output[]) => outputs.map((o) => (o.output_type === 'stream' ? o.text : '')).join('');
 
 async function rConversation() {
   const { id, kernel } = await tb.createConversation({ kernel: 'ir' });

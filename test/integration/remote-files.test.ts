@@ -11,8 +11,8 @@ import { UploadTooLargeError } from '../../server/files/errors.ts';
 import { freePort } from '../../server/jupyter/free-port.ts';
 import { jupyterSettings } from '../../server/jupyter/jupyter-settings.ts';
 import { createLogger } from '../../server/log.ts';
-import type { Output } from '../../server/protocol/index.ts';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
+import { streamText as text } from '../helpers/outputs.ts';
 
 /**
  * Talkbook against a separate, plain `jupyter-server` (JUPYTER_URL) that shares no folder with
@@ -65,7 +65,6 @@ afterAll(async () => {
   if (base) await rm(base, { recursive: true, force: true });
 });
 
-const text = (outputs: Output[]) => outputs.map((o) => (o.output_type === 'stream' ? o.text : '')).join('');
 
 async function walk(dir: string): Promise<string[]> {
   if (!existsSync(dir)) return [];

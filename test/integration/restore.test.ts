@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cell, CodeCell, ConversationDetail, Output, ServerFrame } from '../../server/protocol/index.ts';
+import type { Cell, CodeCell, ConversationDetail, ServerFrame } from '../../server/protocol/index.ts';
 import { startFakeOpenAI, systemText, type FakeOpenAI } from '../fakes/openai-server.ts';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
 import type { TestSocket } from '../helpers/test-socket.ts';
+import { streamText as text } from '../helpers/outputs.ts';
 
 /**
  * Restoring a conversation's kernel state by replaying its history: a real Talkbook, real
@@ -14,7 +15,6 @@ import type { TestSocket } from '../helpers/test-socket.ts';
 type RestoreFrame = Extract<ServerFrame, { type: 'restore' }>;
 type TurnFrame = Extract<ServerFrame, { type: 'turn' }>;
 
-const text = (outputs: Output[]) => outputs.map((o) => (o.output_type === 'stream' ? o.text : '')).join('');
 const notices = (frames: ServerFrame[]) =>
   frames.flatMap((f) => (f.type === 'cell' && f.cell.kind === 'notice' ? [f.cell.text] : []));
 const codeCells = (cells: Cell[]) => cells.filter((c): c is CodeCell => c.kind === 'code');
