@@ -46,6 +46,13 @@ it('runs conversations against a gateway without a contents API, each in its own
     expect(text(rb.cell.outputs)).toBe(`False ${b.id}\n`);
     expect(existsSync(join(remote.rootDir, a.id))).toBe(true);
     expect(existsSync(join(remote.rootDir, b.id))).toBe(true);
+    // No file transfer without a contents API yet: a clear 503, and an empty listing.
+    const form = new FormData();
+    form.append('file', new Blob(['a,b\n1,2\n']), 'x.csv');
+    const upload = await tb.api(`/api/conversations/${a.id}/files`, { method: 'POST', body: form });
+    expect(upload.status).toBe(503);
+    expect((await upload.json()).error).toMatch(/no contents API/);
+    expect(await (await tb.api(`/api/conversations/${a.id}/files`)).json()).toEqual([]);
   } finally {
     await tb.close();
     proxy.close();
