@@ -27,12 +27,14 @@ describe('files panel and Run all in a browser', { timeout: 180_000 }, () => {
     form.append('file', new Blob(['city,people\nLisbon,545000\n']), 'cities.csv');
     expect((await talkbook.api(`/api/conversations/${id}/files`, { method: 'POST', body: form })).status).toBe(201);
     await page.goto(`${talkbook.url}/c/${id}`);
+    // Opened before the code runs, the panel refreshes when the cell finishes.
+    await page.getByRole('button', { name: 'Files', exact: true }).click();
+    await page.getByRole('complementary', { name: 'Files' }).getByText('cities.csv').waitFor();
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.fill("import pandas as pd\ndf = pd.read_csv('cities.csv')\ndf.to_csv('report.csv', index=False)\nprint('rows', len(df))");
     await box.press('Control+Enter');
     await page.getByText('rows 1').waitFor({ timeout: 60_000 });
 
-    await page.getByRole('button', { name: 'Files', exact: true }).click();
     const panel = page.getByRole('complementary', { name: 'Files' });
     await panel.getByText('report.csv').waitFor();
     await panel.getByText('cities.csv').waitFor();

@@ -1,7 +1,7 @@
 import { formatBytes } from '../ui/format-bytes.ts';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/conversations-api.ts';
-import type { ServerFrame } from '../protocol.ts';
+import type { Cell, ServerFrame } from '../protocol.ts';
 import { PromptBox } from '../prompt/prompt-box.tsx';
 import { isBusy, replayMark } from '../state/conversation-state.ts';
 import { useConversation } from '../state/use-conversation.ts';
@@ -78,7 +78,7 @@ export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps)
         onToggleFiles={() => setFilesOpen((open) => !open)}
         filesOpen={filesOpen}
       />
-      {filesOpen ? <FilesPanel conversationId={id} version={filesVersion + state.cells.length} onClose={() => setFilesOpen(false)} /> : null}
+      {filesOpen ? <FilesPanel conversationId={id} version={`${filesVersion}:${workspaceChange(state.cells)}`} onClose={() => setFilesOpen(false)} /> : null}
       <ConnectionBanner status={connection} />
       <Notebook
         cells={state.cells}
@@ -142,4 +142,11 @@ function PageMessage({ title, text }: { title: string; text: string }) {
       <p>{text}</p>
     </div>
   );
+}
+
+/** Changes whenever a code cell finishes (code may have written files) or a notice arrives (uploads). */
+function workspaceChange(cells: readonly Cell[]): string {
+  let latest = '';
+  for (const cell of cells) if (cell.kind === 'code' && cell.endedAt && cell.endedAt > latest) latest = cell.endedAt;
+  return `${cells.length}:${latest}`;
 }

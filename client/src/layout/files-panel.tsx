@@ -7,7 +7,7 @@ import { Icon } from '../ui/icons.tsx';
 export interface FilesPanelProps {
   conversationId: string;
   /** Changes whenever the workspace may have changed (a turn ended, an upload finished). */
-  version: number;
+  version: string;
   onClose: () => void;
 }
 
