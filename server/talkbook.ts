@@ -11,7 +11,7 @@ import { loadConfig, type Config, type Env } from './config.ts';
 import { createAssistant } from './assistant/index.ts';
 import { newId } from './conversation/conversation.ts';
 import { Conversations } from './conversation/conversations.ts';
-import { ContentsWorkspaceFiles, listFilesOf } from './files/index.ts';
+import { ContentsWorkspaceFiles, GatewayAwareFiles, KernelWorkspaceFiles, listFilesOf } from './files/index.ts';
 import { createApp } from './http/app.ts';
 import { filesRoutes } from './http/files-routes.ts';
 import { notebookRoutes } from './http/notebook-routes.ts';
@@ -91,7 +91,11 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
   pool = kernelPool;
 
   const assistant = createAssistant(config.assistant);
-  const files = new ContentsWorkspaceFiles({ settings, log });
+  const files = new GatewayAwareFiles(
+    settings,
+    new ContentsWorkspaceFiles({ settings, log }),
+    new KernelWorkspaceFiles({ log, kernelFor: (id) => conversations!.get(id).workspaceKernel() }),
+  );
 
   const store = new ConversationStore(config.dataDir, log);
   conversations = await Conversations.load({

@@ -256,6 +256,21 @@ export class ConversationRuntime {
     this.notice('info', `The kernel was restarted: variables from earlier cells are gone.${this.restoreHint()}`);
   }
 
+  /**
+   * The kernel whose working directory is this conversation's workspace, started if there is
+   * none (files move through it when the Jupyter server has no contents API).
+   */
+  workspaceKernel(): Promise<KernelSession> {
+    return this.kernel();
+  }
+
+  /** Take no more turns and stop the running one (the conversation is being deleted). */
+  async stop(): Promise<void> {
+    this.closed = true;
+    this.cancel();
+    await this.interrupt();
+  }
+
   /** Stop everything: the conversation is being deleted or the server is shutting down. */
   async close(): Promise<void> {
     this.closed = true;

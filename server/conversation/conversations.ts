@@ -112,14 +112,19 @@ export class Conversations {
     return runtime.conversation;
   }
 
+  /**
+   * Delete a conversation: its turns stop, its workspace is removed while its kernel still runs
+   * (on a gateway the kernel is what removes it), then the kernel is shut down.
+   */
   async delete(id: string): Promise<void> {
     const runtime = this.get(id);
+    await runtime.stop();
+    await this.options.deleteWorkspace?.(id).catch((error: unknown) => this.options.log.warn(`could not delete the workspace of ${id}`, error));
     this.byId.delete(id);
     clearTimeout(this.dirty.get(id));
     this.dirty.delete(id);
     await runtime.close();
     await this.options.store.remove(id);
-    await this.options.deleteWorkspace?.(id).catch((error: unknown) => this.options.log.warn(`could not delete the workspace of ${id}`, error));
   }
 
   /** Every kernel is gone (the Jupyter server restarted). */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerConnection } from '@jupyterlab/services';
 import { NotFoundError, TalkbookError } from '../errors.ts';
-import { ensureWorkspace, hasContentsApi } from '../kernel/workspace.ts';
+import { ensureWorkspace } from '../kernel/workspace.ts';
 import type { Logger } from '../log.ts';
 import { fixedChunks } from './byte-chunks.ts';
 import { ContentsApi, isStatus, type ContentsModel } from './contents-api.ts';
@@ -44,7 +44,6 @@ export class ContentsWorkspaceFiles implements WorkspaceFiles {
   }
 
   async list(conversationId: string): Promise<WorkspaceFile[]> {
-    if (!(await hasContentsApi(this.options.settings))) return [];
     let entries: ContentsModel[];
     try {
       entries = await this.api.list(conversationId);
@@ -59,7 +58,6 @@ export class ContentsWorkspaceFiles implements WorkspaceFiles {
   }
 
   async read(conversationId: string, name: string): Promise<FileDownload> {
-    await this.requireContentsApi();
     const path = this.filePath(conversationId, name);
     const entry = await this.entry(path, name);
     const maxBytes = this.options.maxReadBytes ?? 256 * 1024 * 1024;
@@ -90,7 +88,6 @@ export class ContentsWorkspaceFiles implements WorkspaceFiles {
   }
 
   async write(conversationId: string, name: string, bytes: AsyncIterable<Uint8Array>): Promise<WorkspaceFile> {
-    await this.requireContentsApi();
     if (!isSafeFileName(name)) throw new TalkbookError(`"${name}" is not a safe file name.`, 400);
     await ensureWorkspace(this.options.settings, conversationId);
     const temp = `${conversationId}/~talkbook-upload-${randomBytes(8).toString('hex')}.part`;
@@ -125,16 +122,7 @@ export class ContentsWorkspaceFiles implements WorkspaceFiles {
     }
   }
 
-  private async requireContentsApi(): Promise<void> {
-    if (await hasContentsApi(this.options.settings)) return;
-    throw new TalkbookError(
-      'This Jupyter server (a kernel gateway) has no contents API, and moving files through the kernel is not supported yet: code can still read and write files in its own folder.',
-      503,
-    );
-  }
-
   async deleteWorkspace(conversationId: string): Promise<void> {
-    if (!(await hasContentsApi(this.options.settings))) return;
     try {
       await this.api.delete(conversationId);
     } catch (error) {
@@ -143,7 +131,6 @@ export class ContentsWorkspaceFiles implements WorkspaceFiles {
   }
 
   async delete(conversationId: string, name: string): Promise<void> {
-    await this.requireContentsApi();
     const path = this.filePath(conversationId, name);
     await this.entry(path, name);
     try {

@@ -7,3 +7,5 @@ export { attachmentDisposition } from './content-disposition.ts';
 export { describeUpload, uploadNoticeText, formatSize } from './upload-summary.ts';
 export { UploadTooLargeError, DownloadTooLargeError } from './errors.ts';
 export { listFilesOf } from './list-files.ts';
+export { KernelWorkspaceFiles, type KernelWorkspaceFilesOptions } from './kernel-workspace-files.ts';
+export { GatewayAwareFiles } from './gateway-aware-files.ts';

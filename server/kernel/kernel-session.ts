@@ -1,4 +1,5 @@
-import type { Kernel, KernelMessage } from '@jupyterlab/services';
+import { randomUUID } from 'node:crypto';
+import { KernelMessage, type Kernel } from '@jupyterlab/services';
 import type { KernelState } from '../protocol/index.ts';
 import type { KernelInfo } from '../conversation/turn-context.ts';
 import { iopubToEvent, type IopubEvent } from './iopub-output.ts';
@@ -7,6 +8,12 @@ export type ExecuteOutcome =
   | { status: 'ok' | 'error' | 'aborted'; executionCount: number | null }
   /** The kernel died or restarted mid-execution: Jupyter sends no reply then, so we end it. */
   | { status: 'died'; executionCount: number | null; reason: string };
+
+/** What the kernel sent back on a comm opened by `KernelSession.request`. */
+export interface CommReply {
+  data: unknown;
+  buffers: Uint8Array[];
+}
 
 export interface ExecuteOptions {
   /** Not shown, not counted, not in history (`silent: true` on the execute request). */
@@ -23,6 +30,8 @@ export class KernelSession {
   private readonly kernel: Kernel.IKernelConnection;
   private readonly stateListeners = new Set<(state: KernelState) => void>();
   private readonly inflight = new Set<(reason: string) => void>();
+  /** Comm requests waiting for their answer (failed, like executions, when the kernel goes). */
+  private readonly requests = new Set<(reason: string) => void>();
   private readonly lostListeners = new Set<(reason: string) => void>();
   private lock: Promise<unknown> = Promise.resolve();
   private restartRequested = false;
@@ -104,6 +113,56 @@ export class KernelSession {
         (error: unknown) => {
           finish({ status: 'died', executionCount, reason: `The kernel stopped answering: ${String(error)}` });
         },
+      );
+    });
+  }
+
+  /**
+   * Open a comm on `target` carrying `data` (and binary `buffers`) and resolve with the first
+   * message the kernel sends back on it before going idle. `undefined` when the kernel closed
+   * the comm without answering (no such target: ipykernel closes comms it cannot open). Comm
+   * messages queue in the kernel behind a running cell; `timeoutMs` bounds the wait.
+   */
+  request(target: string, data: Record<string, unknown>, buffers: Uint8Array[] = [], timeoutMs = 30_000): Promise<CommReply | undefined> {
+    if (this.isDead) return Promise.reject(new KernelRequestError('The kernel is not running.'));
+    const commId = randomUUID();
+    const message = KernelMessage.createMessage({
+      msgType: 'comm_open',
+      channel: 'shell',
+      session: this.kernel.clientId,
+      username: this.kernel.username,
+      content: { comm_id: commId, target_name: target, data: data as never },
+      // Whole ArrayBuffers: @jupyterlab/services serializes a view's entire underlying buffer.
+      buffers: buffers.map((view) => view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength) as ArrayBuffer),
+    });
+    return new Promise<CommReply | undefined>((resolve, reject) => {
+      let reply: CommReply | undefined;
+      let future: Kernel.IShellFuture | undefined;
+      const end = (error?: Error) => {
+        clearTimeout(timer);
+        this.requests.delete(onDeath);
+        future?.dispose();
+        if (error) reject(error);
+        else resolve(reply);
+      };
+      const onDeath = (reason: string) => end(new KernelRequestError(reason));
+      const timer = setTimeout(() => end(new KernelRequestError(`The kernel did not answer within ${Math.round(timeoutMs / 1000)} s.`, true)), timeoutMs);
+      this.requests.add(onDeath);
+      try {
+        future = this.kernel.sendShellMessage(message, false, false);
+      } catch (error) {
+        end(new KernelRequestError(`Could not reach the kernel: ${String(error)}`));
+        return;
+      }
+      future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
+        if (reply || msg.header.msg_type !== 'comm_msg') return;
+        const content = msg.content as { comm_id?: string; data?: unknown };
+        if (content.comm_id !== commId) return;
+        reply = { data: content.data, buffers: (msg.buffers ?? []).map(toBytes) };
+      };
+      future.done.then(
+        () => end(),
+        (error: unknown) => end(new KernelRequestError(`The kernel stopped answering: ${String(error)}`)),
       );
     });
   }
@@ -198,7 +257,7 @@ export class KernelSession {
   }
 
   private failInflight(reason: string) {
-    for (const fail of [...this.inflight]) fail(reason);
+    for (const fail of [...this.inflight, ...this.requests]) fail(reason);
   }
 }
 
@@ -218,6 +277,21 @@ function mapStatus(status: KernelMessage.Status): KernelState {
     case 'dead':
       return 'dead';
   }
+}
+
+/** A comm request the kernel did not answer: it died, was unreachable, or stayed busy. */
+export class KernelRequestError extends Error {
+  override name = 'KernelRequestError';
+  /** The kernel is alive but did not answer in time (probably busy running a cell). */
+  readonly timedOut: boolean;
+  constructor(message: string, timedOut = false) {
+    super(message);
+    this.timedOut = timedOut;
+  }
+}
+
+function toBytes(buffer: ArrayBuffer | ArrayBufferView): Uint8Array {
+  return ArrayBuffer.isView(buffer) ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) : new Uint8Array(buffer);
 }
 
 function delay(ms: number): Promise<void> {

@@ -3,7 +3,8 @@ import { KernelStartError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { KernelSpecList } from '../protocol/index.ts';
 import { KernelSession } from './kernel-session.ts';
-import { ensureWorkspace, enterWorkspaceCode } from './workspace.ts';
+import { enterWorkspaceCode, kernelFileRequest } from './kernel-files.ts';
+import { ensureWorkspace } from './workspace.ts';
 
 export interface KernelsOptions {
   settings: ServerConnection.ISettings;
@@ -18,6 +19,8 @@ export class Kernels {
   private readonly manager: KernelManager;
   private readonly sessions = new Map<string, KernelSession>();
   private readonly starting = new Map<string, Promise<KernelSession>>();
+  /** Kernels that entered their workspace themselves (no contents API). */
+  private readonly movesFiles = new WeakSet<KernelSession>();
   private readonly options: KernelsOptions;
   private specCache: { at: number; value: KernelSpecList & { displayNames: Map<string, string> } } | undefined;
   private specFetch: Promise<KernelSpecList & { displayNames: Map<string, string> }> | undefined;
@@ -103,14 +106,33 @@ export class Kernels {
       else await session.shutdown();
       throw new KernelStartError(String(error instanceof Error ? error.message : error), { cause: error });
     }
-    if (workspace === 'kernel') {
-      const info = await connection.info;
-      if (info.language_info.name === 'python') await session.execute(enterWorkspaceCode(conversationId), { silent: true });
-      else log.warn(`the Jupyter server has no contents API; the ${kernelName} kernel of ${conversationId} runs in the gateway's folder`);
-    }
+    if (workspace === 'kernel') await this.enterWorkspace(session, conversationId);
     log.debug(`kernel ${connection.id} (${kernelName}) started for ${conversationId}`);
     this.sessions.set(conversationId, session);
     return session;
+  }
+
+  /**
+   * No contents API (a gateway): the kernel makes and enters its folder itself and from then on
+   * moves the conversation's files (`kernel-files.ts`). A kernel that restarts on its own comes
+   * back in the gateway's folder, not its workspace, so it is never used again.
+   */
+  private async enterWorkspace(session: KernelSession, conversationId: string): Promise<void> {
+    const info = await session.info();
+    if (info.language === 'python') {
+      const entered = await session.execute(enterWorkspaceCode(conversationId), { silent: true });
+      if (entered.status !== 'ok') {
+        await session.shutdown();
+        throw new KernelStartError(`The kernel could not enter its workspace folder "${conversationId}" on the kernel gateway.`);
+      }
+    } else {
+      this.options.log.warn(`the Jupyter server has no contents API; the ${session.kernelName} kernel of ${conversationId} runs in the gateway's folder`);
+    }
+    this.movesFiles.add(session);
+    session.onLost(() => {
+      if (this.sessions.get(conversationId) === session) this.sessions.delete(conversationId);
+      void session.shutdown();
+    });
   }
 
   async shutdown(conversationId: string): Promise<void> {
@@ -126,6 +148,10 @@ export class Kernels {
    * remove the workspace folder made for it.
    */
   async discard(id: string): Promise<void> {
+    const session = this.sessions.get(id);
+    if (session && this.movesFiles.has(session)) {
+      await kernelFileRequest(session, 'remove_workspace').catch(() => undefined);
+    }
     await this.shutdown(id);
     await new Drive({ serverSettings: this.options.settings }).delete(id).catch(() => undefined);
   }

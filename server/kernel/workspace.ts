@@ -31,7 +31,7 @@ const contentsApi = new WeakMap<ServerConnection.ISettings, Promise<boolean>>();
 
 /**
  * Whether the server has a contents API: Jupyter Server does; Kernel Gateway and Enterprise
- * Gateway do not (then the kernel makes and enters its workspace itself, see `enterWorkspaceCode`).
+ * Gateway do not (then the kernel makes and enters its workspace itself and moves files: `kernel-files.ts`).
  */
 export function hasContentsApi(settings: ServerConnection.ISettings): Promise<boolean> {
   let known = contentsApi.get(settings);
@@ -39,15 +39,13 @@ export function hasContentsApi(settings: ServerConnection.ISettings): Promise<bo
     const url = `${settings.baseUrl.replace(/\/?$/, '/')}api/contents?content=0`;
     known = ServerConnection.makeRequest(url, { method: 'GET' }, settings).then(
       (response) => response.status !== 404,
-      () => true,
+      () => {
+        // Unreachable for now: assume the usual (Jupyter Server) and ask again next time.
+        contentsApi.delete(settings);
+        return true;
+      },
     );
     contentsApi.set(settings, known);
   }
   return known;
-}
-
-/** Code that makes a Python kernel create and enter its conversation's folder (gateway mode). */
-export function enterWorkspaceCode(folder: string): string {
-  const name = JSON.stringify(folder);
-  return `import os as _tb_os\n_tb_os.makedirs(${name}, exist_ok=True)\n_tb_os.chdir(${name})\ndel _tb_os`;
 }

@@ -1,41 +1,49 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer, request } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
-import { startPlainJupyter } from './../helpers/plain-jupyter.ts';
-import { startTestTalkbook } from '../helpers/talkbook.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jupyterSettings } from '../../server/jupyter/jupyter-settings.ts';
+import { kernelFileRequest } from '../../server/kernel/kernel-files.ts';
+import { Kernels } from '../../server/kernel/kernels.ts';
+import { createLogger } from '../../server/log.ts';
+import { startFakeGateway, type FakeGateway } from '../helpers/fake-gateway.ts';
 import { streamText as text } from '../helpers/outputs.ts';
-
+import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
 
 /**
- * A Kernel Gateway / Enterprise Gateway offers kernels and kernel websockets but no contents API
- * (and may refuse to list kernels). A proxy in front of a plain jupyter-server plays one.
+ * Talkbook against a kernel gateway: no contents API, so each kernel makes and enters its own
+ * folder and every file moves through the kernel (binary comm messages), never through a disk
+ * Talkbook can see.
  */
-it('runs conversations against a gateway without a contents API, each in its own folder', async () => {
-  const remote = await startPlainJupyter();
-  const target = new URL(remote.url);
-  const proxy = createServer((req, res) => {
-    const path = (req.url ?? '').split('?')[0]!;
-    if (path.startsWith('/api/contents')) return void res.writeHead(404).end('{"message":"Not Found"}');
-    if (req.method === 'GET' && path === '/api/kernels') return void res.writeHead(403).end('{"message":"Forbidden"}');
-    const upstream = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode!, r.headers);
-      r.pipe(res);
-    });
-    req.pipe(upstream);
-  });
-  proxy.on('upgrade', (req, socket, head) => {
-    const up = connect(Number(target.port), target.hostname, () => {
-      up.write(`${req.method} ${req.url} HTTP/1.1\r\n${Object.entries(req.headers).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`);
-      up.write(head);
-      up.pipe(socket);
-      socket.pipe(up);
-    });
-  });
-  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-  const tb = await startTestTalkbook({ JUPYTER_URL: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, JUPYTER_TOKEN: remote.token });
-  try {
+const MAX_MB = 3;
+let gateway: FakeGateway;
+let tb: TestTalkbook;
+
+beforeAll(async () => {
+  gateway = await startFakeGateway();
+  tb = await startTestTalkbook({ JUPYTER_URL: gateway.url, JUPYTER_TOKEN: gateway.jupyter.token, TALKBOOK_MAX_UPLOAD_MB: String(MAX_MB) });
+});
+
+afterAll(async () => {
+  await tb?.close();
+  await gateway?.close();
+});
+
+function upload(id: string, name: string, bytes: Uint8Array<ArrayBuffer> | string) {
+  const form = new FormData();
+  form.append('file', new Blob([bytes]), name);
+  return tb.api(`/api/conversations/${id}/files`, { method: 'POST', body: form });
+}
+
+async function names(id: string): Promise<string[]> {
+  const response = await tb.api(`/api/conversations/${id}/files`);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as Array<{ name: string }>).map((file) => file.name);
+}
+
+describe('with a kernel gateway (no contents API)', () => {
+  it('runs conversations each in its own folder', async () => {
     const a = await tb.createConversation();
     const b = await tb.createConversation();
     const sa = await tb.connect(a.id);
@@ -44,18 +52,179 @@ it('runs conversations against a gateway without a contents API, each in its own
     expect(text(ra.cell.outputs)).toBe(`42 ${a.id}\n`);
     const rb = await sb.run('import os\nprint("x" in globals(), os.path.basename(os.getcwd()))');
     expect(text(rb.cell.outputs)).toBe(`False ${b.id}\n`);
-    expect(existsSync(join(remote.rootDir, a.id))).toBe(true);
-    expect(existsSync(join(remote.rootDir, b.id))).toBe(true);
-    // No file transfer without a contents API yet: a clear 503, and an empty listing.
-    const form = new FormData();
-    form.append('file', new Blob(['a,b\n1,2\n']), 'x.csv');
-    const upload = await tb.api(`/api/conversations/${a.id}/files`, { method: 'POST', body: form });
-    expect(upload.status).toBe(503);
-    expect((await upload.json()).error).toMatch(/no contents API/);
-    expect(await (await tb.api(`/api/conversations/${a.id}/files`)).json()).toEqual([]);
-  } finally {
-    await tb.close();
-    proxy.close();
-    await remote.close();
-  }
+    expect(existsSync(join(gateway.jupyter.rootDir, a.id))).toBe(true);
+    expect(existsSync(join(gateway.jupyter.rootDir, b.id))).toBe(true);
+    // Setting up the file channel left nothing in the person's namespace.
+    const names = await sa.run('print(sorted(n for n in globals() if not n.startswith("_")))');
+    expect(text(names.cell.outputs)).toBe("['In', 'Out', 'exit', 'get_ipython', 'os', 'quit', 'x']\n");
+  });
+
+  it('uploads, lists, downloads and deletes files through the kernel', async () => {
+    const { id } = await tb.createConversation();
+    const socket = await tb.connect(id);
+    // Before any cell ran: the upload starts the kernel, which makes the folder.
+    const first = await upload(id, 'cities.csv', 'city,pop\nBern,134\nBasel,173\n');
+    expect(first.status).toBe(201);
+    expect(await first.json()).toEqual({ name: 'cities.csv', size: 28 });
+    await socket.waitFor((f) => f.type === 'cell' && f.cell.kind === 'notice' && f.cell.text.includes('2 rows × 2 columns'));
+    const { cell } = await socket.run("import pandas as pd\nprint(pd.read_csv('cities.csv')['pop'].sum())");
+    expect(text(cell.outputs)).toBe('307\n');
+
+    // Same name again: never replaced, suffixed.
+    const second = await upload(id, 'cities.csv', 'city,pop\nZug,31\n');
+    expect(await second.json()).toEqual({ name: 'cities (1).csv', size: 16 });
+    expect(await readFile(join(gateway.jupyter.rootDir, id, 'cities.csv'), 'utf8')).toBe('city,pop\nBern,134\nBasel,173\n');
+
+    // A file bigger than one request each way (1 MiB), byte for byte.
+    const big = randomBytes(2.5 * 1024 * 1024);
+    expect((await upload(id, 'big.bin', big)).status).toBe(201);
+    expect((await readFile(join(gateway.jupyter.rootDir, id, 'big.bin'))).equals(big)).toBe(true);
+    const download = await tb.api(`/api/conversations/${id}/files/big.bin`);
+    expect(download.headers.get('content-length')).toBe(String(big.length));
+    expect(Buffer.from(await download.arrayBuffer()).equals(big)).toBe(true);
+
+    // What the code writes is listed; links, folders, FIFOs and hidden files are not, nor served.
+    await socket.run(
+      [
+        'import os',
+        "open('out.txt', 'w').write('from the kernel')",
+        "os.symlink('/etc/passwd', 'passwd')",
+        "os.mkdir('folder')",
+        "os.mkfifo('pipe')",
+        "open('.hidden', 'w').write('x')",
+      ].join('\n'),
+    );
+    expect(await names(id)).toEqual(['big.bin', 'cities (1).csv', 'cities.csv', 'out.txt']);
+    expect(await (await tb.api(`/api/conversations/${id}/files/out.txt`)).text()).toBe('from the kernel');
+    for (const name of ['passwd', 'folder', 'pipe', '.hidden', '..', 'nothing.txt']) {
+      expect((await tb.api(`/api/conversations/${id}/files/${encodeURIComponent(name)}`)).status).toBe(404);
+      expect((await tb.api(`/api/conversations/${id}/files/${encodeURIComponent(name)}`, { method: 'DELETE' })).status).toBe(404);
+    }
+    expect(existsSync('/etc/passwd')).toBe(true);
+
+    expect((await tb.api(`/api/conversations/${id}/files/out.txt`, { method: 'DELETE' })).status).toBe(204);
+    expect(await names(id)).toEqual(['big.bin', 'cities (1).csv', 'cities.csv']);
+  });
+
+  it('waits for a running cell, then stores the upload', async () => {
+    const { id } = await tb.createConversation();
+    const socket = await tb.connect(id);
+    await socket.run('pass');
+    const running = socket.run('import time\ntime.sleep(2)\nprint("slept")');
+    await socket.waitFor((f) => f.type === 'cell' && f.cell.kind === 'code' && f.cell.status === 'running');
+    const started = Date.now();
+    const response = await upload(id, 'late.txt', 'after the cell');
+    expect(response.status).toBe(201);
+    expect(Date.now() - started).toBeGreaterThan(500);
+    expect(text((await running).cell.outputs)).toBe('slept\n');
+    expect(await names(id)).toEqual(['late.txt']);
+  });
+
+  it('leaves no partial file when an upload fails mid-stream', async () => {
+    const { id } = await tb.createConversation();
+    const boundary = 'talkbookGatewayBoundary';
+    const head = new TextEncoder().encode(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+    );
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(head);
+      },
+      pull(controller) {
+        if (sent >= (MAX_MB + 1) * 1024 * 1024) {
+          controller.enqueue(new TextEncoder().encode(`\r\n--${boundary}--\r\n`));
+          controller.close();
+          return;
+        }
+        sent += 256 * 1024;
+        controller.enqueue(randomBytes(256 * 1024));
+      },
+    });
+    const response = await tb.api(`/api/conversations/${id}/files`, {
+      method: 'POST',
+      body,
+      headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+      duplex: 'half',
+    } as RequestInit);
+    expect(response.status).toBe(413);
+    const folder = join(gateway.jupyter.rootDir, id);
+    // Chunks were stored before the limit hit; the clean-up runs in the kernel right after.
+    const deadline = Date.now() + 10_000;
+    while ((await readdir(folder)).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await readdir(folder)).toEqual([]);
+    expect((await upload(id, 'ok.txt', 'fine')).status).toBe(201);
+  });
+
+  it('deleting a conversation removes its folder and shuts its kernel down', async () => {
+    const { id } = await tb.createConversation();
+    const socket = await tb.connect(id);
+    expect((await upload(id, 'data.csv', 'a\n1\n')).status).toBe(201);
+    const { cell } = await socket.run('import os\nprint(os.getpid())');
+    const pid = Number(text(cell.outputs));
+    expect(existsSync(join(gateway.jupyter.rootDir, id, 'data.csv'))).toBe(true);
+    expect((await tb.api(`/api/conversations/${id}`, { method: 'DELETE' })).status).toBe(204);
+    expect(existsSync(join(gateway.jupyter.rootDir, id))).toBe(false);
+    const deadline = Date.now() + 15_000;
+    while (processAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(processAlive(pid)).toBe(false);
+  });
 });
+
+describe('the kernel side of file requests', () => {
+  it('refuses paths, links, folders and replacing files, whatever Talkbook is asked', async () => {
+    const kernels = new Kernels({ settings: jupyterSettings(gateway.url, gateway.jupyter.token), log: createLogger('silent'), defaultKernel: 'python3' });
+    try {
+      const session = await kernels.session('direct', 'python3');
+      const folder = join(gateway.jupyter.rootDir, 'direct');
+      await session.execute("open('kept.txt', 'w').write('kept')\nimport os\nos.symlink('/etc', 'etc')");
+      for (const name of ['../escape.txt', '/etc/passwd', 'a/b', '..', '.', '', '.bashrc', 'x'.repeat(300), 'etc']) {
+        await expect(kernelFileRequest(session, 'stat', { name })).rejects.toMatchObject({ status: expect.any(Number) });
+        await expect(kernelFileRequest(session, 'delete', { name })).rejects.toMatchObject({ status: expect.any(Number) });
+      }
+      await expect(kernelFileRequest(session, 'append', { temp: '../../escape.part', offset: 0 }, { buffers: [new Uint8Array([1])] })).rejects.toMatchObject({ status: 400 });
+      const { reply } = await kernelFileRequest(session, 'begin');
+      await kernelFileRequest(session, 'append', { temp: reply.temp, offset: 0 }, { buffers: [new TextEncoder().encode('new')] });
+      // A stale offset (a chunk sent twice or out of order) is refused.
+      await expect(kernelFileRequest(session, 'append', { temp: reply.temp, offset: 0 }, { buffers: [new Uint8Array([1])] })).rejects.toMatchObject({ status: 409 });
+      await expect(kernelFileRequest(session, 'claim', { temp: reply.temp, candidates: ['kept.txt', 'etc', '../up.txt'] })).rejects.toMatchObject({ status: 400 });
+      await expect(kernelFileRequest(session, 'claim', { temp: reply.temp, candidates: ['kept.txt', 'etc'] })).rejects.toMatchObject({ status: 409 });
+      expect(await readFile(join(folder, 'kept.txt'), 'utf8')).toBe('kept');
+      // A read asks for the version it was told: a file that changed since is refused.
+      const { reply: stat } = await kernelFileRequest(session, 'stat', { name: 'kept.txt' });
+      await session.execute("open('kept.txt', 'a').write(' and more')");
+      await expect(kernelFileRequest(session, 'read', { name: 'kept.txt', offset: 0, length: 100, version: stat.file.version })).rejects.toMatchObject({ status: 409 });
+      expect(existsSync(join(gateway.jupyter.rootDir, 'escape.txt'))).toBe(false);
+      expect(existsSync('/etc/passwd') && existsSync(join(folder, 'etc'))).toBe(true);
+    } finally {
+      await kernels.shutdownAll();
+    }
+  });
+
+  it('treats answers from the kernel as untrusted', async () => {
+    const { id } = await tb.createConversation();
+    const socket = await tb.connect(id);
+    // Code in the conversation takes over the file channel and answers nonsense.
+    await socket.run(
+      [
+        'def _fake(comm, msg):',
+        "    comm.send({'ok': True, 'files': [{'name': 'x', 'size': -1}]})",
+        '    comm.close()',
+        "get_ipython().kernel.comm_manager.register_target('talkbook.files', _fake)",
+      ].join('\n'),
+    );
+    const listed = await tb.api(`/api/conversations/${id}/files`);
+    expect(listed.status).toBe(502);
+    expect((await listed.json()).error).toMatch(/does not understand/);
+    expect((await tb.api('/api/health')).status).toBe(200);
+  });
+});
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
