@@ -77,8 +77,9 @@ export function createApp(deps: AppDeps): Hono {
     return c.redirect(`${url.pathname}${url.search}`, 302);
   });
 
-  app.use('/assets/*', serveStatic({ root: deps.clientDir, onFound: (_path, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable') }));
-  app.use('*', serveStatic({ root: deps.clientDir, rewriteRequestPath: (path) => (path === '/' ? '/index.html' : path) }));
+  // The build writes Brotli and gzip copies (client/vite.config.ts): sent as the browser accepts.
+  app.use('/assets/*', serveStatic({ root: deps.clientDir, precompressed: true, onFound: (_path, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable') }));
+  app.use('*', serveStatic({ root: deps.clientDir, precompressed: true, rewriteRequestPath: (path) => (path === '/' ? '/index.html' : path) }));
 
   const indexFile = join(deps.clientDir, 'index.html');
   app.get('*', async (c) => {

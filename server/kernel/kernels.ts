@@ -30,6 +30,8 @@ export class Kernels {
   constructor(options: KernelsOptions) {
     this.options = options;
     this.manager = new KernelManager({ serverSettings: options.settings, standby: 'never' });
+    // Disposing the manager before its first poll answers rejects `ready`; nothing waits on it.
+    this.manager.ready.catch(() => undefined);
   }
 
   /**

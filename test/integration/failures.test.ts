@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { request } from 'node:http';
+import { request, type IncomingHttpHeaders } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import WebSocket from 'ws';
 import type { CodeCell, ServerFrame } from '../../server/protocol/index.ts';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
@@ -183,7 +184,39 @@ describe('bad input', () => {
     expect(frame.status).toBe(200);
     expect(frame.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
   });
+
+  it('sends the client compressed as the browser accepts, byte for byte the same', async () => {
+    const html = (await rawGet(tb, '/', {})).body.toString('utf8');
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const plain = await rawGet(tb, script!, {});
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const br = await rawGet(tb, script!, { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.vary).toMatch(/Accept-Encoding/);
+    expect(br.headers['cache-control']).toMatch(/immutable/);
+    expect(br.body.length).toBeLessThan(plain.body.length / 2);
+    expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+    const gz = await rawGet(tb, script!, { 'Accept-Encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
+    const frame = await rawGet(tb, '/frame.html', { 'Accept-Encoding': 'br' });
+    expect(frame.headers['content-security-policy']).toMatch(/default-src 'none'/);
+  });
 });
+
+/** GET with node:http, which (unlike fetch) leaves the body as sent. */
+function rawGet(tb: TestTalkbook, path: string, headers: Record<string, string>): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    request(new URL(tb.url + path), { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
 
 /** POST with node:http, tolerating the server closing the connection once it has answered. */
 function rawPost(tb: TestTalkbook, path: string, body: string): Promise<{ status: number; body: string }> {
