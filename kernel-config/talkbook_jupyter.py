@@ -105,6 +105,15 @@ class TalkbookMappingKernelManager(AsyncMappingKernelManager):
     the same two things from the header's message type and, for status messages, the content.
     """
 
+    def kernel_model(self, kernel_id):
+        # A kernel is listed before its start finishes, and Jupyter Server 1.x sets its activity
+        # fields only then: a listing in between failed with a 500 (AttributeError).
+        kernel = self._kernels.get(kernel_id)
+        if kernel is not None and not hasattr(kernel, "last_activity"):
+            kernel.last_activity = utcnow()
+            kernel.execution_state = "starting"
+        return super().kernel_model(kernel_id)
+
     def start_watching_activity(self, kernel_id):
         kernel = self._kernels[kernel_id]
         kernel.execution_state = "starting"

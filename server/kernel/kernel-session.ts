@@ -34,8 +34,6 @@ export class KernelSession {
   private readonly requests = new Set<(reason: string) => void>();
   private readonly lostListeners = new Set<(reason: string) => void>();
   private lock: Promise<unknown> = Promise.resolve();
-  private restartRequested = false;
-  private restarting: Promise<void> | undefined;
   private disposed = false;
 
   constructor(kernel: Kernel.IKernelConnection) {
@@ -187,31 +185,6 @@ export class KernelSession {
     })();
   }
 
-  /**
-   * Restart in place (same kernel id, fresh state). A running cell ends as failed. Resolves once
-   * the restarted kernel answers; a restart asked for while one is under way joins it.
-   */
-  restart(): Promise<void> {
-    this.restarting ??= this.restartNow().finally(() => {
-      this.restarting = undefined;
-    });
-    return this.restarting;
-  }
-
-  private async restartNow(): Promise<void> {
-    this.restartRequested = true;
-    this.failInflight('The kernel was restarted while this cell ran; its variables are gone.');
-    try {
-      await this.kernel.restart();
-      // After reconnecting, the connection asks for kernel_info on its own; restarting again
-      // before that reply arrives leaves a rejection unhandled inside @jupyterlab/services. Our
-      // own request is answered after that one (the shell channel is ordered).
-      await Promise.race([this.kernel.requestKernelInfo().catch(() => undefined), delay(30_000)]);
-    } finally {
-      this.restartRequested = false;
-    }
-  }
-
   async info(): Promise<Omit<KernelInfo, 'displayName'>> {
     const reply = await this.kernel.info;
     const language = reply.language_info;
@@ -246,7 +219,8 @@ export class KernelSession {
   }
 
   private onStatus(status: KernelMessage.Status) {
-    const unasked = status === 'autorestarting' || status === 'dead' || (status === 'restarting' && !this.restartRequested);
+    // Talkbook never restarts in place (it replaces the kernel): any restart is the kernel dying.
+    const unasked = status === 'autorestarting' || status === 'dead' || status === 'restarting';
     if (unasked && !this.disposed) {
       const reason = 'The kernel died (it may have run out of memory or crashed); its variables are gone.';
       this.failInflight(reason);

@@ -208,7 +208,7 @@ describe('bad input', () => {
 /** GET with node:http, which (unlike fetch) leaves the body as sent. */
 function rawGet(tb: TestTalkbook, path: string, headers: Record<string, string>): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
   return new Promise((resolve, reject) => {
-    request(new URL(tb.url + path), { headers }, (response) => {
+    request(new URL(tb.url + path), { headers, agent: false }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
