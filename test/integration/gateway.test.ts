@@ -7,6 +7,7 @@ import { jupyterSettings } from '../../server/jupyter/jupyter-settings.ts';
 import { kernelFileRequest } from '../../server/kernel/kernel-files.ts';
 import { Kernels } from '../../server/kernel/kernels.ts';
 import { createLogger } from '../../server/log.ts';
+import { lastToolResult, startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server.ts';
 import { startFakeGateway, type FakeGateway } from '../helpers/fake-gateway.ts';
 import { streamText as text } from '../helpers/outputs.ts';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
@@ -18,15 +19,24 @@ import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
  */
 const MAX_MB = 3;
 let gateway: FakeGateway;
+let fake: FakeOpenAI;
 let tb: TestTalkbook;
 
 beforeAll(async () => {
   gateway = await startFakeGateway();
-  tb = await startTestTalkbook({ JUPYTER_URL: gateway.url, JUPYTER_TOKEN: gateway.jupyter.token, TALKBOOK_MAX_UPLOAD_MB: String(MAX_MB) });
+  fake = await startFakeOpenAI();
+  tb = await startTestTalkbook({
+    JUPYTER_URL: gateway.url,
+    JUPYTER_TOKEN: gateway.jupyter.token,
+    TALKBOOK_MAX_UPLOAD_MB: String(MAX_MB),
+    OPENAI_BASE_URL: fake.url,
+    OPENAI_API_KEY: 'test',
+  });
 });
 
 afterAll(async () => {
   await tb?.close();
+  await fake?.close();
   await gateway?.close();
 });
 
@@ -67,8 +77,14 @@ describe('with a kernel gateway (no contents API)', () => {
     expect(first.status).toBe(201);
     expect(await first.json()).toEqual({ name: 'cities.csv', size: 28 });
     await socket.waitFor((f) => f.type === 'cell' && f.cell.kind === 'notice' && f.cell.text.includes('2 rows × 2 columns'));
-    const { cell } = await socket.run("import pandas as pd\nprint(pd.read_csv('cities.csv')['pop'].sum())");
-    expect(text(cell.outputs)).toBe('307\n');
+    // The assistant is told which files the workspace holds, and its code reads them.
+    const code = "import pandas as pd\nprint(pd.read_csv('cities.csv')['pop'].sum())";
+    fake.script([{ toolCall: { code } }, (req) => ({ text: `The total is ${lastToolResult(req.body).trim()}.` })]);
+    const asked = fake.requests.length;
+    const { end } = await socket.turn({ type: 'ask', text: 'What is the total population?' });
+    expect(end.state).toBe('done');
+    expect(JSON.stringify(fake.requests[asked]!.body.messages)).toMatch(/Files in the workspace[^"]*- cities\.csv \(28 B\)/);
+    expect(lastToolResult(fake.requests[asked + 1]!.body)).toContain('307');
 
     // Same name again: never replaced, suffixed.
     const second = await upload(id, 'cities.csv', 'city,pop\nZug,31\n');
