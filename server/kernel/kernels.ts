@@ -4,7 +4,7 @@ import type { Logger } from '../log.ts';
 import type { KernelSpecList } from '../protocol/index.ts';
 import { KernelSession } from './kernel-session.ts';
 import { enterWorkspaceCode, kernelFileRequest } from './kernel-files.ts';
-import { ensureWorkspace } from './workspace.ts';
+import { ensureWorkspace, enterFolderCode } from './workspace.ts';
 
 export interface KernelsOptions {
   settings: ServerConnection.ISettings;
@@ -121,8 +121,9 @@ export class Kernels {
    */
   private async enterWorkspace(session: KernelSession, conversationId: string): Promise<void> {
     const info = await session.info();
-    if (info.language === 'python') {
-      const entered = await session.execute(enterWorkspaceCode(conversationId), { silent: true });
+    const code = info.language === 'python' ? enterWorkspaceCode(conversationId) : enterFolderCode(info.language, conversationId);
+    if (code) {
+      const entered = await session.execute(code, { silent: true });
       if (entered.status !== 'ok') {
         await session.shutdown();
         throw new KernelStartError(`The kernel could not enter its workspace folder "${conversationId}" on the kernel gateway.`);

@@ -49,3 +49,18 @@ export function hasContentsApi(settings: ServerConnection.ISettings): Promise<bo
   }
   return known;
 }
+
+/**
+ * Code that makes a kernel of another language create and enter its conversation's folder when
+ * the server has no contents API (Python kernels run `kernel-files.py`, which also moves files).
+ * `undefined` for a language Talkbook does not know how to do that in.
+ */
+export function enterFolderCode(language: string, folder: string): string | undefined {
+  const name = JSON.stringify(folder);
+  switch (language.toLowerCase()) {
+    case 'r':
+      return `local({ dir.create(${name}, showWarnings = FALSE); setwd(${name}) })`;
+    default:
+      return undefined;
+  }
+}

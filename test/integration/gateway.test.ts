@@ -69,6 +69,17 @@ describe('with a kernel gateway (no contents API)', () => {
     expect(text(names.cell.outputs)).toBe("['In', 'Out', 'exit', 'get_ipython', 'os', 'quit', 'x']\n");
   });
 
+  it('puts an R conversation in its own folder too; its files need a Python kernel', async () => {
+    const { id } = await tb.createConversation({ kernel: 'ir' });
+    const socket = await tb.connect(id);
+    const { cell } = await socket.run('df <- data.frame(x = 1:3)\nwrite.csv(df, "r.csv")\ncat(basename(getwd()), file.exists("r.csv"), "\\n")');
+    expect(text(cell.outputs)).toBe(`${id} TRUE \n`);
+    expect(existsSync(join(gateway.jupyter.rootDir, id, 'r.csv'))).toBe(true);
+    const listed = await tb.api(`/api/conversations/${id}/files`);
+    expect(listed.status).toBe(503);
+    expect((await listed.json()).error).toMatch(/Python kernels only/);
+  });
+
   it('uploads, lists, downloads and deletes files through the kernel', async () => {
     const { id } = await tb.createConversation();
     const socket = await tb.connect(id);
