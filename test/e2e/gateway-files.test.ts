@@ -29,6 +29,8 @@ describe('files against a kernel gateway, in a browser', { timeout: 180_000 }, (
     await page.goto(`${talkbook.url}/?token=${encodeURIComponent(talkbook.token)}`);
     const { id } = await talkbook.createConversation({ title: 'Gateway files' });
     await page.goto(`${talkbook.url}/c/${id}`);
+    // No model is configured here: the empty conversation says how to get an assistant.
+    await page.getByText('To ask an assistant as well, start Talkbook with').waitFor();
     await page.getByRole('button', { name: 'Files', exact: true }).click();
     await page.locator('.prompt-box input[type=file]').setInputFiles({ name: 'sales.csv', mimeType: 'text/csv', buffer: Buffer.from('month,total\njan,10\nfeb,12\n') });
     await page.getByText('2 rows × 2 columns').waitFor({ timeout: 60_000 });

@@ -94,6 +94,11 @@ export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps)
                 ? 'The assistant writes and runs Python in this conversation’s own Jupyter kernel. Variables persist between cells.'
                 : 'Code runs in this conversation’s own Jupyter kernel. Variables persist between cells.'}
             </p>
+            {canAsk ? null : (
+              <p className="notebook-empty-hint">
+                To ask an assistant as well, start Talkbook with <code>OPENAI_API_KEY</code> or <code>OPENAI_BASE_URL</code> set.
+              </p>
+            )}
           </div>
         }
       />
