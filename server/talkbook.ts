@@ -13,7 +13,7 @@ import { newId } from './conversation/conversation.ts';
 import { Conversations } from './conversation/conversations.ts';
 import { ContentsWorkspaceFiles, GatewayAwareFiles, KernelWorkspaceFiles, listFilesOf } from './files/index.ts';
 import { createApp } from './http/app.ts';
-import { filesRoutes } from './http/files-routes.ts';
+import { filesRoutes, requestTimeoutMs } from './http/files-routes.ts';
 import { notebookRoutes } from './http/notebook-routes.ts';
 import { attachSocketServer } from './http/socket-server.ts';
 import { startEmbeddedJupyter, type EmbeddedJupyter } from './jupyter/embedded-jupyter.ts';
@@ -144,7 +144,12 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
     ],
   });
 
-  const server = serve({ fetch: app.fetch, port: config.port, hostname: config.host }) as Server;
+  const server = serve({
+    fetch: app.fetch,
+    port: config.port,
+    hostname: config.host,
+    serverOptions: { requestTimeout: requestTimeoutMs(config.maxUploadBytes) },
+  }) as Server;
   await once(server, 'listening');
   const wss = attachSocketServer(server, { token, conversations, log });
   // Warm kernels for new conversations, started in the background once the server answers.

@@ -72,6 +72,19 @@ export function filesRoutes(deps: FilesRoutesDeps): Hono {
   return routes;
 }
 
+/** The slowest upload Talkbook waits for: 32 KiB/s (256 kbit/s). */
+const SLOWEST_UPLOAD_BYTES_PER_S = 32 * 1024;
+
+/**
+ * Node's `server.requestTimeout` (300 s by default) ends any request still receiving its body,
+ * which would cut a 100 MB upload on a link under 2.7 Mbit/s. Allow the largest upload at the
+ * slowest rate, never less than Node's default. (Slow headers are still cut after 60 s, and
+ * requests without the token are answered before their body is read.)
+ */
+export function requestTimeoutMs(maxUploadBytes: number): number {
+  return Math.max(300_000, Math.ceil(((maxUploadBytes + MULTIPART_OVERHEAD_BYTES) / SLOWEST_UPLOAD_BYTES_PER_S) * 1000));
+}
+
 /** 413 before reading a body whose `Content-Length` is already over the limit. */
 export function refuseOversized(c: Context, maxBytes: number): Response | undefined {
   const declared = Number(c.req.header('Content-Length'));
