@@ -8,10 +8,10 @@ import { runCodeCell } from './code-execution.ts';
 import { inspectCode } from './inspect-code.ts';
 import { makeTurnContext } from './make-turn-context.ts';
 import { Conversation, newId } from './conversation.ts';
-import { hasNoReplayMarker, hasRestorableState } from './replay-plan.ts';
+import { LostState } from './lost-state.ts';
+import { hasNoReplayMarker } from './replay-plan.ts';
 import { restoreState } from './restore.ts';
-import type { RestoreReport } from './restore-report.ts';
-import type { InspectResult, KernelInfo, StateInfo, TurnContext, WorkspaceFile } from './turn-context.ts';
+import type { InspectResult, KernelInfo, TurnContext, WorkspaceFile } from './turn-context.ts';
 import { TurnQueue } from './turn-queue.ts';
 
 /** What the runtime needs of the assistant (server/assistant implements it). */
@@ -51,10 +51,7 @@ export class ConversationRuntime {
   private wired: KernelSession | undefined;
   /** Code ran in an earlier kernel of this conversation (before a server restart). */
   private stateFromEarlierKernel: boolean;
-  /** State was lost and no restore was tried since: TALKBOOK_AUTO_RESTORE restores before the next request. */
-  private restoreDue: boolean;
-  /** The last restore since the state was last lost. */
-  private lastRestore: RestoreReport | undefined;
+  private readonly state: LostState;
   private closed = false;
   /** When this conversation last used its kernel (ms since epoch), for idle shutdown and LRU. */
   lastActive = Date.now();
@@ -63,7 +60,7 @@ export class ConversationRuntime {
     this.conversation = conversation;
     this.deps = deps;
     this.stateFromEarlierKernel = conversation.cells.some((cell) => cell.kind === 'code' && cell.executionCount !== null);
-    this.restoreDue = conversation.stateLost;
+    this.state = new LostState(conversation, deps.autoRestore ?? false);
   }
 
   /** Handle a client request (already validated). `resume` is the socket's business. */
@@ -112,7 +109,7 @@ export class ConversationRuntime {
   private async runTurn(frame: TurnRequest, automatic = false): Promise<void> {
     if (this.closed) return;
     // run_all rebuilds the state itself; a restore before it would run everything twice.
-    if (this.deps.autoRestore && this.restoreDue && (frame.type === 'run' || frame.type === 'ask')) {
+    if (this.state.restoreDue && (frame.type === 'run' || frame.type === 'ask')) {
       await this.runTurn({ type: 'restore' }, true);
     }
     const turn: ActiveTurn = { id: newId(), controller: new AbortController() };
@@ -170,11 +167,11 @@ export class ConversationRuntime {
       failed = cell.status !== 'ok';
     }
     // Every cell ran again, in order, in this kernel: what the conversation built is back.
-    if (!failed && !signal.aborted) this.conversation.setStateLost(false);
+    if (!failed && !signal.aborted) this.state.rebuilt();
   }
 
   private async restore(turn: ActiveTurn, automatic: boolean): Promise<void> {
-    this.restoreDue = false;
+    this.state.restoreStarted();
     const report = await restoreState({
       conversation: this.conversation,
       turnId: turn.id,
@@ -184,8 +181,7 @@ export class ConversationRuntime {
       freshKernel: () => this.freshKernel(),
       notice: (level, text) => this.notice(level, text),
     });
-    this.lastRestore = report;
-    if (report.outcome === 'done') this.conversation.setStateLost(false);
+    this.state.restoreEnded(report);
   }
 
   /** A kernel with nothing defined: the live one restarted, or a new one. */
@@ -204,18 +200,6 @@ export class ConversationRuntime {
     this.wired = undefined;
     await this.deps.kernels.shutdown(this.conversation.id);
     return this.kernel();
-  }
-
-  /** The kernel no longer holds what the conversation's code built. */
-  private stateLost(): void {
-    if (!hasRestorableState(this.conversation.cells)) return;
-    this.restoreDue = true;
-    this.lastRestore = undefined;
-    this.conversation.setStateLost(true);
-  }
-
-  private stateInfo(): StateInfo {
-    return { lost: this.conversation.stateLost, ...(this.lastRestore ? { restore: this.lastRestore } : {}) };
   }
 
   private publicMessage(error: unknown): string {
@@ -252,8 +236,8 @@ export class ConversationRuntime {
   async restart(): Promise<void> {
     this.stateFromEarlierKernel = false;
     await this.replaceKernel();
-    this.stateLost();
-    this.notice('info', `The kernel was restarted: variables from earlier cells are gone.${this.restoreHint()}`);
+    this.state.lost();
+    this.notice('info', `The kernel was restarted: variables from earlier cells are gone.${this.state.hint()}`);
   }
 
   /**
@@ -297,8 +281,8 @@ export class ConversationRuntime {
     this.wired = undefined;
     await this.deps.kernels.shutdown(this.conversation.id);
     this.conversation.setKernelState('dead');
-    this.stateLost();
-    this.notice('info', `${reason} Variables from earlier cells are gone; the next cell starts a fresh kernel.${this.restoreHint()}`);
+    this.state.lost();
+    this.notice('info', `${reason} Variables from earlier cells are gone; the next cell starts a fresh kernel.${this.state.hint()}`);
     return true;
   }
 
@@ -307,17 +291,9 @@ export class ConversationRuntime {
     if (this.wired) {
       this.wired = undefined;
       this.conversation.setKernelState('dead');
-      this.stateLost();
-      this.notice('warning', `${reason} Variables from earlier cells are gone; the next cell starts a fresh kernel.${this.restoreHint()}`);
+      this.state.lost();
+      this.notice('warning', `${reason} Variables from earlier cells are gone; the next cell starts a fresh kernel.${this.state.hint()}`);
     }
-  }
-
-  /** Said after "variables are gone" when there is something to restore. */
-  private restoreHint(): string {
-    if (!this.conversation.stateLost) return '';
-    return this.deps.autoRestore
-      ? ' They are restored automatically before the next request (TALKBOOK_AUTO_RESTORE).'
-      : ' Restore state replays the cells that ran without error to rebuild them.';
   }
 
   private notice(level: NoticeCell['level'], text: string): Cell {
@@ -347,15 +323,15 @@ export class ConversationRuntime {
       });
       session.onLost((reason) => {
         if (this.wired !== session) return;
-        this.stateLost();
-        this.notice('error', `${reason} The next cell runs in a fresh kernel.${this.restoreHint()}`);
+        this.state.lost();
+        this.notice('error', `${reason} The next cell runs in a fresh kernel.${this.state.hint()}`);
       });
       this.conversation.setKernelState(session.state);
       if (this.stateFromEarlierKernel) {
         this.stateFromEarlierKernel = false;
         this.notice(
           'warning',
-          `Started a new kernel: code in this conversation ran in an earlier kernel (before a server restart, or in the notebook it was imported from), so variables from earlier cells are gone.${this.restoreHint() || ' Run the cells again to rebuild them.'}`,
+          `Started a new kernel: code in this conversation ran in an earlier kernel (before a server restart, or in the notebook it was imported from), so variables from earlier cells are gone.${this.state.hint() || ' Run the cells again to rebuild them.'}`,
         );
       }
     }
@@ -380,7 +356,7 @@ export class ConversationRuntime {
       inspect: (code) => this.inspect(code),
       kernelInfo: () => this.kernelInfo(),
       listFiles: () => this.deps.listFiles(this.conversation.id),
-      stateInfo: () => this.stateInfo(),
+      stateInfo: () => this.state.info(),
     });
   }
 
