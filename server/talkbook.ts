@@ -85,7 +85,7 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
     jupyterToken = config.jupyter.token;
   }
 
-  const settings = jupyterSettings(jupyterUrl, jupyterToken);
+  const settings = jupyterSettings(jupyterUrl, jupyterToken, embedded?.socketPath);
   kernels = new Kernels({ settings, log, defaultKernel: config.defaultKernel });
   const kernelPool = new KernelPool({ kernels, size: config.kernelPool, newId, log });
   pool = kernelPool;
@@ -119,7 +119,7 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
   const jupyterReady = async () => {
     if (embedded && !embedded.ready) return false;
     try {
-      const response = await fetch(`${jupyterUrl.replace(/\/$/, '')}/api/kernelspecs`, {
+      const response = await settings.fetch(`${settings.baseUrl}api/kernelspecs`, {
         headers: jupyterToken ? { Authorization: `token ${jupyterToken}` } : {},
         signal: AbortSignal.timeout(2000),
       });

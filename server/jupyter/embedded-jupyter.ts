@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JupyterUnavailableError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { freePort } from './free-port.ts';
+import { unixFetch } from './jupyter-settings.ts';
 import type { SandboxSettings } from './sandbox.ts';
 
 const kernelConfigDir = resolve(fileURLToPath(new URL('../../kernel-config', import.meta.url)));
@@ -29,8 +29,11 @@ export interface EmbeddedJupyterOptions {
 }
 
 export interface EmbeddedJupyter {
+  /** `http://localhost`: only a name for the Host header, requests go to `socketPath`. */
   readonly url: string;
   readonly token: string;
+  /** The unix socket Jupyter listens on (mode 0600). */
+  readonly socketPath: string;
   /** True while the process runs and answered at least once since its last start. */
   readonly ready: boolean;
   /** The server process id (changes when it is restarted). */
@@ -39,14 +42,17 @@ export interface EmbeddedJupyter {
 }
 
 /**
- * Run `jupyter-server` on a free loopback port with a random token and Talkbook's config from
+ * Run `jupyter-server` on a unix socket of its own (`<runtimeDir>/jupyter.sock`, mode 0600: no
+ * TCP port, nothing another local user can reach) with a random token and Talkbook's config from
  * `kernel-config/`; restart it if it dies. The token travels in the environment, not argv.
  */
 export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Promise<EmbeddedJupyter> {
   const { log } = options;
-  const port = await freePort();
   const token = randomBytes(24).toString('hex');
-  const url = `http://127.0.0.1:${port}`;
+  const socketPath = join(options.runtimeDir, 'jupyter.sock');
+  // The host only fills in the Host header: every byte goes over the socket.
+  const url = 'http://localhost';
+  const fetchViaSocket = unixFetch(socketPath);
   await mkdir(options.rootDir, { recursive: true });
   await mkdir(options.runtimeDir, { recursive: true, mode: 0o700 });
 
@@ -59,9 +65,8 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
     const args = [
       '-m', 'jupyter_server',
       `--config=${join(kernelConfigDir, 'jupyter_server_config.py')}`,
-      '--ServerApp.ip=127.0.0.1',
-      `--ServerApp.port=${port}`,
-      '--ServerApp.port_retries=0',
+      `--ServerApp.sock=${socketPath}`,
+      '--ServerApp.sock_mode=0600',
       `--ServerApp.root_dir=${options.rootDir}`,
       '--ServerApp.open_browser=False',
     ];
@@ -100,7 +105,7 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
         if (stopping) return;
         launch();
         const next = child!;
-        waitUntilAnswering(url, token, options.startTimeoutMs ?? 30_000, () => child !== next || next.exitCode !== null)
+        waitUntilAnswering(fetchViaSocket, url, token, options.startTimeoutMs ?? 30_000, () => child !== next || next.exitCode !== null)
           .then(() => {
             ready = true;
             restarts = 0;
@@ -116,7 +121,7 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
   const stderrOf = launch();
   const first = child!;
   try {
-    await waitUntilAnswering(url, token, options.startTimeoutMs ?? 30_000, () => first.exitCode !== null);
+    await waitUntilAnswering(fetchViaSocket, url, token, options.startTimeoutMs ?? 30_000, () => first.exitCode !== null);
   } catch (error) {
     stopping = true;
     first.kill('SIGKILL');
@@ -128,11 +133,12 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
     );
   }
   ready = true;
-  log.info(`embedded Jupyter server on ${url}`);
+  log.info(`embedded Jupyter server on ${socketPath}`);
 
   return {
     url,
     token,
+    socketPath,
     get ready() {
       return ready;
     },
@@ -152,7 +158,7 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
   };
 }
 
-async function waitUntilAnswering(url: string, token: string, timeoutMs: number, gaveUp: () => boolean) {
+async function waitUntilAnswering(fetch: typeof globalThis.fetch, url: string, token: string, timeoutMs: number, gaveUp: () => boolean) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (gaveUp()) throw new Error('the process exited before answering');

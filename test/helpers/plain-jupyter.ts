@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../server/jupyter/free-port.ts';
+import { freePort } from './free-port.ts';
 
 export interface PlainJupyter {
   /** `http://127.0.0.1:<port>`, for JUPYTER_URL. */

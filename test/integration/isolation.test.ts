@@ -1,9 +1,10 @@
 import { createSocket } from 'node:dgram';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Output } from '../../server/protocol/index.ts';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
@@ -115,7 +116,16 @@ try:
     http = 'reached talkbook'
 except Exception:
     http = 'blocked'
-print(json.dumps({"found": found, "globs": [g for g in found_globs if 'environ' not in g], "env_leak": env_leak, "reply": reply is not None, "http": http}))
+import socket
+try:
+    jupyter = socket.socket(socket.AF_UNIX)
+    jupyter.settimeout(2)
+    jupyter.connect(${JSON.stringify(join(dirname(rt), 'jupyter.sock'))})
+    jupyter.sendall(b'GET /api/kernels?token=${jupyterToken} HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n')
+    jupyter_api = 'reached jupyter: ' + jupyter.recv(100).decode('latin1')
+except Exception:
+    jupyter_api = 'blocked'
+print(json.dumps({"found": found, "globs": [g for g in found_globs if 'environ' not in g], "env_leak": env_leak, "reply": reply is not None, "http": http, "jupyter_api": jupyter_api}))
 `;
     const { cell } = await sb.run(attack, 60_000);
     const result = JSON.parse(out(cell.outputs).trim().split('\n').at(-1)!);
@@ -124,6 +134,9 @@ print(json.dumps({"found": found, "globs": [g for g in found_globs if 'environ' 
     expect(result.env_leak).toEqual([]);
     expect(result.reply).toBe(false);
     expect(result.http).toBe('blocked');
+    // Jupyter listens on a unix socket (mode 0600) outside every kernel's view.
+    expect(existsSync(join(dirname(rt), 'jupyter.sock'))).toBe(true);
+    expect(result.jupyter_api).toBe('blocked');
     expect(jupyterToken.length).toBeGreaterThan(20);
     expect(JSON.stringify(result)).not.toContain(jupyterToken);
   });

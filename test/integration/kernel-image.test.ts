@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../server/jupyter/free-port.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { kernelSpecList } from '../../server/protocol/index.ts';
 import { parseDockerfile } from '../helpers/dockerfile.ts';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';

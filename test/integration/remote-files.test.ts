@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitBytes } from '../../server/files/byte-chunks.ts';
 import { ContentsWorkspaceFiles } from '../../server/files/contents-workspace-files.ts';
 import { UploadTooLargeError } from '../../server/files/errors.ts';
-import { freePort } from '../../server/jupyter/free-port.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { jupyterSettings } from '../../server/jupyter/jupyter-settings.ts';
 import { createLogger } from '../../server/log.ts';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
