@@ -51,6 +51,15 @@ describe('conversationReducer', () => {
     expect(outputsOf(state)).toEqual([stdout('100%\ndone\n')]);
   });
 
+  it('applies \\r to a stream that arrived whole (a loaded cell), then appended to', () => {
+    const state = apply(
+      stateWith([codeCell('a', [stdout('line\n40%\r')])]),
+      frame(1, { type: 'output', cellId: 'a', output: stdout('90%\r') }),
+      frame(2, { type: 'output', cellId: 'a', output: stdout('100%\n') }),
+    );
+    expect(outputsOf(state)).toEqual([stdout('line\n100%\n')]);
+  });
+
   it('applies \\r inside a single first chunk too', () => {
     const state = apply(stateWith([codeCell('a')]), frame(1, { type: 'output', cellId: 'a', output: stdout('a\rb\n') }));
     expect(outputsOf(state)).toEqual([stdout('b\n')]);

@@ -35,6 +35,22 @@ describe('truncateLines', () => {
     expect(truncateLines(text, { headLines: 2, tailLines: 3 })).toEqual({ head: '0\n1', tail: '7\n8\n9', hiddenLines: 5 });
   });
 
+  it('cuts exactly as splitting into lines would, for any text', () => {
+    const bySplit = (text: string, head: number, tail: number) => {
+      const lines = text.split('\n');
+      if (lines.length <= head + tail + 1) return { head: text, tail: '', hiddenLines: 0 };
+      return { head: lines.slice(0, head).join('\n'), tail: lines.slice(lines.length - tail).join('\n'), hiddenLines: lines.length - head - tail };
+    };
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    for (let run = 0; run < 500; run++) {
+      const text = Array.from({ length: Math.floor(random() * 40) }, () => (random() < 0.4 ? '\n' : 'ab'[Math.floor(random() * 2)])).join('');
+      const head = Math.floor(random() * 6);
+      const tail = Math.floor(random() * 6);
+      expect(truncateLines(text, { headLines: head, tailLines: tail }), JSON.stringify({ text, head, tail })).toEqual(bySplit(text, head, tail));
+    }
+  });
+
   it('cuts one enormous line by characters', () => {
     const cut = truncateLines('x'.repeat(100), { maxChars: 10 });
     expect(cut.head).toBe('xxxxx');
