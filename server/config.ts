@@ -41,6 +41,7 @@ const envSchema = z.object({
   TALKBOOK_MAX_KERNELS: positiveInt(64),
   TALKBOOK_KERNEL_POOL: z.coerce.number().int().min(0).max(16).default(2),
   TALKBOOK_AUTO_RESTORE: flag,
+  TALKBOOK_FILES: z.enum(['auto', 'contents', 'kernel']).default('auto'),
   TALKBOOK_LOG: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('info'),
 });
 
@@ -74,6 +75,8 @@ export interface Config {
   kernelPool: number;
   /** Restore lost kernel state by replaying history before the next request (TALKBOOK_AUTO_RESTORE). */
   autoRestore: boolean;
+  /** Where workspaces are made and files moved (TALKBOOK_FILES). */
+  files: 'auto' | 'contents' | 'kernel';
   sandbox: { mode: 'auto' | 'off'; network: boolean; memoryMb: number; maxProcs: number };
 }
 
@@ -115,6 +118,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxKernels: e.TALKBOOK_MAX_KERNELS,
     kernelPool: e.TALKBOOK_KERNEL_POOL,
     autoRestore: e.TALKBOOK_AUTO_RESTORE,
+    files: e.TALKBOOK_FILES,
     sandbox: {
       mode: e.TALKBOOK_SANDBOX,
       network: e.TALKBOOK_KERNEL_NETWORK,

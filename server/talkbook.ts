@@ -86,7 +86,7 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
   }
 
   const settings = jupyterSettings(jupyterUrl, jupyterToken, embedded?.socketPath);
-  kernels = new Kernels({ settings, log, defaultKernel: config.defaultKernel });
+  kernels = new Kernels({ settings, log, defaultKernel: config.defaultKernel, files: config.files });
   const kernelPool = new KernelPool({ kernels, size: config.kernelPool, newId, log });
   pool = kernelPool;
 
@@ -95,6 +95,7 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
     settings,
     new ContentsWorkspaceFiles({ settings, log }),
     new KernelWorkspaceFiles({ log, kernelFor: (id) => conversations!.get(id).workspaceKernel() }),
+    config.files,
   );
 
   const store = new ConversationStore(config.dataDir, log);

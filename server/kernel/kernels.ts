@@ -4,12 +4,14 @@ import type { Logger } from '../log.ts';
 import type { KernelSpecList } from '../protocol/index.ts';
 import { KernelSession } from './kernel-session.ts';
 import { enterWorkspaceCode, kernelFileRequest } from './kernel-files.ts';
-import { ensureWorkspace, enterFolderCode } from './workspace.ts';
+import { ensureWorkspace, enterFolderCode, type FilesSetting } from './workspace.ts';
 
 export interface KernelsOptions {
   settings: ServerConnection.ISettings;
   log: Logger;
   defaultKernel: string;
+  /** TALKBOOK_FILES: where workspaces are made and files moved (default `auto`). */
+  files?: FilesSetting;
   /** Milliseconds to wait for a new kernel to answer `kernel_info` (default 60 000). */
   startTimeoutMs?: number;
 }
@@ -87,7 +89,7 @@ export class Kernels {
 
   private async start(conversationId: string, kernelName: string): Promise<KernelSession> {
     const { log, settings } = this.options;
-    const workspace = await ensureWorkspace(settings, conversationId);
+    const workspace = await ensureWorkspace(settings, conversationId, this.options.files);
     let connection;
     try {
       // `path` makes Jupyter start the kernel in the conversation's workspace folder. Gateways

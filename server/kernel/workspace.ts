@@ -6,8 +6,8 @@ import { KernelStartError } from '../errors.ts';
  * API (so it works when Jupyter runs on another machine). Jupyter starts a kernel whose `path`
  * does not exist in the root folder, which would let it see every workspace: never do that.
  */
-export async function ensureWorkspace(settings: ServerConnection.ISettings, folder: string): Promise<'contents' | 'kernel'> {
-  if (!(await hasContentsApi(settings))) return 'kernel';
+export async function ensureWorkspace(settings: ServerConnection.ISettings, folder: string, files: FilesSetting = 'auto'): Promise<'contents' | 'kernel'> {
+  if ((await workspaceMode(settings, files)) === 'kernel') return 'kernel';
   const drive = new Drive({ serverSettings: settings });
   try {
     const existing = await drive.get(folder, { content: false });
@@ -25,6 +25,18 @@ export async function ensureWorkspace(settings: ServerConnection.ISettings, fold
     throw new KernelStartError(`Could not create the workspace folder on the Jupyter server: ${String(error)}`, { cause: error });
   }
   return 'contents';
+}
+
+/**
+ * How workspaces are made and files moved (TALKBOOK_FILES): `auto` uses the contents API where
+ * the server has one; `kernel` always goes through the kernel, for a Jupyter Server whose
+ * kernels run elsewhere (its own gateway mode) and so do not share its disk.
+ */
+export type FilesSetting = 'auto' | 'contents' | 'kernel';
+
+export async function workspaceMode(settings: ServerConnection.ISettings, files: FilesSetting): Promise<'contents' | 'kernel'> {
+  if (files !== 'auto') return files;
+  return (await hasContentsApi(settings)) ? 'contents' : 'kernel';
 }
 
 const contentsApi = new WeakMap<ServerConnection.ISettings, Promise<boolean>>();

@@ -7,20 +7,24 @@ export interface FakeGateway {
   readonly url: string;
   /** The jupyter-server behind it (its `rootDir` is the gateway's folder). */
   readonly jupyter: PlainJupyter;
+  /** Method and path of every HTTP request that reached it. */
+  readonly requests: string[];
   close(): Promise<void>;
 }
 
 /**
  * A Kernel Gateway / Enterprise Gateway look-alike: kernel specs, kernels and kernel websockets,
- * but no contents API (404) and no listing of kernels (403). A proxy in front of a plain
- * jupyter-server whose folder Talkbook never touches.
+ * but no contents API (404; kept with `contentsApi`) and no listing of kernels (403). A proxy in
+ * front of a plain jupyter-server whose folder Talkbook never touches.
  */
-export async function startFakeGateway(): Promise<FakeGateway> {
+export async function startFakeGateway(options: { contentsApi?: boolean } = {}): Promise<FakeGateway> {
   const jupyter = await startPlainJupyter();
   const target = new URL(jupyter.url);
+  const requests: string[] = [];
   const proxy = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0]!;
-    if (path.startsWith('/api/contents')) return void res.writeHead(404).end('{"message":"Not Found"}');
+    requests.push(`${req.method} ${path}`);
+    if (path.startsWith('/api/contents') && !options.contentsApi) return void res.writeHead(404).end('{"message":"Not Found"}');
     if (req.method === 'GET' && path === '/api/kernels') return void res.writeHead(403).end('{"message":"Forbidden"}');
     const upstream = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
       res.writeHead(r.statusCode!, r.headers);
@@ -42,6 +46,7 @@ export async function startFakeGateway(): Promise<FakeGateway> {
   return {
     url: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
     jupyter,
+    requests,
     async close() {
       proxy.closeAllConnections();
       await new Promise((resolve) => proxy.close(resolve));

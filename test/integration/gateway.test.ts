@@ -198,6 +198,28 @@ describe('with a kernel gateway (no contents API)', () => {
   });
 });
 
+describe('TALKBOOK_FILES=kernel with a server that has a contents API', () => {
+  it('moves every file through the kernel and never calls the contents API', async () => {
+    const server = await startFakeGateway({ contentsApi: true });
+    const viaKernel = await startTestTalkbook({ JUPYTER_URL: server.url, JUPYTER_TOKEN: server.jupyter.token, TALKBOOK_FILES: 'kernel', TALKBOOK_KERNEL_POOL: '0' });
+    try {
+      const { id } = await viaKernel.createConversation();
+      const form = new FormData();
+      form.append('file', new Blob(['a,b\n1,2\n']), 'kernel.csv');
+      expect((await viaKernel.api(`/api/conversations/${id}/files`, { method: 'POST', body: form })).status).toBe(201);
+      const socket = await viaKernel.connect(id);
+      const { cell } = await socket.run("import os\nprint(os.path.basename(os.getcwd()), open('kernel.csv').read().count('\\n'))");
+      expect(text(cell.outputs)).toBe(`${id} 2\n`);
+      expect(await (await viaKernel.api(`/api/conversations/${id}/files/kernel.csv`)).text()).toBe('a,b\n1,2\n');
+      expect(await readFile(join(server.jupyter.rootDir, id, 'kernel.csv'), 'utf8')).toBe('a,b\n1,2\n');
+      expect(server.requests.filter((request) => request.includes('/api/contents'))).toEqual([]);
+    } finally {
+      await viaKernel.close();
+      await server.close();
+    }
+  });
+});
+
 describe('the kernel side of file requests', () => {
   it('refuses paths, links, folders and replacing files, whatever Talkbook is asked', async () => {
     const kernels = new Kernels({ settings: jupyterSettings(gateway.url, gateway.jupyter.token), log: createLogger('silent'), defaultKernel: 'python3' });
