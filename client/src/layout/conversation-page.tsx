@@ -1,14 +1,16 @@
 import { formatBytes } from '../ui/format-bytes.ts';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/conversations-api.ts';
 import type { Cell, ServerFrame } from '../protocol.ts';
 import { PromptBox } from '../prompt/prompt-box.tsx';
 import { isBusy, replayMark } from '../state/conversation-state.ts';
 import { useConversation } from '../state/use-conversation.ts';
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
-import { UploadProgress, type Upload } from '../ui/upload-progress.tsx';
+import { useUploads } from '../state/use-uploads.ts';
+import { UploadProgress } from '../ui/upload-progress.tsx';
 import { ConnectionBanner } from './connection-banner.tsx';
 import { ConversationHeader } from './conversation-header.tsx';
+import { DropZone } from './drop-zone.tsx';
 import { FilesPanel } from './files-panel.tsx';
 import { Notebook } from './notebook.tsx';
 import { RestoreBanner } from './restore-banner.tsx';
@@ -26,8 +28,6 @@ export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps)
   const [confirmRestart, setConfirmRestart] = useState(false);
   const [filesOpen, setFilesOpen] = useState(false);
   const [filesVersion, setFilesVersion] = useState(0);
-  const [upload, setUpload] = useState<Upload | undefined>(undefined);
-  const uploadAbort = useRef<AbortController | undefined>(undefined);
 
   useEffect(() => {
     document.title = state ? `${state.title} · Talkbook` : 'Talkbook';
@@ -41,24 +41,13 @@ export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps)
   const setNoReplay = useCallback((cellId: string, noReplay: boolean) => send({ type: 'set_cell', cellId, noReplay }), [send]);
   const dismiss = useCallback((key: number) => dispatch({ type: 'dismiss', key }), [dispatch]);
 
-  const startUpload = (file: File) => {
-    const controller = new AbortController();
-    uploadAbort.current = controller;
-    setUpload({ name: file.name, fraction: 0 });
-    api
-      .upload(id, file, (fraction) => setUpload({ name: file.name, fraction }), controller.signal)
-      .then(
-        (stored) => {
-          setFilesVersion((version) => version + 1);
-          dispatch({ type: 'toast', level: 'info', text: `Uploaded ${stored.name} (${formatBytes(stored.size)}).` });
-        },
-        (error: unknown) => {
-          if (!(error instanceof DOMException && error.name === 'AbortError')) report(error);
-        },
-      )
-      .finally(() => setUpload(undefined));
-  };
-  useEffect(() => () => uploadAbort.current?.abort(), []);
+  const uploads = useUploads(id, {
+    stored: (stored) => {
+      setFilesVersion((version) => version + 1);
+      dispatch({ type: 'toast', level: 'info', text: `Uploaded ${stored.name} (${formatBytes(stored.size)}).` });
+    },
+    failed: report,
+  });
 
   if (load.kind === 'missing') return <PageMessage title="Conversation not found" text="It may have been deleted. Pick another one or start a new conversation." />;
   if (load.kind === 'failed') return <PageMessage title="Could not open this conversation" text={load.message} />;
@@ -66,7 +55,7 @@ export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps)
 
   const busy = isBusy(state);
   return (
-    <div className="conversation-page">
+    <DropZone className="conversation-page" hint="Drop files to upload them to this conversation’s workspace" onFiles={uploads.add}>
       <ConversationHeader
         title={state.title}
         kernel={state.kernel}
@@ -104,7 +93,7 @@ export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps)
       />
       <div className="prompt-dock">
         <Toasts toasts={state.toasts} onDismiss={dismiss} />
-        {upload ? <UploadProgress upload={upload} onCancel={() => uploadAbort.current?.abort()} /> : null}
+        {uploads.upload ? <UploadProgress upload={uploads.upload} onCancel={uploads.cancel} /> : null}
         <RestoreBanner
           stateLost={state.stateLost}
           restore={state.restore}
@@ -118,8 +107,7 @@ export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps)
           onAsk={(text) => send({ type: 'ask', text })}
           onRun={(code) => send({ type: 'run', code })}
           onStop={() => send({ type: 'cancel' })}
-          onUpload={startUpload}
-          uploading={upload !== undefined}
+          onUpload={uploads.add}
         />
       </div>
       {confirmRestart ? (
@@ -136,7 +124,7 @@ export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps)
           All variables and imports in this conversation’s kernel are lost. The conversation itself stays.
         </ConfirmDialog>
       ) : null}
-    </div>
+    </DropZone>
   );
 }
 

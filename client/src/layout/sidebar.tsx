@@ -34,7 +34,7 @@ export function Sidebar({ list, error, activeId, modelName, onNew, onOpen, onRen
         accept=".ipynb,application/x-ipynb+json,application/json"
         className="button ghost import-notebook"
         disabled={importing !== undefined}
-        onFile={onImport}
+        onFiles={([file]) => file && onImport(file)}
       >
         <Icon name="upload" />
         Import notebook

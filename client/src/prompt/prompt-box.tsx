@@ -10,9 +10,8 @@ export interface PromptBoxProps {
   onAsk: (text: string) => void;
   onRun: (code: string) => void;
   onStop: () => void;
-  /** A file for the conversation's workspace (the kernel's working directory). */
-  onUpload: (file: File) => void;
-  uploading: boolean;
+  /** Files for the conversation's workspace (the kernel's working directory): picked or pasted. */
+  onUpload: (files: File[]) => void;
 }
 
 const MAX_HEIGHT_PX = 320;
@@ -21,7 +20,7 @@ const MAX_HEIGHT_PX = 320;
  * The message box. Ask mode: Enter sends to the assistant, Shift+Enter is a new line.
  * Code mode: Enter is a new line, Shift+Enter runs. Ctrl/Cmd+Enter always runs as code.
  */
-export function PromptBox({ busy, canAsk, onAsk, onRun, onStop, onUpload, uploading }: PromptBoxProps) {
+export function PromptBox({ busy, canAsk, onAsk, onRun, onStop, onUpload }: PromptBoxProps) {
   const [text, setText] = useState('');
   const [chosenMode, setMode] = useState<PromptMode>('ask');
   const mode = canAsk ? chosenMode : 'code';
@@ -64,7 +63,7 @@ export function PromptBox({ busy, canAsk, onAsk, onRun, onStop, onUpload, upload
   return (
     <form className={`prompt-box mode-${mode}`} onSubmit={onSubmit}>
       <div className="prompt-field">
-        <FileButton label="Upload file" className="icon-button attach-button" disabled={uploading} onFile={onUpload}>
+        <FileButton label="Upload files" className="icon-button attach-button" multiple onFiles={onUpload}>
           <Icon name="paperclip" />
         </FileButton>
         <textarea
@@ -76,6 +75,13 @@ export function PromptBox({ busy, canAsk, onAsk, onRun, onStop, onUpload, upload
           spellCheck={mode === 'ask'}
           onChange={(event) => setText(event.target.value)}
           onKeyDown={onKeyDown}
+          onPaste={(event) => {
+            // Pasted files (a screenshot, files copied in a file manager) are uploaded; text is text.
+            const files = Array.from(event.clipboardData.files);
+            if (files.length === 0) return;
+            event.preventDefault();
+            onUpload(files);
+          }}
         />
         <div className="prompt-actions">
           {busy ? (

@@ -6,12 +6,14 @@ export interface FileButtonProps {
   accept?: string;
   className?: string;
   disabled?: boolean;
-  onFile: (file: File) => void;
+  /** Let the picker choose several files. */
+  multiple?: boolean;
+  onFiles: (files: File[]) => void;
   children: ReactNode;
 }
 
 /** A button that opens the file picker (a hidden file input does the picking). */
-export function FileButton({ label, accept, className, disabled, onFile, children }: FileButtonProps) {
+export function FileButton({ label, accept, className, disabled, multiple, onFiles, children }: FileButtonProps) {
   const input = useRef<HTMLInputElement>(null);
   return (
     <>
@@ -22,12 +24,13 @@ export function FileButton({ label, accept, className, disabled, onFile, childre
         ref={input}
         type="file"
         accept={accept}
+        multiple={multiple}
         hidden
         tabIndex={-1}
         onChange={(event) => {
-          const file = event.target.files?.[0];
+          const files = Array.from(event.target.files ?? []);
           event.target.value = '';
-          if (file) onFile(file);
+          if (files.length > 0) onFiles(files);
         }}
       />
     </>
