@@ -73,6 +73,8 @@ export class ConversationRuntime {
         return this.enqueueTurn(frame);
       case 'set_cell':
         return this.setCell(frame);
+      case 'delete_cell':
+        return this.deleteCell(frame.cellId);
       case 'interrupt':
         return this.interrupt();
       case 'restart':
@@ -103,6 +105,16 @@ export class ConversationRuntime {
     if (Boolean(cell.noReplay) !== frame.noReplay) {
       this.conversation.updateCell<CodeCell>(cell.id, { noReplay: frame.noReplay ? true : undefined });
     }
+    return Promise.resolve();
+  }
+
+  /** Forget a cell. One that is running, waiting to run, or being written is refused. */
+  private deleteCell(cellId: string): Promise<void> {
+    const cell = this.conversation.cell(cellId);
+    if (!cell) return Promise.reject(new TalkbookError(`There is no cell ${cellId}.`, 400));
+    const live = cell.kind === 'code' ? cell.status === 'running' || cell.status === 'queued' : cell.kind === 'assistant' && this.active !== undefined && this.conversation.cells.at(-1)?.id === cellId;
+    if (live) return Promise.reject(new TalkbookError('That cell is still running: stop it first, then delete it.', 409));
+    this.conversation.removeCell(cellId);
     return Promise.resolve();
   }
 

@@ -167,6 +167,19 @@ export class Conversation {
     return cell;
   }
 
+  /** Remove a cell and announce it. What it ran stays in the kernel; it is only forgotten here. */
+  removeCell(id: string): void {
+    const i = this.index.get(id);
+    if (i === undefined) throw new Error(`no cell ${id}`);
+    this.cellList.splice(i, 1);
+    this.index.clear();
+    this.cellList.forEach((cell, at) => this.index.set(cell.id, at));
+    this.pendingClear.delete(id);
+    this.outputBytes.delete(id);
+    this.emit({ type: 'cell_deleted', cellId: id });
+    this.touch();
+  }
+
   /** Replace fields of a cell and announce it. */
   updateCell<C extends Cell>(id: string, patch: Partial<C>): C {
     const i = this.index.get(id);

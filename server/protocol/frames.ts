@@ -22,6 +22,8 @@ export const clientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('restore'), requestId }),
   /** Change a cell's settings (not a turn: applied at once, announced as a `cell` frame). */
   z.object({ type: z.literal('set_cell'), cellId: z.string(), noReplay: z.boolean(), requestId }),
+  /** Remove a cell from the conversation (not while it runs or waits to). Not a turn: applied at once. */
+  z.object({ type: z.literal('delete_cell'), cellId: z.string(), requestId }),
   z.object({ type: z.literal('resume'), after: z.number().int().min(-1) }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
@@ -52,6 +54,7 @@ export const serverFrame = z.discriminatedUnion('type', [
     error: z.string().optional(),
   }),
   z.object({ type: z.literal('cell'), seq, cell }),
+  z.object({ type: z.literal('cell_deleted'), seq, cellId: z.string() }),
   z.object({ type: z.literal('output'), seq, cellId: z.string(), output }),
   z.object({ type: z.literal('clear_output'), seq, cellId: z.string(), wait: z.boolean() }),
   z.object({ type: z.literal('update_display'), seq, displayId: z.string(), output }),

@@ -183,7 +183,7 @@ describe('HTTP and socket edges', () => {
     const socket = await tb.connect(id);
     socket.send('not json');
     await socket.waitFor((f) => f.type === 'error' && /JSON/.test(f.message));
-    socket.send({ type: 'run', code: 42 });
+    socket.send({ type: 'run', code: 42 } as Record<string, unknown>);
     await socket.waitFor((f) => f.type === 'error' && /Invalid frame/.test(f.message));
     const { cell } = await socket.run('print("still here")');
     expect(text(cell.outputs)).toBe('still here\n');
@@ -198,6 +198,37 @@ describe('HTTP and socket edges', () => {
     // The first question names a conversation that has no title yet.
     expect(socket.frames.some((f) => f.type === 'title' && f.title === 'hello')).toBe(true);
     expect((await (await tb.api(`/api/conversations/${id}`)).json()).title).toBe('hello');
+  });
+});
+
+describe('deleting cells', () => {
+  it('removes a cell from the conversation, its export and every socket, but not a running one', async () => {
+    const { id } = await tb.createConversation();
+    const socket = await tb.connect(id);
+    const other = await tb.connect(id);
+    const kept = await socket.run('x = 1');
+    const dropped = await socket.run('print("experiment")');
+    socket.send({ type: 'delete_cell', cellId: dropped.cell.id });
+    await socket.waitFor((f) => f.type === 'cell_deleted' && f.cellId === dropped.cell.id);
+    await other.waitFor((f) => f.type === 'cell_deleted' && f.cellId === dropped.cell.id);
+    const detail = (await (await tb.api(`/api/conversations/${id}`)).json()) as { cells: Array<{ id: string }> };
+    expect(detail.cells.map((cell) => cell.id)).toEqual([kept.cell.id]);
+    const notebook = (await (await tb.api(`/api/conversations/${id}/notebook`)).json()) as { cells: Array<{ source: string }> };
+    expect(notebook.cells.map((cell) => cell.source)).toEqual(['x = 1']);
+    // What the deleted cell defined stays in the kernel.
+    expect(text((await socket.run('print(x)')).cell.outputs)).toBe('1\n');
+
+    const from = socket.frames.length;
+    const running = socket.run('import time\ntime.sleep(1.5)');
+    const busy = await socket.waitFor((f) => f.type === 'cell' && f.cell.kind === 'code' && f.cell.status === 'running', 30_000, from);
+    const busyId = (busy as Extract<typeof busy, { type: 'cell' }>).cell.id;
+    socket.send({ type: 'delete_cell', cellId: busyId, requestId: 'del-running' });
+    const refused = await socket.waitFor((f) => f.type === 'error' && f.requestId === 'del-running');
+    expect(refused).toMatchObject({ message: expect.stringMatching(/still running/) });
+    await running;
+    socket.send({ type: 'delete_cell', cellId: 'no-such-cell', requestId: 'del-missing' });
+    expect(await socket.waitFor((f) => f.type === 'error' && f.requestId === 'del-missing')).toMatchObject({ message: expect.stringMatching(/no cell/) });
+    expect(((await (await tb.api(`/api/conversations/${id}`)).json()) as { cells: unknown[] }).cells).toHaveLength(3);
   });
 });
 

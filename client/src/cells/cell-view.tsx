@@ -9,16 +9,17 @@ export interface CellViewProps {
   streaming: boolean;
   onRun: (code: string, cellId: string) => void;
   onSetNoReplay: (cellId: string, noReplay: boolean) => void;
+  onDelete: (cellId: string) => void;
   /** A restore is replaying this cell now, or the last restore failed at it. */
   replay: 'replaying' | 'failed' | undefined;
 }
 
 /** One cell of the conversation, routed by kind, in its own error boundary. */
-export function CellView({ cell, streaming, onRun, onSetNoReplay, replay }: CellViewProps) {
+export function CellView({ cell, streaming, onRun, onSetNoReplay, onDelete, replay }: CellViewProps) {
   return (
     <OutputBoundary what="cell">
       {cell.kind === 'code' ? (
-        <CodeCell cell={cell} onRun={onRun} onSetNoReplay={onSetNoReplay} replay={replay} />
+        <CodeCell cell={cell} onRun={onRun} onSetNoReplay={onSetNoReplay} onDelete={onDelete} replay={replay} />
       ) : cell.kind === 'assistant' ? (
         <AssistantCell cell={cell} streaming={streaming} />
       ) : cell.kind === 'user' ? (

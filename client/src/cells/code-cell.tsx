@@ -2,6 +2,7 @@ import { memo, useState } from 'react';
 import type { CodeCell as CodeCellData } from '../protocol.ts';
 import { CellEditor } from './cell-editor.tsx';
 import { OutputArea } from '../outputs/output-area.tsx';
+import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { CopyButton } from '../ui/copy-button.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { CellStatus } from './cell-status.tsx';
@@ -13,6 +14,8 @@ export interface CodeCellProps {
   onRun: (code: string, cellId: string) => void;
   /** Whether restoring state replays this cell. */
   onSetNoReplay: (cellId: string, noReplay: boolean) => void;
+  /** Remove the cell from the conversation (and so from the exported notebook). */
+  onDelete: (cellId: string) => void;
   /** A restore is replaying this cell now, or the last restore stopped here because it failed. */
   replay?: 'replaying' | 'failed' | undefined;
 }
@@ -23,9 +26,11 @@ function promptLabel(cell: CodeCellData): string {
 }
 
 /** A code cell: who wrote it, `[n]`, live status, highlighted source, outputs. */
-export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, replay }: CodeCellProps) {
+export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onDelete, replay }: CodeCellProps) {
   const [collapsed, setCollapsed] = useState(false);
   const [editing, setEditing] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const live = cell.status === 'running' || cell.status === 'queued';
   const count = promptLabel(cell);
   const lines = cell.source.split('\n');
 
@@ -94,7 +99,31 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, rep
           >
             <Icon name="pencil" />
           </button>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="Delete cell"
+            title={live ? 'Stop the cell before deleting it' : 'Delete cell'}
+            disabled={live}
+            onClick={() => setConfirmDelete(true)}
+          >
+            <Icon name="trash" />
+          </button>
         </header>
+        {confirmDelete ? (
+          <ConfirmDialog
+            title="Delete this cell?"
+            confirmLabel="Delete"
+            danger
+            onCancel={() => setConfirmDelete(false)}
+            onConfirm={() => {
+              setConfirmDelete(false);
+              onDelete(cell.id);
+            }}
+          >
+            Its code and outputs leave the conversation and the exported notebook. What it defined stays in the kernel until it restarts.
+          </ConfirmDialog>
+        ) : null}
         {collapsed ? (
           <button type="button" className="collapsed-summary" onClick={() => setCollapsed(false)}>
             <code>{lines[0]}</code>

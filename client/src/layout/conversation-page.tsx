@@ -39,6 +39,7 @@ export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps)
   );
   const runCell = useCallback((code: string, cellId: string) => send({ type: 'run', code, cellId }), [send]);
   const setNoReplay = useCallback((cellId: string, noReplay: boolean) => send({ type: 'set_cell', cellId, noReplay }), [send]);
+  const deleteCell = useCallback((cellId: string) => send({ type: 'delete_cell', cellId }), [send]);
   const dismiss = useCallback((key: number) => dispatch({ type: 'dismiss', key }), [dispatch]);
 
   const uploads = useUploads(id, {
@@ -74,6 +75,7 @@ export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps)
         busy={busy}
         onRun={runCell}
         onSetNoReplay={setNoReplay}
+        onDelete={deleteCell}
         replayMark={replayMark(state)}
         empty={
           <div className="notebook-empty">

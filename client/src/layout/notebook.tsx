@@ -10,6 +10,7 @@ export interface NotebookProps {
   busy: boolean;
   onRun: (code: string, cellId: string) => void;
   onSetNoReplay: (cellId: string, noReplay: boolean) => void;
+  onDelete: (cellId: string) => void;
   /** The cell a restore is replaying now, or where the last restore failed. */
   replayMark?: { cellId: string; kind: 'replaying' | 'failed' } | undefined;
   empty?: ReactNode;
@@ -19,7 +20,7 @@ export interface NotebookProps {
  * The conversation as a notebook: every cell in order. Follows new output while the reader
  * is at the bottom, and stays put once they scroll up to read.
  */
-export function Notebook({ cells, busy, onRun, onSetNoReplay, replayMark, empty }: NotebookProps) {
+export function Notebook({ cells, busy, onRun, onSetNoReplay, onDelete, replayMark, empty }: NotebookProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
   const following = useRef(true);
@@ -88,6 +89,7 @@ export function Notebook({ cells, busy, onRun, onSetNoReplay, replayMark, empty 
             streaming={busy && cell === last}
             onRun={onRun}
             onSetNoReplay={onSetNoReplay}
+            onDelete={onDelete}
             replay={cell.id === replayMark?.cellId ? replayMark.kind : undefined}
           />
         ))}

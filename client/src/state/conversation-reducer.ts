@@ -57,6 +57,8 @@ function applySequenced(state: ConversationState, frame: Exclude<ServerFrame, { 
     }
     case 'cell':
       return { ...state, cells: upsertCell(state.cells, frame.cell) };
+    case 'cell_deleted':
+      return { ...state, cells: state.cells.filter((cell) => cell.id !== frame.cellId) };
     case 'output': {
       const pending = state.pendingClear[frame.cellId] === true;
       const cells = mapCell(state.cells, frame.cellId, (cell) =>

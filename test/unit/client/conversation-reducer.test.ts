@@ -30,6 +30,12 @@ describe('conversationReducer', () => {
     expect(state.seq).toBe(2);
   });
 
+  it('removes a deleted cell', () => {
+    const state = apply(stateWith([codeCell('a'), codeCell('b')]), frame(1, { type: 'cell_deleted', cellId: 'a' }));
+    expect(state.cells.map((cell) => cell.id)).toEqual(['b']);
+    expect(state.seq).toBe(1);
+  });
+
   it('merges consecutive stream chunks of the same name, not across names', () => {
     const state = apply(
       stateWith([codeCell('a')]),

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
+import { launchChromium, openPage, screenshot } from './support/browser.ts';
+
+describe('deleting a cell in a browser', { timeout: 180_000 }, () => {
+  let talkbook: TestTalkbook;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+
+  beforeAll(async () => {
+    talkbook = await startTestTalkbook();
+    browser = await launchChromium();
+    ({ context, page } = await openPage(browser, { width: 1280, height: 860 }));
+  });
+  afterAll(async () => {
+    await context?.close();
+    await browser?.close();
+    await talkbook?.close();
+  });
+
+  it('asks first, then removes the cell from the page and the export; a running cell cannot be deleted', async () => {
+    await page.goto(`${talkbook.url}/?token=${encodeURIComponent(talkbook.token)}`);
+    const { id } = await talkbook.createConversation({ title: 'Cells' });
+    await page.goto(`${talkbook.url}/c/${id}`);
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.fill('kept = 1\nprint("kept")');
+    await box.press('Control+Enter');
+    await page.getByText('kept', { exact: true }).waitFor({ timeout: 60_000 });
+    await box.fill('print("scratch work")');
+    await box.press('Control+Enter');
+    await page.getByText('scratch work', { exact: true }).waitFor();
+
+    const scratch = page.locator('article.code-cell', { hasText: 'scratch work' });
+    await scratch.getByRole('button', { name: 'Delete cell' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete this cell?' });
+    await dialog.waitFor();
+    await screenshot(page, 'delete-cell');
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await scratch.count()).toBe(1);
+    await scratch.getByRole('button', { name: 'Delete cell' }).click();
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await scratch.waitFor({ state: 'detached' });
+    expect(await page.locator('article.code-cell').count()).toBe(1);
+
+    const notebook = (await (await talkbook.api(`/api/conversations/${id}/notebook`)).json()) as { cells: Array<{ cell_type: string; source: string }> };
+    expect(notebook.cells.filter((cell) => cell.cell_type === 'code').map((cell) => cell.source)).toEqual(['kept = 1\nprint("kept")']);
+
+    await box.fill('import time\ntime.sleep(3)');
+    await box.press('Control+Enter');
+    const sleeping = page.locator('article.code-cell.status-running');
+    await sleeping.waitFor();
+    expect(await sleeping.getByRole('button', { name: 'Delete cell' }).isDisabled()).toBe(true);
+  });
+});
