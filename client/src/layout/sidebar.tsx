@@ -1,8 +1,13 @@
+import { useState } from 'react';
 import type { ConversationSummary } from '../protocol.ts';
 import { FileButton } from '../ui/file-button.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { UploadProgress, type Upload } from '../ui/upload-progress.tsx';
 import { ConversationItem } from './conversation-item.tsx';
+import { matchesTitle } from './match-title.ts';
+
+/** From this many conversations on, the list has a filter box. */
+const FILTER_FROM = 8;
 
 export interface SidebarProps {
   list: readonly ConversationSummary[] | undefined;
@@ -19,6 +24,9 @@ export interface SidebarProps {
 
 /** Conversations, most recent first, and the button that starts a new one. */
 export function Sidebar({ list, error, activeId, modelName, onNew, onOpen, onRename, onDelete, onImport, importing }: SidebarProps) {
+  const [query, setQuery] = useState('');
+  // The conversation open now stays listed, so the page never shows one the list hides.
+  const shown = query.trim() ? list?.filter((summary) => summary.id === activeId || matchesTitle(summary.title, query)) : list;
   return (
     <nav className="sidebar" aria-label="Conversations">
       <div className="brand">
@@ -43,8 +51,19 @@ export function Sidebar({ list, error, activeId, modelName, onNew, onOpen, onRen
       <div className="conversation-list">
         {error ? <p className="sidebar-note">Could not load conversations: {error}</p> : null}
         {list && list.length === 0 ? <p className="sidebar-note">No conversations yet.</p> : null}
+        {list && list.length >= FILTER_FROM ? (
+          <input
+            type="search"
+            className="conversation-filter"
+            aria-label="Filter conversations"
+            placeholder="Filter conversations"
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+          />
+        ) : null}
+        {shown && list && shown.length === 0 && list.length > 0 ? <p className="sidebar-note">No conversation title matches.</p> : null}
         <ul>
-          {list?.map((summary) => (
+          {shown?.map((summary) => (
             <ConversationItem
               key={summary.id}
               summary={summary}
