@@ -47,6 +47,17 @@ describe('deleting a cell in a browser', { timeout: 180_000 }, () => {
     const notebook = (await (await talkbook.api(`/api/conversations/${id}/notebook`)).json()) as { cells: Array<{ cell_type: string; source: string }> };
     expect(notebook.cells.filter((cell) => cell.cell_type === 'code').map((cell) => cell.source)).toEqual(['kept = 1\nprint("kept")']);
 
+    // A notice (here: an upload's summary) can be dismissed, which removes it for good.
+    const form = new FormData();
+    form.append('file', new Blob(['a\n1\n']), 'note.csv');
+    expect((await talkbook.api(`/api/conversations/${id}/files`, { method: 'POST', body: form })).status).toBe(201);
+    const notice = page.getByRole('note').filter({ hasText: 'note.csv' });
+    await notice.hover();
+    await notice.getByRole('button', { name: 'Dismiss notice' }).click();
+    await notice.waitFor({ state: 'detached' });
+    const detail = (await (await talkbook.api(`/api/conversations/${id}`)).json()) as { cells: Array<{ kind: string }> };
+    expect(detail.cells.map((cell) => cell.kind)).toEqual(['code']);
+
     await box.fill('import time\ntime.sleep(3)');
     await box.press('Control+Enter');
     const sleeping = page.locator('article.code-cell.status-running');

@@ -25,7 +25,7 @@ export function CellView({ cell, streaming, onRun, onSetNoReplay, onDelete, repl
       ) : cell.kind === 'user' ? (
         <UserCell cell={cell} />
       ) : (
-        <NoticeCell cell={cell} />
+        <NoticeCell cell={cell} onDelete={onDelete} />
       )}
     </OutputBoundary>
   );

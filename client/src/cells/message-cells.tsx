@@ -1,6 +1,7 @@
 import { memo, useDeferredValue } from 'react';
 import type { AssistantCell as AssistantCellData, NoticeCell as NoticeCellData, UserCell as UserCellData } from '../protocol.ts';
 import { Markdown } from '../markdown/lazy-markdown.tsx';
+import { Icon } from '../ui/icons.tsx';
 
 /** What the person asked, as they typed it. */
 export const UserCell = memo(function UserCell({ cell }: { cell: UserCellData }) {
@@ -21,11 +22,17 @@ export const AssistantCell = memo(function AssistantCell({ cell, streaming }: { 
   );
 });
 
-/** Something Talkbook says (Markdown): the kernel restarted, state was lost, a file arrived. */
-export const NoticeCell = memo(function NoticeCell({ cell }: { cell: NoticeCellData }) {
+/**
+ * Something Talkbook says (Markdown): the kernel restarted, state was lost, a file arrived. It can
+ * be dismissed, which removes it from the conversation (the assistant no longer reads it either).
+ */
+export const NoticeCell = memo(function NoticeCell({ cell, onDelete }: { cell: NoticeCellData; onDelete: (cellId: string) => void }) {
   return (
     <div className={`cell notice-cell notice-${cell.level}`} role="note">
       <Markdown text={cell.text} />
+      <button type="button" className="icon-button notice-dismiss" aria-label="Dismiss notice" title="Dismiss" onClick={() => onDelete(cell.id)}>
+        <Icon name="x" />
+      </button>
     </div>
   );
 });
