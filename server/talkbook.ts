@@ -141,7 +141,7 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
     sandboxed,
     extraRoutes: [
       filesRoutes({ conversations, files, maxUploadBytes: config.maxUploadBytes, log }),
-      notebookRoutes({ conversations, kernels, maxImportBytes: config.maxUploadBytes }),
+      notebookRoutes({ conversations, kernels, files, maxImportBytes: config.maxUploadBytes }),
     ],
   });
 

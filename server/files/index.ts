@@ -9,3 +9,4 @@ export { UploadTooLargeError, DownloadTooLargeError } from './errors.ts';
 export { listFilesOf } from './list-files.ts';
 export { KernelWorkspaceFiles, type KernelWorkspaceFilesOptions } from './kernel-workspace-files.ts';
 export { GatewayAwareFiles } from './gateway-aware-files.ts';
+export { zipStream, type ZipEntry } from './zip-stream.ts';

@@ -1,21 +1,23 @@
 import { Hono } from 'hono';
 import { newId } from '../conversation/conversation.ts';
 import type { Conversations } from '../conversation/conversations.ts';
-import { attachmentDisposition, collectBytes, readFilePart, UploadTooLargeError } from '../files/index.ts';
+import { attachmentDisposition, collectBytes, readFilePart, UploadTooLargeError, zipStream, type WorkspaceFiles } from '../files/index.ts';
 import type { Kernels } from '../kernel/kernels.ts';
-import { exportMeta, fromNotebook, notebookFileName, notebookStream, parseNotebook, titleFromFileName } from '../notebook/index.ts';
+import { archiveEntries, exportMeta, fromNotebook, notebookFileName, notebookStream, parseNotebook, titleFromFileName } from '../notebook/index.ts';
 import { oversized, refuseOversized } from './files-routes.ts';
 
 export interface NotebookRoutesDeps {
   conversations: Conversations;
   kernels: Kernels;
+  files: WorkspaceFiles;
   /** Largest notebook to import (`TALKBOOK_MAX_UPLOAD_MB` in bytes). */
   maxImportBytes: number;
 }
 
 /**
  * Conversations as `.ipynb` (mounted under `/api`, after auth): `GET /conversations/:id/notebook`
- * streams the export one cell at a time; `POST /conversations/import` (multipart field `file`)
+ * streams the export one cell at a time; `GET /conversations/:id/archive` streams a zip of that
+ * notebook and the workspace files next to it; `POST /conversations/import` (multipart field `file`)
  * starts a new conversation from a notebook's cells. The import limits its own body size.
  */
 export function notebookRoutes(deps: NotebookRoutesDeps): Hono {
@@ -29,6 +31,18 @@ export function notebookRoutes(deps: NotebookRoutesDeps): Hono {
     return c.body(body, 200, {
       'Content-Type': 'application/x-ipynb+json',
       'Content-Disposition': attachmentDisposition(notebookFileName(conversation.title)),
+      'Cache-Control': 'no-store',
+    });
+  });
+
+  routes.get('/conversations/:id/archive', async (c) => {
+    const { conversation } = deps.conversations.get(c.req.param('id'));
+    const meta = await exportMeta(conversation, deps.kernels);
+    const name = notebookFileName(conversation.title);
+    const notebook = { name, bytes: notebookStream([...conversation.cells], meta) };
+    return c.body(zipStream(archiveEntries(notebook, conversation.id, deps.files)), 200, {
+      'Content-Type': 'application/zip',
+      'Content-Disposition': attachmentDisposition(name.replace(/\.ipynb$/, '.zip')),
       'Cache-Control': 'no-store',
     });
   });

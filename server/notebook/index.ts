@@ -5,3 +5,4 @@ export { parseNotebook, fromNotebook, type ImportedNotebook } from './from-noteb
 export { notebookV4, type NotebookV4 } from './nbformat-schema.ts';
 export { notebookFileName, titleFromFileName } from './notebook-file-name.ts';
 export { exportMeta } from './export-meta.ts';
+export { archiveEntries } from './notebook-archive.ts';

@@ -45,6 +45,14 @@ describe('files panel and Run all in a browser', { timeout: 180_000 }, () => {
     const { readFile } = await import('node:fs/promises');
     expect(await readFile((await file.path())!, 'utf8')).toBe('city,people\nLisbon,545000\n');
 
+    // The notebook and its files, in one zip.
+    const archive = page.waitForEvent('download');
+    await panel.getByRole('link', { name: 'Notebook and files (.zip)' }).click();
+    const zip = await archive;
+    expect(zip.suggestedFilename()).toBe('Files.zip');
+    const { unzipSync } = await import('fflate');
+    expect(Object.keys(unzipSync(new Uint8Array(await readFile((await zip.path())!)))).sort()).toEqual(['Files.ipynb', 'cities.csv', 'report.csv']);
+
     await page.getByRole('button', { name: 'Run all', exact: true }).click();
     await page.locator('text=[2]').first().waitFor({ timeout: 60_000 });
     const detail = await (await talkbook.api(`/api/conversations/${id}`)).json();

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversationDetail, conversationSummary, type Cell, type CodeCell, type Output } from '../../server/protocol/index.ts';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
@@ -116,6 +117,32 @@ describe('export', () => {
     expect(outputs[2]).toContainEqual(['image/png', 'text/plain']);
     expect(outputs[4]).toEqual(['careful\n']);
     expect(outputs[5]).toEqual(['ZeroDivisionError']);
+  }, 180_000);
+
+  it('downloads the notebook and its files as one zip that nbclient re-runs where it is unpacked', async () => {
+    const response = await tb.api(`/api/conversations/${id}/archive`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/zip');
+    expect(response.headers.get('content-disposition')).toContain('.zip');
+    const entries = unzipSync(new Uint8Array(await response.arrayBuffer()));
+    const names = Object.keys(entries).sort();
+    const notebookName = names.find((name) => name.endsWith('.ipynb'))!;
+    expect(names).toEqual(['data.csv', notebookName].sort());
+    expect(new TextDecoder().decode(entries['data.csv'])).toBe('x,y\n1,2\n2,4\n3,9\n');
+    expect(JSON.parse(new TextDecoder().decode(entries[notebookName]))).toEqual(JSON.parse(exported));
+
+    const unpacked = await mkdtemp(join(scratch, 'unzipped-'));
+    for (const [name, bytes] of Object.entries(entries)) await writeFile(join(unpacked, name), bytes);
+    const script = [
+      'import json, sys, nbformat',
+      'from nbclient import NotebookClient',
+      'nb = nbformat.read(sys.argv[1], as_version=4)',
+      "NotebookClient(nb, timeout=120, kernel_name='python3', allow_errors=True, resources={'metadata': {'path': sys.argv[2]}}).execute()",
+      "print(json.dumps([[o.get('text') or o.get('ename') or sorted(o.get('data', {})) for o in c.outputs] for c in nb.cells if c.cell_type == 'code']))",
+    ].join('\n');
+    const { stdout } = await run(PYTHON, ['-c', script, join(unpacked, notebookName), unpacked], { timeout: 150_000 });
+    const outputs = JSON.parse(stdout.trim().split('\n').at(-1)!) as unknown[][];
+    expect(outputs[1]).toEqual(['(3, 2)\n']);
   }, 180_000);
 
   it('imports back into a new conversation with the same code cells', async () => {

@@ -48,6 +48,8 @@ export const api = {
     await request(path(id, '/restart'), { method: 'POST' });
   },
   notebookUrl: (id: string): string => path(id, '/notebook'),
+  /** The notebook and every workspace file next to it, as one zip. */
+  archiveUrl: (id: string): string => path(id, '/archive'),
   files: (id: string): Promise<WorkspaceFileEntry[]> => json(path(id, '/files'), {}, workspaceFileList),
   fileUrl: (id: string, name: string): string => path(id, `/files/${encodeURIComponent(name)}`),
   /** A `.ipynb` becomes a new conversation. */

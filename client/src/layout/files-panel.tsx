@@ -37,7 +37,7 @@ export function FilesPanel({ conversationId, version, onClose }: FilesPanelProps
       </div>
       {error ? <p className="files-panel-note">{error}</p> : null}
       {!files && !error ? <p className="files-panel-note">Loading…</p> : null}
-      {files && files.length === 0 ? <p className="files-panel-note">No files yet. Upload one with the paperclip, or write one from code.</p> : null}
+      {files && files.length === 0 ? <p className="files-panel-note">No files yet. Upload one with the paperclip or drop it here, or write one from code.</p> : null}
       {files && files.length > 0 ? (
         <ul className="files-list">
           {files.map((file) => (
@@ -50,6 +50,12 @@ export function FilesPanel({ conversationId, version, onClose }: FilesPanelProps
             </li>
           ))}
         </ul>
+      ) : null}
+      {files && files.length > 0 ? (
+        <a className="files-archive" href={api.archiveUrl(conversationId)} download title="The notebook and these files in one zip: unpack it and Jupyter runs the notebook as is">
+          <Icon name="download" />
+          Notebook and files (.zip)
+        </a>
       ) : null}
     </aside>
   );
