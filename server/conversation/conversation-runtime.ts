@@ -135,7 +135,10 @@ export class ConversationRuntime {
       switch (frame.type) {
         case 'run':
           if (frame.cellId) await this.rerun(frame.cellId, frame.code, turn.controller.signal);
-          else await ctx.executeCode(frame.code, 'user');
+          else {
+            this.conversation.titleFromCode(frame.code);
+            await ctx.executeCode(frame.code, 'user');
+          }
           break;
         case 'ask':
           this.conversation.titleFromQuestion(frame.text);

@@ -143,7 +143,17 @@ export class Conversation {
   titleFromQuestion(text: string): void {
     if (this.title !== 'New conversation') return;
     const line = text.trim().split('\n')[0]!.replace(/\s+/g, ' ');
-    if (line) this.rename(line.length > 60 ? `${line.slice(0, 57).trimEnd()}…` : line);
+    if (line) this.rename(shortTitle(line));
+  }
+
+  /**
+   * A conversation that starts with code, not a question, is named after the code's first
+   * comment (`# Load the March sales` → "Load the March sales"), if it has one.
+   */
+  titleFromCode(code: string): void {
+    if (this.title !== 'New conversation') return;
+    const comment = firstComment(code);
+    if (comment) this.rename(shortTitle(comment));
   }
 
   setKernelState(state: KernelState): void {
@@ -295,4 +305,20 @@ function sizeOf(outputs: Output[]): number {
   let total = 0;
   for (const output of outputs) total += output.output_type === 'stream' ? output.text.length : JSON.stringify(output).length;
   return total;
+}
+
+/** At most 60 characters, cut with an ellipsis. */
+function shortTitle(line: string): string {
+  return line.length > 60 ? `${line.slice(0, 57).trimEnd()}…` : line;
+}
+
+/** The text of the first `#` comment line of some code: not a shebang, a magic or a coding line. */
+export function firstComment(code: string): string | undefined {
+  for (const raw of code.split('\n')) {
+    const line = raw.trim();
+    if (!line.startsWith('#') || line.startsWith('#!') || /^#.*coding[:=]/.test(line)) continue;
+    const text = line.replace(/^#+\s*/, '').replace(/\s+/g, ' ').trim();
+    if (/[\p{L}\p{N}]/u.test(text)) return text;
+  }
+  return undefined;
 }

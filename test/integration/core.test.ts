@@ -201,6 +201,19 @@ describe('HTTP and socket edges', () => {
   });
 });
 
+describe('titles', () => {
+  it('names a conversation that starts with code after its first comment, and only once', async () => {
+    const { id } = await tb.createConversation();
+    const socket = await tb.connect(id);
+    await socket.run('x = 1');
+    await socket.run('# Load the March sales\ny = 2');
+    await socket.waitFor((f) => f.type === 'title' && f.title === 'Load the March sales');
+    await socket.run('# Something else');
+    const summary = (await (await tb.api(`/api/conversations/${id}`)).json()) as { title: string };
+    expect(summary.title).toBe('Load the March sales');
+  });
+});
+
 describe('deleting cells', () => {
   it('removes a cell from the conversation, its export and every socket, but not a running one', async () => {
     const { id } = await tb.createConversation();
