@@ -29,17 +29,28 @@ const CANDIDATES_PER_CLAIM = 50;
  */
 export class KernelWorkspaceFiles implements WorkspaceFiles {
   private readonly options: KernelWorkspaceFilesOptions;
+  /** The last listing of each conversation, answered while its kernel is busy running a cell. */
+  private readonly lastListing = new Map<string, WorkspaceFile[]>();
 
   constructor(options: KernelWorkspaceFilesOptions) {
     this.options = options;
   }
 
+  /**
+   * The workspace's files. The kernel answers only between cells, so while one runs the last
+   * listing is answered at once (the files panel refreshes again when the cell ends).
+   */
   async list(conversationId: string): Promise<WorkspaceFile[]> {
-    const { reply } = await this.request(await this.options.kernelFor(conversationId), 'list');
-    return reply.files
+    const session = await this.options.kernelFor(conversationId);
+    const known = this.lastListing.get(conversationId);
+    if (known && (session.executing || session.state === 'busy')) return known;
+    const { reply } = await this.request(session, 'list');
+    const files = reply.files
       .filter((file) => isWorkspaceName(file.name))
       .map(toWorkspaceFile)
       .sort((a, b) => a.name.localeCompare(b.name));
+    this.lastListing.set(conversationId, files);
+    return files;
   }
 
   async read(conversationId: string, name: string): Promise<FileDownload> {
@@ -93,6 +104,7 @@ export class KernelWorkspaceFiles implements WorkspaceFiles {
   }
 
   async deleteWorkspace(conversationId: string): Promise<void> {
+    this.lastListing.delete(conversationId);
     await this.request(await this.options.kernelFor(conversationId), 'remove_workspace');
   }
 

@@ -53,6 +53,11 @@ export class KernelSession {
     return mapStatus(this.kernel.status);
   }
 
+  /** Code is running or waiting in the kernel (its answer to anything else comes after). */
+  get executing(): boolean {
+    return this.inflight.size > 0;
+  }
+
   get isDead(): boolean {
     return this.disposed || this.kernel.isDisposed || this.kernel.status === 'dead';
   }

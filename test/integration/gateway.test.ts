@@ -133,12 +133,17 @@ describe('with a kernel gateway (no contents API)', () => {
     expect(await names(id)).toEqual(['big.bin', 'cities (1).csv', 'cities.csv']);
   });
 
-  it('waits for a running cell, then stores the upload', async () => {
+  it('waits for a running cell to store an upload, and lists without waiting', async () => {
     const { id } = await tb.createConversation();
     const socket = await tb.connect(id);
     await socket.run('pass');
+    expect(await names(id)).toEqual([]);
     const running = socket.run('import time\ntime.sleep(2)\nprint("slept")');
     await socket.waitFor((f) => f.type === 'cell' && f.cell.kind === 'code' && f.cell.status === 'running');
+    // Listing does not wait for the cell: the last listing is answered at once.
+    const listedAt = Date.now();
+    expect(await names(id)).toEqual([]);
+    expect(Date.now() - listedAt).toBeLessThan(1000);
     const started = Date.now();
     const response = await upload(id, 'late.txt', 'after the cell');
     expect(response.status).toBe(201);
