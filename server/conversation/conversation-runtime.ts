@@ -108,12 +108,13 @@ export class ConversationRuntime {
     return Promise.resolve();
   }
 
-  /** Forget a cell. One that is running, waiting to run, or being written is refused. */
+  /**
+   * Forget a cell. Refused while a request runs or waits: its cells (the code running, the answer
+   * being written, the cells Run all or a restore will reach) must stay until it ends.
+   */
   private deleteCell(cellId: string): Promise<void> {
-    const cell = this.conversation.cell(cellId);
-    if (!cell) return Promise.reject(new TalkbookError(`There is no cell ${cellId}.`, 400));
-    const live = cell.kind === 'code' ? cell.status === 'running' || cell.status === 'queued' : cell.kind === 'assistant' && this.active !== undefined && this.conversation.cells.at(-1)?.id === cellId;
-    if (live) return Promise.reject(new TalkbookError('That cell is still running: stop it first, then delete it.', 409));
+    if (!this.conversation.cell(cellId)) return Promise.reject(new TalkbookError(`There is no cell ${cellId}.`, 400));
+    if (this.busy) return Promise.reject(new TalkbookError('A request is still running: stop it or let it finish, then delete the cell.', 409));
     this.conversation.removeCell(cellId);
     return Promise.resolve();
   }

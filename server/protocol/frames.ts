@@ -22,7 +22,7 @@ export const clientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('restore'), requestId }),
   /** Change a cell's settings (not a turn: applied at once, announced as a `cell` frame). */
   z.object({ type: z.literal('set_cell'), cellId: z.string(), noReplay: z.boolean(), requestId }),
-  /** Remove a cell from the conversation (not while it runs or waits to). Not a turn: applied at once. */
+  /** Remove a cell from the conversation (refused while a request runs). Not a turn: applied at once. */
   z.object({ type: z.literal('delete_cell'), cellId: z.string(), requestId }),
   z.object({ type: z.literal('resume'), after: z.number().int().min(-1) }),
 ]);

@@ -237,7 +237,7 @@ describe('deleting cells', () => {
     const busyId = (busy as Extract<typeof busy, { type: 'cell' }>).cell.id;
     socket.send({ type: 'delete_cell', cellId: busyId, requestId: 'del-running' });
     const refused = await socket.waitFor((f) => f.type === 'error' && f.requestId === 'del-running');
-    expect(refused).toMatchObject({ message: expect.stringMatching(/still running/) });
+    expect(refused).toMatchObject({ message: expect.stringMatching(/still running: stop it/) });
     await running;
     socket.send({ type: 'delete_cell', cellId: 'no-such-cell', requestId: 'del-missing' });
     expect(await socket.waitFor((f) => f.type === 'error' && f.requestId === 'del-missing')).toMatchObject({ message: expect.stringMatching(/no cell/) });

@@ -9,7 +9,8 @@ export interface CellViewProps {
   streaming: boolean;
   onRun: (code: string, cellId: string) => void;
   onSetNoReplay: (cellId: string, noReplay: boolean) => void;
-  onDelete: (cellId: string) => void;
+  /** Absent while a request runs: cells can be deleted only between requests. */
+  onDelete: ((cellId: string) => void) | undefined;
   /** A restore is replaying this cell now, or the last restore failed at it. */
   replay: 'replaying' | 'failed' | undefined;
 }

@@ -14,8 +14,8 @@ export interface CodeCellProps {
   onRun: (code: string, cellId: string) => void;
   /** Whether restoring state replays this cell. */
   onSetNoReplay: (cellId: string, noReplay: boolean) => void;
-  /** Remove the cell from the conversation (and so from the exported notebook). */
-  onDelete: (cellId: string) => void;
+  /** Remove the cell from the conversation (and so from the exported notebook); absent while a request runs. */
+  onDelete: ((cellId: string) => void) | undefined;
   /** A restore is replaying this cell now, or the last restore stopped here because it failed. */
   replay?: 'replaying' | 'failed' | undefined;
 }
@@ -30,7 +30,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
   const [collapsed, setCollapsed] = useState(false);
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const live = cell.status === 'running' || cell.status === 'queued';
+
   const count = promptLabel(cell);
   const lines = cell.source.split('\n');
 
@@ -103,8 +103,8 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
             type="button"
             className="icon-button"
             aria-label="Delete cell"
-            title={live ? 'Stop the cell before deleting it' : 'Delete cell'}
-            disabled={live}
+            title={onDelete ? 'Delete cell' : 'Cells can be deleted once the running request ends'}
+            disabled={!onDelete}
             onClick={() => setConfirmDelete(true)}
           >
             <Icon name="trash" />
@@ -118,7 +118,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
             onCancel={() => setConfirmDelete(false)}
             onConfirm={() => {
               setConfirmDelete(false);
-              onDelete(cell.id);
+              onDelete?.(cell.id);
             }}
           >
             Its code and outputs leave the conversation and the exported notebook. What it defined stays in the kernel until it restarts.

@@ -26,13 +26,15 @@ export const AssistantCell = memo(function AssistantCell({ cell, streaming }: { 
  * Something Talkbook says (Markdown): the kernel restarted, state was lost, a file arrived. It can
  * be dismissed, which removes it from the conversation (the assistant no longer reads it either).
  */
-export const NoticeCell = memo(function NoticeCell({ cell, onDelete }: { cell: NoticeCellData; onDelete: (cellId: string) => void }) {
+export const NoticeCell = memo(function NoticeCell({ cell, onDelete }: { cell: NoticeCellData; onDelete: ((cellId: string) => void) | undefined }) {
   return (
     <div className={`cell notice-cell notice-${cell.level}`} role="note">
       <Markdown text={cell.text} />
-      <button type="button" className="icon-button notice-dismiss" aria-label="Dismiss notice" title="Dismiss" onClick={() => onDelete(cell.id)}>
-        <Icon name="x" />
-      </button>
+      {onDelete ? (
+        <button type="button" className="icon-button notice-dismiss" aria-label="Dismiss notice" title="Dismiss" onClick={() => onDelete(cell.id)}>
+          <Icon name="x" />
+        </button>
+      ) : null}
     </div>
   );
 });

@@ -89,7 +89,7 @@ export function Notebook({ cells, busy, onRun, onSetNoReplay, onDelete, replayMa
             streaming={busy && cell === last}
             onRun={onRun}
             onSetNoReplay={onSetNoReplay}
-            onDelete={onDelete}
+            onDelete={busy ? undefined : onDelete}
             replay={cell.id === replayMark?.cellId ? replayMark.kind : undefined}
           />
         ))}
