@@ -10,7 +10,11 @@ export interface KernelWorkspaceFilesOptions {
   /** The conversation's kernel, started if it has none (its workspace lives where it runs). */
   kernelFor(conversationId: string): Promise<KernelSession>;
   log: Logger;
-  /** Bytes per request, both ways (default 1 MiB: binary comm buffers, no base64). */
+  /**
+   * Bytes per request, both ways (default 4 MiB: binary comm buffers, no base64; Jupyter's
+   * websocket takes messages up to 10 MiB by default). 1 MiB requests moved 12 MB/s up and
+   * 18 MB/s down through a gateway here, 4 MiB ones 23–30 and 60–69 MB/s.
+   */
   chunkBytes?: number;
   /** How many `name (n).ext` to try before giving up (default 1000). */
   maxSuffix?: number;
@@ -24,7 +28,7 @@ const CANDIDATES_PER_CLAIM = 50;
 /**
  * `WorkspaceFiles` through the conversation's own kernel, for Jupyter servers without a
  * contents API (Kernel Gateway, Enterprise Gateway, where the kernel may run in a pod whose disk
- * Talkbook never sees). Bytes travel as binary comm buffers in 1 MiB requests, so uploads and
+ * Talkbook never sees). Bytes travel as binary comm buffers in 4 MiB requests, so uploads and
  * downloads stream in both directions; the kernel answers between cells, never during one.
  */
 export class KernelWorkspaceFiles implements WorkspaceFiles {
@@ -134,7 +138,7 @@ export class KernelWorkspaceFiles implements WorkspaceFiles {
   }
 
   private get chunkBytes(): number {
-    return this.options.chunkBytes ?? 1024 * 1024;
+    return this.options.chunkBytes ?? 4 * 1024 * 1024;
   }
 }
 

@@ -17,7 +17,7 @@ import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
  * folder and every file moves through the kernel (binary comm messages), never through a disk
  * Talkbook can see.
  */
-const MAX_MB = 3;
+const MAX_MB = 12;
 let gateway: FakeGateway;
 let fake: FakeOpenAI;
 let tb: TestTalkbook;
@@ -102,8 +102,8 @@ describe('with a kernel gateway (no contents API)', () => {
     expect(await second.json()).toEqual({ name: 'cities (1).csv', size: 16 });
     expect(await readFile(join(gateway.jupyter.rootDir, id, 'cities.csv'), 'utf8')).toBe('city,pop\nBern,134\nBasel,173\n');
 
-    // A file bigger than one request each way (1 MiB), byte for byte.
-    const big = randomBytes(2.5 * 1024 * 1024);
+    // A file of several requests each way (4 MiB each), byte for byte.
+    const big = randomBytes(9.5 * 1024 * 1024);
     expect((await upload(id, 'big.bin', big)).status).toBe(201);
     expect((await readFile(join(gateway.jupyter.rootDir, id, 'big.bin'))).equals(big)).toBe(true);
     const download = await tb.api(`/api/conversations/${id}/files/big.bin`);
