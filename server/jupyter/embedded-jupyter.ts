@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { JupyterUnavailableError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { unixFetch } from './jupyter-settings.ts';
+import { killOrphanKernels } from './orphan-kernels.ts';
 import type { SandboxSettings } from './sandbox.ts';
 
 const kernelConfigDir = resolve(fileURLToPath(new URL('../../kernel-config', import.meta.url)));
@@ -99,6 +100,7 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
       if (child === proc) ready = false;
       if (stopping) return;
       log.error(`the embedded Jupyter server exited (${signal ?? code}); restarting it`, stderrTail.slice(-1500));
+      void killOrphanKernels(join(options.runtimeDir, 'rt'), log);
       restarts += 1;
       const delayMs = Math.min(5000, 200 * 2 ** Math.min(restarts, 5));
       setTimeout(() => {
@@ -148,12 +150,15 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
     async stop() {
       stopping = true;
       const proc = child;
-      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-      const exited = new Promise<void>((done) => proc.once('exit', () => done()));
-      proc.kill('SIGTERM');
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
-      await exited;
-      clearTimeout(timer);
+      if (proc && proc.exitCode === null && proc.signalCode === null) {
+        const exited = new Promise<void>((done) => proc.once('exit', () => done()));
+        proc.kill('SIGTERM');
+        const timer = setTimeout(() => proc.kill('SIGKILL'), 5000);
+        await exited;
+        clearTimeout(timer);
+      }
+      // Jupyter shuts its kernels down on SIGTERM, but not one it was still starting.
+      await killOrphanKernels(join(options.runtimeDir, 'rt'), log);
     },
   };
 }

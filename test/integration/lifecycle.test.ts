@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,10 +8,11 @@ import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
 import { streamText as text } from '../helpers/outputs.ts';
 
 
+/** Running (a zombie waiting to be reaped has died already). */
 function alive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
@@ -75,12 +77,18 @@ describe('the embedded Jupyter server', () => {
     await tb?.close();
   });
 
-  it('is restarted when it dies, and conversations carry on', async () => {
+  it('is restarted when it dies, its kernels die with it, and conversations carry on', async () => {
     const { id } = await tb.createConversation();
     const socket = await tb.connect(id);
     await socket.run('y = 1');
+    const r = await tb.createConversation({ kernel: 'ir' });
+    await (await tb.connect(r.id)).run('z <- 1');
     const pid = tb.instance.jupyterPid!;
+    // Every kernel process (launcher, bubblewrap, Python, R) below this Jupyter server.
+    const kernels = await descendantPids(pid);
+    expect(kernels.length).toBeGreaterThanOrEqual(4);
     process.kill(pid, 'SIGKILL');
+    await until(() => kernels.every((kernel) => !alive(kernel)), 10_000);
     await until(async () => tb.instance.jupyterPid !== pid && (await tb.api('/api/health', { auth: false })).status === 200, 30_000);
     await socket.waitFor((f) => f.type === 'cell' && f.cell.kind === 'notice' && /Jupyter server restarted/.test(f.cell.text));
     const { cell } = await socket.run('print("y" in globals())');
