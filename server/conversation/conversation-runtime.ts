@@ -268,7 +268,8 @@ export class ConversationRuntime {
   async stop(): Promise<void> {
     this.closed = true;
     this.cancel();
-    await this.interrupt();
+    // A kernel (or Jupyter) that cannot be reached must not keep the conversation from going.
+    await this.interrupt().catch((error: unknown) => this.deps.log.debug(`could not interrupt ${this.conversation.id}: ${String(error)}`));
   }
 
   /** Stop everything: the conversation is being deleted or the server is shutting down. */
