@@ -91,12 +91,8 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
   pool = kernelPool;
 
   const assistant = createAssistant(config.assistant);
-  const files = new GatewayAwareFiles(
-    settings,
-    new ContentsWorkspaceFiles({ settings, log }),
-    new KernelWorkspaceFiles({ log, kernelFor: (id) => conversations!.get(id).workspaceKernel() }),
-    config.files,
-  );
+  const throughKernel = new KernelWorkspaceFiles({ log, kernelFor: (id) => conversations!.get(id).workspaceKernel() });
+  const files = new GatewayAwareFiles(settings, new ContentsWorkspaceFiles({ settings, log, largeFiles: throughKernel }), throughKernel, config.files);
 
   const store = new ConversationStore(config.dataDir, log);
   conversations = await Conversations.load({

@@ -15,10 +15,12 @@ export interface ContentsWorkspaceFilesOptions {
   /** Bytes per chunked contents PUT (default 4 MiB; sent base64, so about 5.3 MB of JSON). */
   chunkBytes?: number;
   /**
-   * Largest download (default 256 MiB). The contents API returns a whole file base64 in one
-   * JSON answer, so a download is held in memory once; a kernel-backed reader could stream.
+   * Largest download through the contents API (default 256 MiB): it returns a whole file base64
+   * in one JSON answer, held in memory once. Bigger files stream through `largeFiles`.
    */
   maxReadBytes?: number;
+  /** Reads files over `maxReadBytes` (the conversation's kernel, which streams them). */
+  largeFiles?: Pick<WorkspaceFiles, 'read'>;
   /** How many `name (n).ext` to try before giving up (default 1000). */
   maxSuffix?: number;
 }
@@ -61,7 +63,7 @@ export class ContentsWorkspaceFiles implements WorkspaceFiles {
     const path = this.filePath(conversationId, name);
     const entry = await this.entry(path, name);
     const maxBytes = this.options.maxReadBytes ?? 256 * 1024 * 1024;
-    if ((entry.size ?? 0) > maxBytes) throw new DownloadTooLargeError(name, entry.size ?? 0, maxBytes);
+    if ((entry.size ?? 0) > maxBytes) return this.readLarge(conversationId, name, entry.size ?? 0, maxBytes);
     let model: ContentsModel;
     try {
       model = await this.api.get(path, { content: true, type: 'file', format: 'base64' });
@@ -85,6 +87,19 @@ export class ContentsWorkspaceFiles implements WorkspaceFiles {
       },
     });
     return { file: toWorkspaceFile(model), body };
+  }
+
+  /** A file too big for the contents API, streamed by the kernel instead (Python kernels). */
+  private async readLarge(conversationId: string, name: string, size: number, maxBytes: number): Promise<FileDownload> {
+    const tooLarge = new DownloadTooLargeError(name, size, maxBytes);
+    if (!this.options.largeFiles) throw tooLarge;
+    try {
+      return await this.options.largeFiles.read(conversationId, name);
+    } catch (error) {
+      // A kernel that moves no files (not Python): say what the limit is, not why the kernel failed.
+      if (error instanceof TalkbookError && error.status === 503) throw tooLarge;
+      throw error;
+    }
   }
 
   async write(conversationId: string, name: string, bytes: AsyncIterable<Uint8Array>): Promise<WorkspaceFile> {

@@ -1,7 +1,9 @@
-# Talkbook's workspace files through the kernel, for Jupyter servers without a contents API
-# (Kernel Gateway, Enterprise Gateway). Talkbook runs this once per kernel, silently, in a
-# private namespace with WORKSPACE (the conversation id) set: it creates and enters the
-# conversation's folder, then answers file requests on the `talkbook.files` comm target.
+# Talkbook's workspace files through the kernel: all of them on Jupyter servers without a
+# contents API (Kernel Gateway, Enterprise Gateway), downloads too big for the contents API
+# elsewhere. Talkbook runs this once per Python kernel, silently, right after it starts, in a
+# private namespace: with WORKSPACE set (the conversation id) it creates and enters that folder
+# first; with WORKSPACE None the kernel already runs in it. Then it answers file requests on the
+# `talkbook.files` comm target.
 #
 # One request per comm: Talkbook opens a comm whose data is {"op": ..., ...} (upload bytes in
 # the message's binary buffers); the kernel answers with one comm message ({"ok": true, ...},
@@ -15,8 +17,9 @@ import shutil
 import stat
 from datetime import datetime, timezone
 
-os.makedirs(WORKSPACE, exist_ok=True)
-os.chdir(WORKSPACE)
+if WORKSPACE:
+    os.makedirs(WORKSPACE, exist_ok=True)
+    os.chdir(WORKSPACE)
 ROOT = os.getcwd()
 MAX_CHUNK = 16 * 1024 * 1024
 TEMP = re.compile(r"\.~talkbook-upload-[0-9a-f]{16}\.part")
@@ -167,7 +170,7 @@ def op_delete(request, buffers):
 
 
 def op_remove_workspace(request, buffers):
-    if os.path.basename(ROOT) == os.path.basename(WORKSPACE):
+    if WORKSPACE and os.path.basename(ROOT) == os.path.basename(WORKSPACE):
         shutil.rmtree(ROOT, ignore_errors=True)
     return {}, []
 

@@ -14,11 +14,12 @@ export const KERNEL_FILES_TARGET = 'talkbook.files';
 const source = readFileSync(new URL('./kernel-files.py', import.meta.url), 'utf8');
 
 /**
- * Code that makes a Python kernel create and enter its conversation's folder and answer file
- * requests from there. It runs in a namespace of its own: nothing lands in the user's.
+ * Code that makes a Python kernel create and enter its conversation's folder (or, without
+ * `folder`, stay in the one Jupyter started it in) and answer file requests from there. It runs
+ * in a namespace of its own: nothing lands in the user's.
  */
-export function enterWorkspaceCode(folder: string): string {
-  return `exec(${JSON.stringify(source)}, {"__name__": "talkbook_files", "WORKSPACE": ${JSON.stringify(folder)}})`;
+export function enterWorkspaceCode(folder?: string): string {
+  return `exec(${JSON.stringify(source)}, {"__name__": "talkbook_files", "WORKSPACE": ${folder ? JSON.stringify(folder) : 'None'}})`;
 }
 
 const kernelFile = z.object({

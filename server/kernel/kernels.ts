@@ -111,6 +111,7 @@ export class Kernels {
       throw new KernelStartError(String(error instanceof Error ? error.message : error), { cause: error });
     }
     if (workspace === 'kernel') await this.enterWorkspace(session, conversationId);
+    else await this.answerFileRequests(session);
     log.debug(`kernel ${connection.id} (${kernelName}) started for ${conversationId}`);
     this.sessions.set(conversationId, session);
     return session;
@@ -138,6 +139,16 @@ export class Kernels {
       if (this.sessions.get(conversationId) === session) this.sessions.delete(conversationId);
       void session.shutdown();
     });
+  }
+
+  /**
+   * With a contents API the kernel starts in its folder; a Python one still answers file requests
+   * from there, for downloads too big for the contents API. Best effort.
+   */
+  private async answerFileRequests(session: KernelSession): Promise<void> {
+    if ((await session.info()).language !== 'python') return;
+    const outcome = await session.execute(enterWorkspaceCode(), { silent: true });
+    if (outcome.status !== 'ok') this.options.log.debug(`the ${session.kernelName} kernel ${session.id} does not answer file requests`);
   }
 
   async shutdown(conversationId: string): Promise<void> {

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitBytes } from '../../server/files/byte-chunks.ts';
 import { ContentsWorkspaceFiles } from '../../server/files/contents-workspace-files.ts';
-import { UploadTooLargeError } from '../../server/files/errors.ts';
+import { DownloadTooLargeError, UploadTooLargeError } from '../../server/files/errors.ts';
+import { KernelWorkspaceFiles } from '../../server/files/kernel-workspace-files.ts';
+import { Kernels } from '../../server/kernel/kernels.ts';
 import { freePort } from '../helpers/free-port.ts';
 import { jupyterSettings } from '../../server/jupyter/jupyter-settings.ts';
 import { createLogger } from '../../server/log.ts';
@@ -107,6 +109,28 @@ describe('with a remote Jupyter server', () => {
       "import pandas as pd, os\nprint(pd.read_csv('cities.csv')['pop'].sum(), os.getcwd())",
       "open('out.bin', 'wb').write(bytes(range(256)))",
     ]);
+  });
+
+  it('streams a file too big for the contents API through the conversation\'s kernel', async () => {
+    const settings = jupyterSettings(jupyterUrl, TOKEN);
+    const log = createLogger('silent');
+    const kernels = new Kernels({ settings, log, defaultKernel: 'python3' });
+    try {
+      const session = await kernels.session('large', 'python3');
+      await session.execute("import os\nopen('big.bin', 'wb').write(bytes(range(256)) * 4096)");
+      const expected = Buffer.from(Array.from({ length: 256 * 4096 }, (_, i) => i % 256));
+      const small = { settings, log, maxReadBytes: 100_000 };
+      await expect(new ContentsWorkspaceFiles(small).read('large', 'big.bin')).rejects.toBeInstanceOf(DownloadTooLargeError);
+      const files = new ContentsWorkspaceFiles({ ...small, largeFiles: new KernelWorkspaceFiles({ log, kernelFor: async () => session }) });
+      const read = await files.read('large', 'big.bin');
+      expect(read.file.size).toBe(expected.length);
+      expect(Buffer.from(await new Response(read.body).arrayBuffer()).equals(expected)).toBe(true);
+      // Small files still come through the contents API.
+      await session.execute("open('small.txt', 'w').write('hi')");
+      expect(await new Response((await files.read('large', 'small.txt')).body).text()).toBe('hi');
+    } finally {
+      await kernels.shutdownAll();
+    }
   });
 
   it('stores a many-chunk upload byte for byte and cleans up after an aborted one', async () => {
