@@ -29,10 +29,6 @@ class TalkbookKernelManager(AsyncIOLoopKernelManager):
         await super().cleanup_resources(restart=restart)
         if not restart and self.transport == "ipc" and self.connection_file:
             shutil.rmtree(self._private_dir(), ignore_errors=True)
-            try:
-                os.remove(os.path.splitext(self.connection_file)[0] + ".launcher.pid")
-            except OSError:
-                pass
 
 
 import errno

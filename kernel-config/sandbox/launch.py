@@ -165,11 +165,6 @@ def main():
     # The kernel's private socket folder appears inside the sandbox at INNER; the sockets it
     # binds there are the same files Jupyter connects to outside.
     private = os.path.dirname(connection["ip"])
-    # Where the Jupyter server (outside the sandbox, not the kernel) can find this process: a
-    # kernel left behind by a server that stopped before shutting it down is killed by Talkbook.
-    fd = os.open(os.path.splitext(connection_file)[0] + ".launcher.pid", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        f.write(str(os.getpid()))
     inner_connection = os.path.join(private, "connection.json")
     fd = os.open(inner_connection, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:

@@ -100,10 +100,12 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
       if (child === proc) ready = false;
       if (stopping) return;
       log.error(`the embedded Jupyter server exited (${signal ?? code}); restarting it`, stderrTail.slice(-1500));
-      void killOrphanKernels(join(options.runtimeDir, 'rt'), log);
       restarts += 1;
       const delayMs = Math.min(5000, 200 * 2 ** Math.min(restarts, 5));
-      setTimeout(() => {
+      // Its kernels went with it; anything of theirs still running goes before the next server.
+      const swept = killOrphanKernels({ runtimeDir: join(options.runtimeDir, 'rt'), log });
+      setTimeout(async () => {
+        await swept;
         if (stopping) return;
         launch();
         const next = child!;
@@ -136,6 +138,11 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
   }
   ready = true;
   log.info(`embedded Jupyter server on ${socketPath}`);
+  // Kernels Jupyter killed but whose sandbox lived on (see killOrphanKernels), every minute.
+  const sweeper = setInterval(() => {
+    if (child && ready) void killOrphanKernels({ runtimeDir: join(options.runtimeDir, 'rt'), jupyterPid: child.pid, log });
+  }, 60_000);
+  sweeper.unref();
 
   return {
     url,
@@ -157,8 +164,9 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
         await exited;
         clearTimeout(timer);
       }
-      // Jupyter shuts its kernels down on SIGTERM, but not one it was still starting.
-      await killOrphanKernels(join(options.runtimeDir, 'rt'), log);
+      clearInterval(sweeper);
+      // Jupyter shuts its kernels down on SIGTERM; what it lost on the way is killed here.
+      await killOrphanKernels({ runtimeDir: join(options.runtimeDir, 'rt'), log });
     },
   };
 }

@@ -1,40 +1,48 @@
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log.ts';
 
-const PID_FILE = /^(kernel-[\w-]+)\.launcher\.pid$/;
+export interface OrphanSweep {
+  /** The runtime folder of this Jupyter server (its kernels' private folders are in it). */
+  runtimeDir: string;
+  /**
+   * The Jupyter server's pid while it runs: only sandboxes no longer below it are killed. Without
+   * it (Jupyter has stopped) every sandbox of this runtime folder is.
+   */
+  jupyterPid?: number | undefined;
+  log: Logger;
+}
 
 /**
- * Kill the sandboxed kernels a Jupyter server left behind when it stopped without shutting them
- * down. The sandbox launcher records its pid next to the kernel's connection file (where the
- * kernel cannot write); a pid is killed only if that process is still the launcher of that
- * kernel: its command line mounts the kernel's private folder. Returns how many were killed.
+ * Kill kernel sandboxes the Jupyter server lost. Killing bubblewrap's outer process (what Jupyter
+ * does to a kernel that will not stop) should end its inner one, the kernel's PID-namespace
+ * init, and with it the kernel; now and then the inner one lives on, with the kernel or alone.
+ * Both bubblewrap processes carry the kernel's private folder (`<runtimeDir>/kernel-<id>.d`) in
+ * their command line, and no other process does: that is how they are found. Killing a
+ * namespace's init kills everything in it. Returns how many processes were killed.
  */
-export async function killOrphanKernels(runtimeDir: string, log: Logger): Promise<number> {
-  let names: string[];
-  try {
-    names = await readdir(runtimeDir);
-  } catch {
-    return 0;
+export async function killOrphanKernels(sweep: OrphanSweep): Promise<number> {
+  const prefix = join(sweep.runtimeDir, 'kernel-');
+  const sandboxes = new Map<number, number>(); // pid → parent pid
+  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
+    if (!/^\d+$/.test(entry)) continue;
+    const argv = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (!argv.some((arg) => arg.startsWith(prefix) && arg.endsWith('.d'))) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const [state, parent] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (state && state !== 'Z') sandboxes.set(Number(entry), Number(parent));
   }
   let killed = 0;
-  for (const name of names) {
-    const match = PID_FILE.exec(name);
-    if (!match) continue;
-    const pidFile = join(runtimeDir, name);
-    const pid = Number((await readFile(pidFile, 'utf8').catch(() => '')).trim());
-    const privateDir = join(runtimeDir, `${match[1]}.d`);
-    const argv = Number.isInteger(pid) && pid > 1 ? (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0') : [];
-    if (argv.includes(privateDir)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-        killed += 1;
-      } catch {
-        // gone meanwhile
-      }
+  for (const [pid, parent] of sandboxes) {
+    const kept = sweep.jupyterPid !== undefined && (parent === sweep.jupyterPid || sandboxes.has(parent));
+    if (kept) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+      killed += 1;
+    } catch {
+      // gone meanwhile
     }
-    await rm(pidFile, { force: true });
   }
-  if (killed > 0) log.warn(`killed ${killed} kernel${killed === 1 ? '' : 's'} the Jupyter server left running`);
+  if (killed > 0) sweep.log.warn(`killed ${killed} kernel sandbox process${killed === 1 ? '' : 'es'} the Jupyter server left behind`);
   return killed;
 }

@@ -1,26 +1,39 @@
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { killOrphanKernels } from '../../server/jupyter/orphan-kernels.ts';
 import { createLogger } from '../../server/log.ts';
 
-it('kills a kernel launcher a stopped Jupyter left behind, and nothing that is not one', async () => {
-  const rt = await mkdtemp(join(tmpdir(), 'talkbook-orphans-'));
-  const privateDir = join(rt, 'kernel-0a1b.d');
-  await mkdir(privateDir);
-  // Stands in for bubblewrap: a process whose command line mounts the kernel's private folder.
-  const launcher = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '--', '--bind', privateDir, '/run/kernel'], { stdio: 'ignore' });
-  await new Promise((resolve) => launcher.once('spawn', resolve));
-  const exited = new Promise((resolve) => launcher.once('exit', (_code, signal) => resolve(signal)));
-  await writeFile(join(rt, 'kernel-0a1b.launcher.pid'), String(launcher.pid));
-  // A pid file naming a process that is not that kernel's launcher (here: the test itself).
-  await writeFile(join(rt, 'kernel-ffff.launcher.pid'), String(process.pid));
-  await writeFile(join(rt, 'kernel-eeee.launcher.pid'), 'not a pid');
+/** Stands in for bubblewrap: a process whose command line mounts a kernel's private folder. */
+async function sandbox(privateDir: string): Promise<{ process: ChildProcess; ended: Promise<NodeJS.Signals | null> }> {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', '--', '--bind', privateDir, '/run/kernel'], { stdio: 'ignore' });
+  await new Promise((resolve) => child.once('spawn', resolve));
+  return { process: child, ended: new Promise((resolve) => child.once('exit', (_code, signal) => resolve(signal))) };
+}
 
-  expect(await killOrphanKernels(rt, createLogger('silent'))).toBe(1);
-  expect(await exited).toBe('SIGKILL');
-  expect((await readdir(rt)).filter((name) => name.endsWith('.pid'))).toEqual([]);
-  await rm(rt, { recursive: true, force: true });
+it('kills the kernel sandboxes of one runtime folder that Jupyter lost, and nothing else', async () => {
+  const rt = await mkdtemp(join(tmpdir(), 'talkbook-orphans-'));
+  const other = await mkdtemp(join(tmpdir(), 'talkbook-orphans-'));
+  const log = createLogger('silent');
+  const mine = await sandbox(join(rt, 'kernel-0a1b.d'));
+  const elsewhere = await sandbox(join(other, 'kernel-0a1b.d'));
+  try {
+    // While "Jupyter" (here: this process, their parent) runs, its own sandboxes stay.
+    expect(await killOrphanKernels({ runtimeDir: rt, jupyterPid: process.pid, log })).toBe(0);
+    // Below something else, they are lost: killed. Another runtime folder's are never touched.
+    expect(await killOrphanKernels({ runtimeDir: rt, jupyterPid: process.pid + 1_000_000, log })).toBe(1);
+    expect(await mine.ended).toBe('SIGKILL');
+    expect(elsewhere.process.exitCode).toBeNull();
+    expect(elsewhere.process.signalCode).toBeNull();
+    // Once Jupyter has stopped, every sandbox of its runtime folder goes.
+    const later = await sandbox(join(rt, 'kernel-2c3d.d'));
+    expect(await killOrphanKernels({ runtimeDir: rt, log })).toBe(1);
+    expect(await later.ended).toBe('SIGKILL');
+  } finally {
+    elsewhere.process.kill('SIGKILL');
+    await rm(rt, { recursive: true, force: true });
+    await rm(other, { recursive: true, force: true });
+  }
 });
