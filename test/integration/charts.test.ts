@@ -84,6 +84,18 @@ describe('charts from plain matplotlib', () => {
     expect(panel!.y.unit).toBe('kg');
   });
 
+  it('names the bars of a pandas bar plot after its index, as the PNG does', async () => {
+    const { chart } = await chartOf(
+      "import pandas as pd\ndf = pd.DataFrame({'region': ['North', 'South', 'East'], 'revenue': [120, 95, 143]})\ndf.plot.bar(x='region', y='revenue')\nplt.show()",
+    );
+    const [panel] = chart!.panels;
+    expect(panel!.bars.map((b) => [b.label, b.value])).toEqual([
+      ['North', 120],
+      ['South', 95],
+      ['East', 143],
+    ]);
+  });
+
   it('gives a scatter its points, and reports a log axis as log', async () => {
     const { chart } = await chartOf("plt.scatter([1, 2, 3, 4], [10, 100, 1000, 10000], label='growth')\nplt.yscale('log')\nplt.show()");
     expect(chart!.type).toBe('scatter');

@@ -35,14 +35,17 @@ def describe_axis(axis):
 
 def position_label(axis, description, to_value, value):
     """The name of a bar's or box's position on this axis: its category or tick label, else the number."""
-    from matplotlib.ticker import FixedFormatter
+    from matplotlib.ticker import FixedFormatter, FixedLocator
 
     categories = description.get("categories")
     if categories:
         index = int(round(value))
         if 0 <= index < len(categories):
             return categories[index]
-    if isinstance(axis.major.formatter, FixedFormatter) and description["ticks"]:
+    # Ticks named one by one (`set_xticklabels`, pandas bar plots): matplotlib 3.5+ keeps the
+    # names in a FuncFormatter over a FixedLocator, older ones in a FixedFormatter.
+    named = isinstance(axis.major.formatter, FixedFormatter) or isinstance(axis.major.locator, FixedLocator)
+    if named and description["ticks"]:
         raw = [(abs(float(loc) - value), text) for loc, text in _raw_ticks(axis)]
         if raw:
             return min(raw, key=lambda pair: pair[0])[1]
