@@ -1,5 +1,5 @@
 import { useDeferredValue, useMemo, useState, type ReactNode, type UIEvent } from 'react';
-import { filterRows, formatCell, nextSort, sortRows, visibleWindow, type TableSort } from './table-rows.ts';
+import { columnDecimals, filterRows, formatCell, nextSort, sortRows, visibleWindow, type TableSort } from './table-rows.ts';
 import { tableSpec, type TableSpec } from './table-spec.ts';
 import '../../styles/interactive-outputs.css';
 
@@ -27,6 +27,7 @@ function InteractiveTable({ table }: { table: TableSpec }) {
   const [sort, setSort] = useState<TableSort | undefined>(undefined);
   const [scrollTop, setScrollTop] = useState(0);
   const deferredQuery = useDeferredValue(query);
+  const decimals = useMemo(() => columnDecimals(table.rows, table.columns), [table]);
   const order = useMemo(
     () => sortRows(filterRows(table.rows, table.columns, deferredQuery), table.rows, sort),
     [table, deferredQuery, sort],
@@ -81,7 +82,7 @@ function InteractiveTable({ table }: { table: TableSpec }) {
               <tr key={position} className={(start + offset) % 2 ? 'stripe' : undefined} style={{ height: ROW_HEIGHT }}>
                 {table.rows[position]!.map((cell, column) => {
                   const spec = table.columns[column]!;
-                  const text = formatCell(cell, spec);
+                  const text = formatCell(cell, spec, decimals[column]);
                   const className = `${spec.kind === 'number' ? 'numeric' : ''}${cell === null ? ' missing' : ''}`;
                   return spec.index ? (
                     <th key={column} scope="row" className={className} title={text}>

@@ -6,8 +6,28 @@ export interface TableSort {
   direction: SortDirection;
 }
 
-/** A cell as text, the way pandas prints it (NaN, NaT, None for missing values). */
-export function formatCell(value: TableCell, column: TableColumn): string {
+/**
+ * The decimals pandas prints a float column with (`display.precision` 6): each value to 6
+ * decimals, then the trailing zeros every value shares dropped, at least one kept. So
+ * 102.34666666 becomes 102.346667 and 92.44999999 in a column of 98.025 becomes 92.450. Pure.
+ */
+export function floatDecimals(rows: readonly (readonly TableCell[])[], column: number): number {
+  let decimals = 1;
+  for (const row of rows) {
+    const value = row[column];
+    if (typeof value !== 'number' || !Number.isFinite(value) || Math.abs(value) >= 1e16) continue;
+    const fixed = value.toFixed(6).replace(/0+$/, '');
+    decimals = Math.max(decimals, fixed.length - fixed.indexOf('.') - 1);
+    if (decimals === 6) break;
+  }
+  return decimals;
+}
+
+/**
+ * A cell as text, the way pandas prints it (NaN, NaT, None for missing values). `decimals` is
+ * the float column's `floatDecimals`; without it a float prints in full.
+ */
+export function formatCell(value: TableCell, column: TableColumn, decimals?: number): string {
   if (value === null) {
     if (column.kind === 'datetime') return 'NaT';
     if (column.kind === 'number' && /float/i.test(column.dtype)) return 'NaN';
@@ -15,8 +35,9 @@ export function formatCell(value: TableCell, column: TableColumn): string {
   }
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'number') {
-    if (/float/i.test(column.dtype) && Number.isInteger(value)) return value.toFixed(1);
-    return String(value);
+    if (!/float/i.test(column.dtype)) return String(value);
+    if (decimals !== undefined && Number.isFinite(value) && Math.abs(value) < 1e16) return value.toFixed(decimals);
+    return Number.isInteger(value) ? value.toFixed(1) : String(value);
   }
   if (column.kind === 'datetime') return value.replace('T', ' ');
   return value;
@@ -30,7 +51,13 @@ export function filterRows(rows: readonly (readonly TableCell[])[], columns: rea
   const needle = query.trim().toLowerCase();
   const all = rows.map((_, index) => index);
   if (!needle) return all;
-  return all.filter((index) => rows[index]!.some((cell, column) => formatCell(cell, columns[column]!).toLowerCase().includes(needle)));
+  const decimals = columnDecimals(rows, columns);
+  return all.filter((index) => rows[index]!.some((cell, column) => formatCell(cell, columns[column]!, decimals[column]).toLowerCase().includes(needle)));
+}
+
+/** `floatDecimals` of every float column (undefined for the others). Pure. */
+export function columnDecimals(rows: readonly (readonly TableCell[])[], columns: readonly TableColumn[]): (number | undefined)[] {
+  return columns.map((column, index) => (/float/i.test(column.dtype) ? floatDecimals(rows, index) : undefined));
 }
 
 /** Orders row positions by one column; missing values last in both directions; stable. Pure. */

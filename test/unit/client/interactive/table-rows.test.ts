@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareCells, filterRows, formatCell, nextSort, sortRows, visibleWindow } from '../../../../client/src/outputs/tables/table-rows.ts';
+import { compareCells, filterRows, floatDecimals, formatCell, nextSort, sortRows, visibleWindow } from '../../../../client/src/outputs/tables/table-rows.ts';
 import { tableSpec, type TableColumn } from '../../../../client/src/outputs/tables/table-spec.ts';
 
 const col = (kind: TableColumn['kind'], dtype: string): TableColumn => ({ name: 'c', dtype, kind, index: false });
@@ -20,6 +20,20 @@ describe('table rows', () => {
     expect(formatCell(2, col('number', 'float64'))).toBe('2.0');
     expect(formatCell(true, col('boolean', 'bool'))).toBe('True');
     expect(formatCell('2024-01-01T10:00:00', col('datetime', 'datetime64[ns]'))).toBe('2024-01-01 10:00:00');
+  });
+
+  it('prints a float column with the decimals pandas would: six at most, shared trailing zeros dropped', () => {
+    const stats = [[102.34666666666666, 81], [106.02727272727275, 88.8], [95.72608695652175, 65.1], [92.44999999999999, 98.025]];
+    const float = col('number', 'float64');
+    expect(floatDecimals(stats, 0)).toBe(6);
+    expect(floatDecimals(stats, 1)).toBe(3);
+    expect(stats.map((row) => formatCell(row[0]!, float, floatDecimals(stats, 0)))).toEqual(['102.346667', '106.027273', '95.726087', '92.450000']);
+    expect(stats.map((row) => formatCell(row[1]!, float, floatDecimals(stats, 1)))).toEqual(['81.000', '88.800', '65.100', '98.025']);
+    expect(formatCell(15, float, floatDecimals([[15], [22]], 0))).toBe('15.0');
+    expect(formatCell(null, float, 3)).toBe('NaN');
+    expect(formatCell(3, col('number', 'int64'), 3)).toBe('3');
+    // What is shown is what a filter matches.
+    expect(filterRows([[102.34666666666666]], [float], '102.346667')).toEqual([0]);
   });
 
   it('filters on any cell, case-insensitively', () => {
