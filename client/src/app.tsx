@@ -90,7 +90,7 @@ export function App() {
           </div>
         ) : null}
         {activeId ? (
-          <ConversationPage key={activeId} id={activeId} canAsk={canAsk} onFrame={onFrame} />
+          <ConversationPage key={activeId} id={activeId} canAsk={canAsk} kernelspecs={kernelspecs} onFrame={onFrame} />
         ) : (
           <Welcome kernelspecs={kernelspecs} kernel={kernel} onKernel={setKernel} onStart={create} />
         )}

@@ -20,6 +20,16 @@ describe('deleting a cell in a browser', { timeout: 180_000 }, () => {
     await talkbook?.close();
   });
 
+  it('names the kernel and its language: Python 3, or R', async () => {
+    await page.goto(`${talkbook.url}/?token=${encodeURIComponent(talkbook.token)}`);
+    for (const [kernel, display, language] of [['python3', 'Python 3', 'Python'], ['ir', 'R', 'R']] as const) {
+      const { id } = await talkbook.createConversation({ kernel });
+      await page.goto(`${talkbook.url}/c/${id}`);
+      await page.locator('.kernel-name', { hasText: display }).waitFor();
+      expect(await page.getByRole('textbox', { name: 'Message' }).getAttribute('placeholder')).toBe(`Write ${language} to run in the kernel…`);
+    }
+  });
+
   it('asks first, then removes the cell from the page and the export; a running cell cannot be deleted', async () => {
     await page.goto(`${talkbook.url}/?token=${encodeURIComponent(talkbook.token)}`);
     const { id } = await talkbook.createConversation({ title: 'Cells' });

@@ -1,7 +1,7 @@
 import { formatBytes } from '../ui/format-bytes.ts';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/conversations-api.ts';
-import type { Cell, ServerFrame } from '../protocol.ts';
+import type { Cell, KernelSpecList, ServerFrame } from '../protocol.ts';
 import { PromptBox } from '../prompt/prompt-box.tsx';
 import { isBusy, replayMark } from '../state/conversation-state.ts';
 import { useConversation } from '../state/use-conversation.ts';
@@ -19,11 +19,13 @@ import { Toasts } from './toasts.tsx';
 export interface ConversationPageProps {
   id: string;
   canAsk: boolean;
+  /** The server's kernel specs, for the conversation kernel's display name and language. */
+  kernelspecs?: KernelSpecList | undefined;
   onFrame: (id: string, frame: ServerFrame) => void;
 }
 
 /** One open conversation: header, notebook, prompt box; live over its WebSocket. */
-export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps) {
+export function ConversationPage({ id, canAsk, kernelspecs, onFrame }: ConversationPageProps) {
   const { load, state, connection, send, dispatch } = useConversation(id, (frame) => onFrame(id, frame));
   const [confirmRestart, setConfirmRestart] = useState(false);
   const [filesOpen, setFilesOpen] = useState(false);
@@ -55,11 +57,12 @@ export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps)
   if (!state) return <div className="page-loading" aria-busy="true"><span className="spinner" /> Loading…</div>;
 
   const busy = isBusy(state);
+  const spec = kernelspecs?.kernelspecs.find((candidate) => candidate.name === state.kernel);
   return (
     <DropZone className="conversation-page" hint="Drop files to upload them to this conversation’s workspace" onFiles={uploads.add}>
       <ConversationHeader
         title={state.title}
-        kernel={state.kernel}
+        kernel={spec?.displayName ?? state.kernel}
         kernelState={state.kernelState}
         notebookUrl={api.notebookUrl(id)}
         onInterrupt={() => api.interrupt(id).catch(report)}
@@ -110,6 +113,7 @@ export function ConversationPage({ id, canAsk, onFrame }: ConversationPageProps)
           onRun={(code) => send({ type: 'run', code })}
           onStop={() => send({ type: 'cancel' })}
           onUpload={uploads.add}
+          language={languageName(spec?.language)}
         />
       </div>
       {confirmRestart ? (
@@ -144,4 +148,10 @@ function workspaceChange(cells: readonly Cell[]): string {
   let latest = '';
   for (const cell of cells) if (cell.kind === 'code' && cell.endedAt && cell.endedAt > latest) latest = cell.endedAt;
   return `${cells.length}:${latest}`;
+}
+
+/** `python` → Python, `R` → R: what the prompt says the code is written in. */
+function languageName(language: string | undefined): string {
+  if (!language) return 'code';
+  return language.length <= 2 ? language.toUpperCase() : language[0]!.toUpperCase() + language.slice(1);
 }

@@ -12,6 +12,8 @@ export interface PromptBoxProps {
   onStop: () => void;
   /** Files for the conversation's workspace (the kernel's working directory): picked or pasted. */
   onUpload: (files: File[]) => void;
+  /** The kernel's language as people name it (Python, R), for the placeholder. */
+  language?: string;
 }
 
 const MAX_HEIGHT_PX = 320;
@@ -20,7 +22,7 @@ const MAX_HEIGHT_PX = 320;
  * The message box. Ask mode: Enter sends to the assistant, Shift+Enter is a new line.
  * Code mode: Enter is a new line, Shift+Enter runs. Ctrl/Cmd+Enter always runs as code.
  */
-export function PromptBox({ busy, canAsk, onAsk, onRun, onStop, onUpload }: PromptBoxProps) {
+export function PromptBox({ busy, canAsk, onAsk, onRun, onStop, onUpload, language = 'Python' }: PromptBoxProps) {
   const [text, setText] = useState('');
   const [chosenMode, setMode] = useState<PromptMode>('ask');
   const mode = canAsk ? chosenMode : 'code';
@@ -71,7 +73,7 @@ export function PromptBox({ busy, canAsk, onAsk, onRun, onStop, onUpload }: Prom
           aria-label="Message"
           rows={1}
           value={text}
-          placeholder={mode === 'ask' ? 'Ask the assistant…' : 'Write Python to run in the kernel…'}
+          placeholder={mode === 'ask' ? 'Ask the assistant…' : `Write ${language} to run in the kernel…`}
           spellCheck={mode === 'ask'}
           onChange={(event) => setText(event.target.value)}
           onKeyDown={onKeyDown}
