@@ -28,6 +28,11 @@ describe('deleting a cell in a browser', { timeout: 180_000 }, () => {
       await page.locator('.kernel-name', { hasText: display }).waitFor();
       expect(await page.getByRole('textbox', { name: 'Message' }).getAttribute('placeholder')).toBe(`Write ${language} to run in the kernel…`);
     }
+    // The R conversation's code is highlighted as R.
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.fill('squares <- function(n) (1:n)^2\nsquares(3)');
+    await box.press('Control+Enter');
+    await page.locator('.code-source code.language-r').waitFor({ timeout: 60_000 });
   });
 
   it('asks first, then removes the cell from the page and the export; a running cell cannot be deleted', async () => {

@@ -11,16 +11,18 @@ export interface CellViewProps {
   onSetNoReplay: (cellId: string, noReplay: boolean) => void;
   /** Absent while a request runs: cells can be deleted only between requests. */
   onDelete: ((cellId: string) => void) | undefined;
+  /** The kernel's language, for highlighting code. */
+  language?: string | undefined;
   /** A restore is replaying this cell now, or the last restore failed at it. */
   replay: 'replaying' | 'failed' | undefined;
 }
 
 /** One cell of the conversation, routed by kind, in its own error boundary. */
-export function CellView({ cell, streaming, onRun, onSetNoReplay, onDelete, replay }: CellViewProps) {
+export function CellView({ cell, streaming, onRun, onSetNoReplay, onDelete, replay, language }: CellViewProps) {
   return (
     <OutputBoundary what="cell">
       {cell.kind === 'code' ? (
-        <CodeCell cell={cell} onRun={onRun} onSetNoReplay={onSetNoReplay} onDelete={onDelete} replay={replay} />
+        <CodeCell cell={cell} onRun={onRun} onSetNoReplay={onSetNoReplay} onDelete={onDelete} replay={replay} language={language} />
       ) : cell.kind === 'assistant' ? (
         <AssistantCell cell={cell} streaming={streaming} />
       ) : cell.kind === 'user' ? (

@@ -14,6 +14,8 @@ export interface CodeCellProps {
   onRun: (code: string, cellId: string) => void;
   /** Whether restoring state replays this cell. */
   onSetNoReplay: (cellId: string, noReplay: boolean) => void;
+  /** The kernel's language (`python`, `R`), for highlighting. */
+  language?: string | undefined;
   /** Remove the cell from the conversation (and so from the exported notebook); absent while a request runs. */
   onDelete: ((cellId: string) => void) | undefined;
   /** A restore is replaying this cell now, or the last restore stopped here because it failed. */
@@ -26,7 +28,7 @@ function promptLabel(cell: CodeCellData): string {
 }
 
 /** A code cell: who wrote it, `[n]`, live status, highlighted source, outputs. */
-export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onDelete, replay }: CodeCellProps) {
+export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onDelete, replay, language }: CodeCellProps) {
   const [collapsed, setCollapsed] = useState(false);
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
@@ -144,7 +146,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
                 onCancel={() => setEditing(false)}
               />
             ) : (
-              <CodeSource source={cell.source} />
+              <CodeSource source={cell.source} language={language} />
             )}
             {cell.outputs.length ? <OutputArea outputs={cell.outputs} executionCount={cell.executionCount} /> : null}
             {cell.failure ? <div className="cell-failure">{cell.failure}</div> : null}

@@ -1,13 +1,13 @@
 import { memo, useMemo } from 'react';
-import { highlightPython } from './highlight.ts';
+import { grammarFor, highlightSource } from './highlight.ts';
 
-/** A code cell's source, highlighted; read-only (editing swaps in CodeMirror). */
-export const CodeSource = memo(function CodeSource({ source }: { source: string }) {
-  const html = useMemo(() => highlightPython(source), [source]);
+/** A code cell's source, highlighted in the kernel's language; read-only (editing swaps in CodeMirror). */
+export const CodeSource = memo(function CodeSource({ source, language }: { source: string; language?: string | undefined }) {
+  const html = useMemo(() => highlightSource(source, language), [source, language]);
   return (
     <pre className="code-source">
       {/* highlight.js escapes the source; only its own <span class="hljs-…"> markup is added. */}
-      <code className="hljs language-python" dangerouslySetInnerHTML={{ __html: html || ' ' }} />
+      <code className={`hljs language-${grammarFor(language)}`} dangerouslySetInnerHTML={{ __html: html || ' ' }} />
     </pre>
   );
 });

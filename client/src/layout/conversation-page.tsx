@@ -79,6 +79,7 @@ export function ConversationPage({ id, canAsk, kernelspecs, onFrame }: Conversat
         onRun={runCell}
         onSetNoReplay={setNoReplay}
         onDelete={deleteCell}
+        language={spec?.language}
         replayMark={replayMark(state)}
         empty={
           <div className="notebook-empty">

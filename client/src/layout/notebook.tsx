@@ -11,6 +11,8 @@ export interface NotebookProps {
   onRun: (code: string, cellId: string) => void;
   onSetNoReplay: (cellId: string, noReplay: boolean) => void;
   onDelete: (cellId: string) => void;
+  /** The kernel's language, for highlighting code. */
+  language?: string | undefined;
   /** The cell a restore is replaying now, or where the last restore failed. */
   replayMark?: { cellId: string; kind: 'replaying' | 'failed' } | undefined;
   empty?: ReactNode;
@@ -20,7 +22,7 @@ export interface NotebookProps {
  * The conversation as a notebook: every cell in order. Follows new output while the reader
  * is at the bottom, and stays put once they scroll up to read.
  */
-export function Notebook({ cells, busy, onRun, onSetNoReplay, onDelete, replayMark, empty }: NotebookProps) {
+export function Notebook({ cells, busy, onRun, onSetNoReplay, onDelete, language, replayMark, empty }: NotebookProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
   const following = useRef(true);
@@ -90,6 +92,7 @@ export function Notebook({ cells, busy, onRun, onSetNoReplay, onDelete, replayMa
             onRun={onRun}
             onSetNoReplay={onSetNoReplay}
             onDelete={busy ? undefined : onDelete}
+            language={language}
             replay={cell.id === replayMark?.cellId ? replayMark.kind : undefined}
           />
         ))}
