@@ -33,6 +33,9 @@ describe('deleting a cell in a browser', { timeout: 180_000 }, () => {
     await box.fill('squares <- function(n) (1:n)^2\nsquares(3)');
     await box.press('Control+Enter');
     await page.locator('.code-source code.language-r').waitFor({ timeout: 60_000 });
+    // And edited as R: CodeMirror's R mode knows `function` is a keyword.
+    await page.getByRole('button', { name: 'Edit and run again' }).click();
+    await page.locator('.cm-content .tok-keyword', { hasText: 'function' }).waitFor();
   });
 
   it('asks first, then removes the cell from the page and the export; a running cell cannot be deleted', async () => {

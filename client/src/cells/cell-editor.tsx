@@ -6,16 +6,18 @@ export interface CellEditorProps {
   source: string;
   onRun: (code: string) => void;
   onCancel: () => void;
+  language?: string | undefined;
 }
 
 /** Edit-and-run-again: the editor with its keyboard hints and Run / Cancel buttons. */
-export function CellEditor({ source, onRun, onCancel }: CellEditorProps) {
+export function CellEditor({ source, onRun, onCancel, language }: CellEditorProps) {
   // The editor owns the text while editing; the Run button reads the latest version from here.
   const latest = useRef(source);
   return (
     <div className="cell-editing">
       <LazyCodeEditor
         initial={source}
+        language={language}
         label="Edit code"
         onChange={(code) => {
           latest.current = code;

@@ -139,6 +139,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
             {editing ? (
               <CellEditor
                 source={cell.source}
+                language={language}
                 onRun={(code) => {
                   setEditing(false);
                   onRun(code, cell.id);

@@ -1,8 +1,9 @@
 import { useEffect, useRef } from 'react';
-import { EditorState } from '@codemirror/state';
+import { EditorState, type Extension } from '@codemirror/state';
 import { EditorView, drawSelection, highlightActiveLine, keymap, lineNumbers } from '@codemirror/view';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
-import { bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { bracketMatching, indentOnInput, StreamLanguage, syntaxHighlighting } from '@codemirror/language';
+import { r } from '@codemirror/legacy-modes/mode/r';
 import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { python } from '@codemirror/lang-python';
 import { classHighlighter } from '@lezer/highlight';
@@ -16,13 +17,27 @@ export interface CodeEditorProps {
   /** Every edit, with the whole document. */
   onChange?: (code: string) => void;
   label: string;
+  /** The kernel's language (`python`, `R`); others get no syntax mode. */
+  language?: string | undefined;
+}
+
+/** The CodeMirror mode for a kernel language. */
+function languageMode(language: string | undefined): Extension {
+  switch ((language ?? 'python').toLowerCase()) {
+    case 'python':
+      return python();
+    case 'r':
+      return StreamLanguage.define(r);
+    default:
+      return [];
+  }
 }
 
 /**
- * CodeMirror 6 for editing a cell's source (Python). Heavy: load it with `lazy-code-editor.tsx`.
+ * CodeMirror 6 for editing a cell's source (Python or R). Heavy: load it with `lazy-code-editor.tsx`.
  * Tokens get `tok-*` classes, coloured by the app's theme CSS.
  */
-export function CodeEditor({ initial, onRun, onCancel, onChange, label }: CodeEditorProps) {
+export function CodeEditor({ initial, onRun, onCancel, onChange, label, language }: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const handlers = useRef({ onRun, onCancel, onChange });
   handlers.current = { onRun, onCancel, onChange };
@@ -45,7 +60,7 @@ export function CodeEditor({ initial, onRun, onCancel, onChange, label }: CodeEd
           indentOnInput(),
           bracketMatching(),
           closeBrackets(),
-          python(),
+          languageMode(language),
           syntaxHighlighting(classHighlighter),
           keymap.of([
             { key: 'Shift-Enter', run },
