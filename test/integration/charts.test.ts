@@ -96,6 +96,25 @@ describe('charts from plain matplotlib', () => {
     ]);
   });
 
+  it('describes a seaborn line plot with hue: one named series per hue level, on a datetime axis', async () => {
+    const { chart } = await chartOf(
+      [
+        'import seaborn as sns, pandas as pd',
+        "df = pd.DataFrame({'day': pd.date_range('2024-01-01', periods=6).repeat(2), 'sales': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12], 'store': ['A', 'B'] * 6})",
+        "sns.lineplot(data=df, x='day', y='sales', hue='store')",
+        'plt.show()',
+      ].join('\n'),
+    );
+    expect(chart).toBeDefined();
+    const [panel] = chart!.panels;
+    expect(panel!.x.scale).toBe('datetime');
+    expect(panel!.series.map((s) => [s.label, s.points.length]).sort()).toEqual([
+      ['A', 6],
+      ['B', 6],
+    ]);
+    expect(panel!.series.find((s) => s.label === 'B')!.points[0]![1]).toBe(2);
+  });
+
   it('gives a scatter its points, and reports a log axis as log', async () => {
     const { chart } = await chartOf("plt.scatter([1, 2, 3, 4], [10, 100, 1000, 10000], label='growth')\nplt.yscale('log')\nplt.show()");
     expect(chart!.type).toBe('scatter');

@@ -122,6 +122,9 @@ def _points(xy, x_value, y_value):
 
 def _line_series(ax, skip, x_value, y_value):
     series = []
+    # Empty labelled lines only stand in the legend (seaborn draws its `hue` legend that way):
+    # an unlabelled line of the same colour is the one they name.
+    legend_only = {}
     for line in ax.lines:
         if id(line) in skip or not line.get_visible() or not _in_data_coords(line.get_transform(), ax):
             continue  # box plot parts, hidden lines, axhline/axvline (axes coordinates)
@@ -131,12 +134,21 @@ def _line_series(ax, skip, x_value, y_value):
         has_marker = marker not in (None, "None", "none", "", " ")
         if not has_line and not has_marker:
             continue
+        if len(line.get_xydata()) == 0:
+            label = _label(line.get_label())
+            if label:
+                legend_only.setdefault(_hex(line.get_color()), []).append(label)
+            continue
         series.append({
             "label": _label(line.get_label()),
             "kind": "line" if has_line else "scatter",
             "color": _hex(line.get_color()),
             "points": _points(line.get_xydata(), x_value, y_value),
         })
+    for entry in series:
+        names = legend_only.get(entry["color"], [])
+        if entry["label"] is None and len(names) == 1:
+            entry["label"] = names[0]
     return series
 
 
@@ -145,8 +157,8 @@ def _scatter_series(ax, x_value, y_value):
 
     series = []
     for collection in ax.collections:
-        if not collection.get_visible():
-            continue
+        if not collection.get_visible() or not len(collection.get_paths()):
+            continue  # hidden, or draws nothing (seaborn's empty error bands)
         offset_transform = getattr(collection, "get_offset_transform", None)
         if type(collection) is not PathCollection or offset_transform is None or not _in_data_coords(offset_transform(), ax):
             raise Unsupported(type(collection).__name__)
