@@ -1,26 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
-import { launchChromium, openPage, screenshot } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { browserSession } from './support/browser-session.ts';
+import { screenshot } from './support/browser.ts';
 
 describe('deleting a cell in a browser', { timeout: 180_000 }, () => {
-  let talkbook: TestTalkbook;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    talkbook = await startTestTalkbook();
-    browser = await launchChromium();
-    ({ context, page } = await openPage(browser, { width: 1280, height: 860 }));
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await talkbook?.close();
-  });
+  const session = browserSession();
 
   it('names the kernel and its language: Python 3, or R', async () => {
+    const { talkbook, page } = session;
     await page.goto(`${talkbook.url}/?token=${encodeURIComponent(talkbook.token)}`);
     for (const [kernel, display, language] of [['python3', 'Python 3', 'Python'], ['ir', 'R', 'R']] as const) {
       const { id } = await talkbook.createConversation({ kernel });
@@ -39,6 +25,7 @@ describe('deleting a cell in a browser', { timeout: 180_000 }, () => {
   });
 
   it('asks first, then removes the cell from the page and the export; a running cell cannot be deleted', async () => {
+    const { talkbook, page } = session;
     await page.goto(`${talkbook.url}/?token=${encodeURIComponent(talkbook.token)}`);
     const { id } = await talkbook.createConversation({ title: 'Cells' });
     await page.goto(`${talkbook.url}/c/${id}`);

@@ -1,26 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
-import { launchChromium, openPage, screenshot } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { browserSession } from './support/browser-session.ts';
+import { screenshot } from './support/browser.ts';
 
 describe('files panel and Run all in a browser', { timeout: 180_000 }, () => {
-  let talkbook: TestTalkbook;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    talkbook = await startTestTalkbook();
-    browser = await launchChromium();
-    ({ context, page } = await openPage(browser, { width: 1280, height: 860 }));
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await talkbook?.close();
-  });
+  const session = browserSession();
 
   it('lists uploads and files the code wrote, downloads them, and runs every cell again', async () => {
+    const { talkbook, page } = session;
     await page.goto(`${talkbook.url}/?token=${encodeURIComponent(talkbook.token)}`);
     const { id } = await talkbook.createConversation({ title: 'Files' });
     const form = new FormData();

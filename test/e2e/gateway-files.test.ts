@@ -1,31 +1,22 @@
 import { readFile } from 'node:fs/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { startFakeGateway, type FakeGateway } from '../helpers/fake-gateway.ts';
-import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
-import { launchChromium, openPage, screenshot } from './support/browser.ts';
+import { startTestTalkbook } from '../helpers/talkbook.ts';
+import { browserSession } from './support/browser-session.ts';
+import { screenshot } from './support/browser.ts';
 
 describe('files against a kernel gateway, in a browser', { timeout: 180_000 }, () => {
-  let gateway: FakeGateway;
-  let talkbook: TestTalkbook;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    gateway = await startFakeGateway();
-    talkbook = await startTestTalkbook({ JUPYTER_URL: gateway.url, JUPYTER_TOKEN: gateway.jupyter.token });
-    browser = await launchChromium();
-    ({ context, page } = await openPage(browser, { width: 1280, height: 860 }));
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await talkbook?.close();
-    await gateway?.close();
+  let gateway: FakeGateway | undefined;
+  const session = browserSession({
+    start: async () => {
+      gateway = await startFakeGateway();
+      return startTestTalkbook({ JUPYTER_URL: gateway.url, JUPYTER_TOKEN: gateway.jupyter.token });
+    },
+    stop: async () => gateway?.close(),
   });
 
   it('uploads through the prompt, lists and downloads what the kernel holds', async () => {
+    const { talkbook, page } = session;
     await page.goto(`${talkbook.url}/?token=${encodeURIComponent(talkbook.token)}`);
     const { id } = await talkbook.createConversation({ title: 'Gateway files' });
     await page.goto(`${talkbook.url}/c/${id}`);

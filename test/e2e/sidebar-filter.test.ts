@@ -1,26 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
-import { launchChromium, openPage, screenshot } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { startTestTalkbook } from '../helpers/talkbook.ts';
+import { browserSession } from './support/browser-session.ts';
+import { screenshot } from './support/browser.ts';
 
 describe('many conversations in a browser', { timeout: 120_000 }, () => {
-  let talkbook: TestTalkbook;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    talkbook = await startTestTalkbook({ TALKBOOK_KERNEL_POOL: '0' });
-    browser = await launchChromium();
-    ({ context, page } = await openPage(browser, { width: 1280, height: 860 }));
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await talkbook?.close();
-  });
+  const session = browserSession({ start: () => startTestTalkbook({ TALKBOOK_KERNEL_POOL: '0' }) });
 
   it('filters the list by title, keeping the open conversation', async () => {
+    const { talkbook, page } = session;
     const titles = ['Revenue by region', 'Churn model', 'Café footfall', 'Revenue forecast', 'Inventory', 'A/B test', 'Survey cleanup', 'Weather joins', 'Ad spend'];
     const ids: string[] = [];
     for (const title of titles) ids.push((await talkbook.createConversation({ title })).id);

@@ -1,28 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
-import { launchChromium, openPage, screenshot } from './support/browser.ts';
+import { describe, expect, it } from 'vitest';
+import { browserSession } from './support/browser-session.ts';
+import { screenshot } from './support/browser.ts';
 
 describe('getting files into a conversation, in a browser', { timeout: 180_000 }, () => {
-  let talkbook: TestTalkbook;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
+  const session = browserSession();
 
-  beforeAll(async () => {
-    talkbook = await startTestTalkbook();
-    browser = await launchChromium();
-    ({ context, page } = await openPage(browser, { width: 1280, height: 860 }));
-  });
-  afterAll(async () => {
-    await context?.close();
-    await browser?.close();
-    await talkbook?.close();
-  });
-
-  const listed = async (id: string) => ((await (await talkbook.api(`/api/conversations/${id}/files`)).json()) as Array<{ name: string }>).map((file) => file.name);
+  const listed = async (id: string) => ((await (await session.talkbook.api(`/api/conversations/${id}/files`)).json()) as Array<{ name: string }>).map((file) => file.name);
 
   it('takes several picked files, dropped files and pasted files', async () => {
+    const { talkbook, page } = session;
     await page.goto(`${talkbook.url}/?token=${encodeURIComponent(talkbook.token)}`);
     const { id } = await talkbook.createConversation({ title: 'Uploads' });
     await page.goto(`${talkbook.url}/c/${id}`);

@@ -4,6 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Output, ServerFrame } from '../../server/protocol/index.ts';
+import { streamedUpload } from '../helpers/streamed-upload.ts';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
 
 const MAX_MB = 6;
@@ -116,33 +117,7 @@ describe('uploads', () => {
     expect(await (declared as Response).json()).toMatchObject({ error: expect.stringContaining('TALKBOOK_MAX_UPLOAD_MB') });
 
     // No Content-Length: the limit is enforced while streaming.
-    const boundary = 'talkbookTestBoundary';
-    const head = new TextEncoder().encode(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-    );
-    let sent = 0;
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(head);
-      },
-      pull(controller) {
-        if (sent >= (MAX_MB + 2) * 1024 * 1024) {
-          controller.enqueue(new TextEncoder().encode(`\r\n--${boundary}--\r\n`));
-          controller.close();
-          return;
-        }
-        sent += 256 * 1024;
-        controller.enqueue(new Uint8Array(256 * 1024));
-      },
-    });
-    const chunked = await tb
-      .api(`/api/conversations/${id}/files`, {
-        method: 'POST',
-        body,
-        headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
-        duplex: 'half',
-      } as RequestInit)
-      .catch((error: unknown) => error);
+    const chunked = await streamedUpload(tb, id, 'huge.bin', (MAX_MB + 2) * 1024 * 1024);
     expect(chunked).toBeInstanceOf(Response);
     expect((chunked as Response).status).toBe(413);
 

@@ -10,6 +10,7 @@ import { createLogger } from '../../server/log.ts';
 import { lastToolResult, startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server.ts';
 import { startFakeGateway, type FakeGateway } from '../helpers/fake-gateway.ts';
 import { streamText as text } from '../helpers/outputs.ts';
+import { streamedUpload } from '../helpers/streamed-upload.ts';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
 
 /**
@@ -154,31 +155,7 @@ describe('with a kernel gateway (no contents API)', () => {
 
   it('leaves no partial file when an upload fails mid-stream', async () => {
     const { id } = await tb.createConversation();
-    const boundary = 'talkbookGatewayBoundary';
-    const head = new TextEncoder().encode(
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
-    );
-    let sent = 0;
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        controller.enqueue(head);
-      },
-      pull(controller) {
-        if (sent >= (MAX_MB + 1) * 1024 * 1024) {
-          controller.enqueue(new TextEncoder().encode(`\r\n--${boundary}--\r\n`));
-          controller.close();
-          return;
-        }
-        sent += 256 * 1024;
-        controller.enqueue(randomBytes(256 * 1024));
-      },
-    });
-    const response = await tb.api(`/api/conversations/${id}/files`, {
-      method: 'POST',
-      body,
-      headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
-      duplex: 'half',
-    } as RequestInit);
+    const response = (await streamedUpload(tb, id, 'huge.bin', (MAX_MB + 1) * 1024 * 1024, true)) as Response;
     expect(response.status).toBe(413);
     const folder = join(gateway.jupyter.rootDir, id);
     // Chunks were stored before the limit hit; the clean-up runs in the kernel right after.

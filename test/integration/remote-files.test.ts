@@ -1,8 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitBytes } from '../../server/files/byte-chunks.ts';
@@ -10,7 +8,7 @@ import { ContentsWorkspaceFiles } from '../../server/files/contents-workspace-fi
 import { DownloadTooLargeError, UploadTooLargeError } from '../../server/files/errors.ts';
 import { KernelWorkspaceFiles } from '../../server/files/kernel-workspace-files.ts';
 import { Kernels } from '../../server/kernel/kernels.ts';
-import { freePort } from '../helpers/free-port.ts';
+import { startPlainJupyter, type PlainJupyter } from '../helpers/plain-jupyter.ts';
 import { jupyterSettings } from '../../server/jupyter/jupyter-settings.ts';
 import { createLogger } from '../../server/log.ts';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
@@ -20,51 +18,21 @@ import { streamText as text } from '../helpers/outputs.ts';
  * Talkbook against a separate, plain `jupyter-server` (JUPYTER_URL) that shares no folder with
  * it: every byte must travel through the Jupyter contents API.
  */
-const TOKEN = `remote-${randomBytes(8).toString('hex')}`;
-let jupyter: ChildProcess | undefined;
+let remote: PlainJupyter;
 let jupyterUrl: string;
-let base: string;
+let TOKEN: string;
 let remoteRoot: string;
 let tb: TestTalkbook;
 
 beforeAll(async () => {
-  base = await mkdtemp(join(tmpdir(), 'talkbook-remote-'));
-  remoteRoot = join(base, 'root');
-  await mkdir(remoteRoot);
-  const port = await freePort();
-  jupyterUrl = `http://127.0.0.1:${port}`;
-  const args = [
-    '-m', 'jupyter_server',
-    `--ServerApp.token=${TOKEN}`,
-    `--ServerApp.port=${port}`,
-    '--ServerApp.port_retries=0',
-    `--ServerApp.root_dir=${remoteRoot}`,
-    '--ServerApp.open_browser=False',
-    '--ServerApp.ip=127.0.0.1',
-  ];
-  if (process.getuid?.() === 0) args.push('--allow-root');
-  jupyter = spawn('/usr/bin/python3', args, {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: base, JUPYTER_RUNTIME_DIR: join(base, 'runtime') },
-    stdio: 'ignore',
-  });
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const ok = await fetch(`${jupyterUrl}/api/status`, { headers: { Authorization: `token ${TOKEN}` } }).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (Date.now() > deadline || jupyter.exitCode !== null) throw new Error('the remote jupyter-server did not start');
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  remote = await startPlainJupyter();
+  ({ url: jupyterUrl, token: TOKEN, rootDir: remoteRoot } = remote);
   tb = await startTestTalkbook({ JUPYTER_URL: jupyterUrl, JUPYTER_TOKEN: TOKEN });
 });
 
 afterAll(async () => {
   await tb?.close();
-  if (jupyter && jupyter.exitCode === null) {
-    const exited = new Promise((done) => jupyter!.once('exit', done));
-    jupyter.kill('SIGTERM');
-    await exited;
-  }
-  if (base) await rm(base, { recursive: true, force: true });
+  await remote?.close();
 });
 
 
