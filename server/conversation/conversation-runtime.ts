@@ -1,17 +1,17 @@
 import { errorMessage, TalkbookError } from '../errors.ts';
 import { describeUpload } from '../files/upload-summary.ts';
 import type { KernelSession } from '../kernel/kernel-session.ts';
-import type { Kernels } from '../kernel/kernels.ts';
 import type { Logger } from '../log.ts';
 import type { Cell, ClientFrame, CodeCell, NoticeCell } from '../protocol/index.ts';
 import { runCodeCell } from './code-execution.ts';
 import { inspectCode } from './inspect-code.ts';
+import { ConversationKernel, type ConversationKernelDeps } from './conversation-kernel.ts';
 import { makeTurnContext } from './make-turn-context.ts';
 import { Conversation, newId } from './conversation.ts';
 import { LostState } from './lost-state.ts';
 import { hasNoReplayMarker } from './replay-plan.ts';
 import { restoreState } from './restore.ts';
-import type { InspectResult, KernelInfo, TurnContext, WorkspaceFile } from './turn-context.ts';
+import type { InspectResult, TurnContext, WorkspaceFile } from './turn-context.ts';
 import { TurnQueue } from './turn-queue.ts';
 
 /** What the runtime needs of the assistant (server/assistant implements it). */
@@ -19,16 +19,13 @@ export interface AssistantPort {
   answer(ctx: TurnContext, text: string): Promise<void>;
 }
 
-export interface RuntimeDeps {
-  kernels: Kernels;
+export interface RuntimeDeps extends ConversationKernelDeps {
   assistant: AssistantPort;
   log: Logger;
   cellTimeoutMs: number;
   /** Restore lost kernel state by itself before the next `run` or `ask` (TALKBOOK_AUTO_RESTORE). */
   autoRestore?: boolean;
   listFiles(conversationId: string): Promise<WorkspaceFile[]>;
-  /** Called before this conversation starts a kernel: shut others down to stay under the cap. */
-  makeRoom?(conversationId: string): Promise<void>;
 }
 
 /** A request that becomes a turn. */
@@ -48,9 +45,7 @@ export class ConversationRuntime {
   private readonly deps: RuntimeDeps;
   private readonly queue = new TurnQueue();
   private active: ActiveTurn | undefined;
-  private wired: KernelSession | undefined;
-  /** Code ran in an earlier kernel of this conversation (before a server restart). */
-  private stateFromEarlierKernel: boolean;
+  private readonly kernel: ConversationKernel;
   private readonly state: LostState;
   private closed = false;
   /** When this conversation last used its kernel (ms since epoch), for idle shutdown and LRU. */
@@ -59,8 +54,8 @@ export class ConversationRuntime {
   constructor(conversation: Conversation, deps: RuntimeDeps) {
     this.conversation = conversation;
     this.deps = deps;
-    this.stateFromEarlierKernel = conversation.cells.some((cell) => cell.kind === 'code' && cell.executionCount !== null);
     this.state = new LostState(conversation, deps.autoRestore ?? false);
+    this.kernel = new ConversationKernel(conversation, deps, this.state, (level, text) => this.notice(level, text));
   }
 
   /** Handle a client request (already validated). `resume` is the socket's business. */
@@ -194,28 +189,11 @@ export class ConversationRuntime {
       signal: turn.controller.signal,
       cellTimeoutMs: this.deps.cellTimeoutMs,
       automatic,
-      freshKernel: () => this.freshKernel(),
+      // The restore's own notice says what happened.
+      freshKernel: () => this.kernel.replace(),
       notice: (level, text) => this.notice(level, text),
     });
     this.state.restoreEnded(report);
-  }
-
-  /** A kernel with nothing defined: the live one restarted, or a new one. */
-  private async freshKernel(): Promise<KernelSession> {
-    // The restore's own notice says what happened; no "started a new kernel" notice.
-    this.stateFromEarlierKernel = false;
-    return this.replaceKernel();
-  }
-
-  /**
-   * A new kernel in the same workspace. Restarting in place goes through @jupyterlab/services'
-   * reconnect, whose kernel_info can be lost (then it waits, and a later restart leaves an
-   * unhandled rejection behind); a shutdown and a fresh start has neither problem.
-   */
-  private async replaceKernel(): Promise<KernelSession> {
-    this.wired = undefined;
-    await this.deps.kernels.shutdown(this.conversation.id);
-    return this.kernel();
   }
 
   private publicMessage(error: unknown): string {
@@ -246,12 +224,11 @@ export class ConversationRuntime {
   }
 
   async interrupt(): Promise<void> {
-    await this.deps.kernels.get(this.conversation.id)?.interrupt();
+    await this.kernel.interrupt();
   }
 
   async restart(): Promise<void> {
-    this.stateFromEarlierKernel = false;
-    await this.replaceKernel();
+    await this.kernel.replace();
     this.state.lost();
     this.notice('info', `The kernel was restarted: variables from earlier cells are gone.${this.state.hint()}`);
   }
@@ -261,7 +238,7 @@ export class ConversationRuntime {
    * none (files move through it when the Jupyter server has no contents API).
    */
   workspaceKernel(): Promise<KernelSession> {
-    return this.kernel();
+    return this.kernel.session();
   }
 
   /** Take no more turns and stop the running one (the conversation is being deleted). */
@@ -276,7 +253,7 @@ export class ConversationRuntime {
   async close(): Promise<void> {
     this.closed = true;
     this.cancel();
-    await this.deps.kernels.shutdown(this.conversation.id);
+    await this.kernel.shutdown();
   }
 
   /** Whether a turn is running or waiting. */
@@ -286,7 +263,7 @@ export class ConversationRuntime {
 
   /** Whether this conversation holds a live kernel. */
   get hasKernel(): boolean {
-    return this.deps.kernels.get(this.conversation.id) !== undefined;
+    return this.kernel.live;
   }
 
   /**
@@ -295,70 +272,23 @@ export class ConversationRuntime {
    */
   async evictKernel(reason: string): Promise<boolean> {
     if (this.busy || !this.hasKernel) return false;
-    this.wired = undefined;
-    await this.deps.kernels.shutdown(this.conversation.id);
-    this.conversation.setKernelState('dead');
-    this.state.lost();
-    this.notice('info', `${reason} Variables from earlier cells are gone; the next cell starts a fresh kernel.${this.state.hint()}`);
+    await this.kernel.evict(reason);
     return true;
   }
 
   /** The Jupyter server behind this conversation's kernel was lost. */
   kernelLost(reason: string): void {
-    if (this.wired) {
-      this.wired = undefined;
-      this.conversation.setKernelState('dead');
-      this.state.lost();
-      this.notice('warning', `${reason} Variables from earlier cells are gone; the next cell starts a fresh kernel.${this.state.hint()}`);
-    }
+    this.kernel.lost(reason);
   }
 
   private notice(level: NoticeCell['level'], text: string): Cell {
     return this.conversation.addCell<NoticeCell>({ id: newId(), kind: 'notice', level, text, createdAt: new Date().toISOString() });
   }
 
-  /** The conversation's kernel, started (and wired to the conversation) on first use. */
-  private async kernel(): Promise<KernelSession> {
-    const { kernels } = this.deps;
-    const live = kernels.get(this.conversation.id);
-    if (live && live === this.wired) return live;
-    if (!live) {
-      this.conversation.setKernelState('starting');
-      await this.deps.makeRoom?.(this.conversation.id);
-    }
-    let session: KernelSession;
-    try {
-      session = await kernels.session(this.conversation.id, this.conversation.kernel);
-    } catch (error) {
-      this.conversation.setKernelState('dead');
-      throw error;
-    }
-    if (session !== this.wired) {
-      this.wired = session;
-      session.onState((state) => {
-        if (this.wired === session) this.conversation.setKernelState(state);
-      });
-      session.onLost((reason) => {
-        if (this.wired !== session) return;
-        this.state.lost();
-        this.notice('error', `${reason} The next cell runs in a fresh kernel.${this.state.hint()}`);
-      });
-      this.conversation.setKernelState(session.state);
-      if (this.stateFromEarlierKernel) {
-        this.stateFromEarlierKernel = false;
-        this.notice(
-          'warning',
-          `Started a new kernel: code in this conversation ran in an earlier kernel (before a server restart, or in the notebook it was imported from), so variables from earlier cells are gone.${this.state.hint() || ' Run the cells again to rebuild them.'}`,
-        );
-      }
-    }
-    return session;
-  }
-
   private async executeCell(cellId: string, signal: AbortSignal): Promise<CodeCell> {
     let session: KernelSession;
     try {
-      session = await this.kernel();
+      session = await this.kernel.session();
     } catch (error) {
       this.conversation.updateCell<CodeCell>(cellId, { status: 'error', failure: errorMessage(error), endedAt: new Date().toISOString() });
       throw error;
@@ -371,20 +301,13 @@ export class ConversationRuntime {
       notice: (level, text) => this.notice(level, text),
       executeCell: (cellId, cellSignal) => this.executeCell(cellId, cellSignal),
       inspect: (code) => this.inspect(code),
-      kernelInfo: () => this.kernelInfo(),
+      kernelInfo: () => this.kernel.info(),
       listFiles: () => this.deps.listFiles(this.conversation.id),
       stateInfo: () => this.state.info(),
     });
   }
 
   private async inspect(code: string): Promise<InspectResult> {
-    return inspectCode(await this.kernel(), code);
-  }
-
-  private async kernelInfo(): Promise<KernelInfo> {
-    const session = await this.kernel();
-    const info = await session.info();
-    const specs = await this.deps.kernels.specs().catch(() => undefined);
-    return { ...info, displayName: specs?.displayNames.get(info.kernelName) ?? info.kernelName };
+    return inspectCode(await this.kernel.session(), code);
   }
 }

@@ -1,0 +1,125 @@
+import type { KernelSession } from '../kernel/kernel-session.ts';
+import type { Kernels } from '../kernel/kernels.ts';
+import type { NoticeCell } from '../protocol/index.ts';
+import type { Conversation } from './conversation.ts';
+import type { LostState } from './lost-state.ts';
+import type { KernelInfo } from './turn-context.ts';
+
+export interface ConversationKernelDeps {
+  kernels: Kernels;
+  /** Called before this conversation starts a kernel: shut others down to stay under the cap. */
+  makeRoom?(conversationId: string): Promise<void>;
+}
+
+/**
+ * A conversation's kernel: started on first use and wired to the conversation (its state shown,
+ * its death announced), replaced on restart, shut down when idle. What the kernel held is lost
+ * on each of those; `LostState` keeps account and the notices say so.
+ */
+export class ConversationKernel {
+  private readonly conversation: Conversation;
+  private readonly deps: ConversationKernelDeps;
+  private readonly state: LostState;
+  private readonly notice: (level: NoticeCell['level'], text: string) => void;
+  private wired: KernelSession | undefined;
+  /** Code ran in an earlier kernel of this conversation (before a server restart, or an import). */
+  private fromEarlierKernel: boolean;
+
+  constructor(conversation: Conversation, deps: ConversationKernelDeps, state: LostState, notice: (level: NoticeCell['level'], text: string) => void) {
+    this.conversation = conversation;
+    this.deps = deps;
+    this.state = state;
+    this.notice = notice;
+    this.fromEarlierKernel = conversation.cells.some((cell) => cell.kind === 'code' && cell.executionCount !== null);
+  }
+
+  /** Whether the conversation holds a live kernel. */
+  get live(): boolean {
+    return this.deps.kernels.get(this.conversation.id) !== undefined;
+  }
+
+  /** The kernel, started (and wired to the conversation) if there is none. */
+  async session(): Promise<KernelSession> {
+    const { kernels } = this.deps;
+    const live = kernels.get(this.conversation.id);
+    if (live && live === this.wired) return live;
+    if (!live) {
+      this.conversation.setKernelState('starting');
+      await this.deps.makeRoom?.(this.conversation.id);
+    }
+    let session: KernelSession;
+    try {
+      session = await kernels.session(this.conversation.id, this.conversation.kernel);
+    } catch (error) {
+      this.conversation.setKernelState('dead');
+      throw error;
+    }
+    if (session !== this.wired) this.wire(session);
+    return session;
+  }
+
+  /**
+   * A new kernel in the same workspace, with nothing defined (restart, restore). Restarting in
+   * place goes through @jupyterlab/services' reconnect, whose kernel_info can be lost (then it
+   * waits, and a later restart leaves an unhandled rejection behind); a shutdown and a fresh
+   * start has neither problem. The caller says what happened, so no "new kernel" notice.
+   */
+  async replace(): Promise<KernelSession> {
+    this.fromEarlierKernel = false;
+    this.wired = undefined;
+    await this.deps.kernels.shutdown(this.conversation.id);
+    return this.session();
+  }
+
+  async interrupt(): Promise<void> {
+    await this.deps.kernels.get(this.conversation.id)?.interrupt();
+  }
+
+  async shutdown(): Promise<void> {
+    await this.deps.kernels.shutdown(this.conversation.id);
+  }
+
+  /** Shut the kernel down to free resources, saying why (`reason`). */
+  async evict(reason: string): Promise<void> {
+    this.wired = undefined;
+    await this.deps.kernels.shutdown(this.conversation.id);
+    this.conversation.setKernelState('dead');
+    this.state.lost();
+    this.notice('info', `${reason} Variables from earlier cells are gone; the next cell starts a fresh kernel.${this.state.hint()}`);
+  }
+
+  /** The Jupyter server behind the kernel was lost. */
+  lost(reason: string): void {
+    if (!this.wired) return;
+    this.wired = undefined;
+    this.conversation.setKernelState('dead');
+    this.state.lost();
+    this.notice('warning', `${reason} Variables from earlier cells are gone; the next cell starts a fresh kernel.${this.state.hint()}`);
+  }
+
+  async info(): Promise<KernelInfo> {
+    const info = await (await this.session()).info();
+    const specs = await this.deps.kernels.specs().catch(() => undefined);
+    return { ...info, displayName: specs?.displayNames.get(info.kernelName) ?? info.kernelName };
+  }
+
+  private wire(session: KernelSession): void {
+    this.wired = session;
+    session.onState((state) => {
+      if (this.wired === session) this.conversation.setKernelState(state);
+    });
+    session.onLost((reason) => {
+      if (this.wired !== session) return;
+      this.state.lost();
+      this.notice('error', `${reason} The next cell runs in a fresh kernel.${this.state.hint()}`);
+    });
+    this.conversation.setKernelState(session.state);
+    if (this.fromEarlierKernel) {
+      this.fromEarlierKernel = false;
+      this.notice(
+        'warning',
+        `Started a new kernel: code in this conversation ran in an earlier kernel (before a server restart, or in the notebook it was imported from), so variables from earlier cells are gone.${this.state.hint() || ' Run the cells again to rebuild them.'}`,
+      );
+    }
+  }
+}
