@@ -1,6 +1,5 @@
-import type { IopubEvent } from '../kernel/iopub-output.ts';
-import type { KernelSession } from '../kernel/kernel-session.ts';
-import type { CodeCell, Output } from '../protocol/index.ts';
+import type { ExecutionEvent, KernelSession } from '../kernel/kernel-session.ts';
+import { assertNever, type CodeCell, type Output } from '../protocol/index.ts';
 import type { Conversation } from './conversation.ts';
 import { settleExecution, type SettleOptions } from './settle-execution.ts';
 
@@ -35,7 +34,7 @@ export async function runCodeCell(
     conversation.appendOutput(cellId, { output_type: 'stream', name, text });
   };
 
-  const onEvent = (event: IopubEvent) => {
+  const onEvent = (event: ExecutionEvent) => {
     switch (event.kind) {
       case 'output': {
         const output: Output = event.output;
@@ -54,15 +53,11 @@ export async function runCodeCell(
         flush();
         conversation.clearOutput(cellId, event.wait);
         return;
-      case 'update-display':
-        flush();
-        conversation.updateDisplay(event.displayId, event.output);
-        return;
       case 'execution-count':
         conversation.updateCell<CodeCell>(cellId, { executionCount: event.executionCount });
         return;
-      case 'ignore':
-        return;
+      default:
+        assertNever(event);
     }
   };
 

@@ -108,6 +108,9 @@ export class ConversationKernel {
     session.onState((state) => {
       if (this.wired === session) this.conversation.setKernelState(state);
     });
+    session.onDisplayUpdate((displayId, output) => {
+      if (this.wired === session) this.conversation.updateDisplay(displayId, output);
+    });
     session.onLost((reason) => {
       if (this.wired !== session) return;
       this.state.lost();
