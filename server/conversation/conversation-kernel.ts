@@ -2,8 +2,8 @@ import type { KernelSession } from '../kernel/kernel-session.ts';
 import type { Kernels } from '../kernel/kernels.ts';
 import type { NoticeCell } from '../protocol/index.ts';
 import type { Conversation } from './conversation.ts';
-import type { LostState } from './lost-state.ts';
-import type { KernelInfo } from './turn-context.ts';
+import type { LostState } from './restore/lost-state.ts';
+import type { KernelInfo } from '../kernel/kernel-info.ts';
 
 export interface ConversationKernelDeps {
   kernels: Kernels;

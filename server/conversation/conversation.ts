@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   appendOutput,
   clearOutput,
@@ -16,12 +15,7 @@ import {
 } from '../protocol/index.ts';
 import type { StoredConversation } from '../store/conversation-store.ts';
 import { FrameLog, type LoggedFrame } from './frame-log.ts';
-import { hasRestorableState } from './replay-plan.ts';
-
-/** 128 random bits, hex: conversation and cell ids. */
-export function newId(): string {
-  return randomBytes(16).toString('hex');
-}
+import { hasRestorableState } from './restore/replay-plan.ts';
 
 export interface ConversationHooks {
   /** Persist soon (debounced by the owner). */
@@ -216,32 +210,26 @@ export class Conversation {
 
   /**
    * Append an output to a code cell through the shared output model (stream merging with `\r`
-   * and `\b`, a pending `clear_output(wait)`), so what is stored is what the page shows. A
-   * display whose id is already shown updates those outputs too, in any cell (Jupyter's rule).
-   * Past the per-cell cap the output is dropped and the cell marked `outputTruncated`. Returns
-   * false when dropped.
+   * and `\b`, a pending `clear_output(wait)`), so what is stored is what the page shows. Past
+   * the per-cell cap the output is dropped and the cell marked `outputTruncated`. Returns false
+   * when dropped.
    */
   appendOutput(cellId: string, output: Output): boolean {
+    // Jupyter's rule: a display whose id is already shown updates those outputs, wherever they
+    // are (each charged to its own cell), and is itself added.
+    const displayId = displayIdOf(output);
+    if (displayId) this.updateDisplay(displayId, output);
+    const clearPending = this.pendingClear.delete(cellId);
     const cell = this.codeCell(cellId);
-    const clearPending = this.pendingClear.has(cellId);
     const used = clearPending ? 0 : this.usedBytes(cell);
     const weight = outputWeight(output);
     if (used + weight > this.maxCellOutputBytes) {
-      if (clearPending) {
-        this.pendingClear.delete(cellId);
-        this.setOutputs(cellId, [], 0);
-      }
+      if (clearPending) this.setOutputs(cellId, [], 0);
       this.markTruncated(cellId);
       return false;
     }
-    const displayId = displayIdOf(output);
-    if (displayId) {
-      this.updateDisplay(displayId, output);
-      this.indexDisplay(displayId, cellId);
-    }
-    this.pendingClear.delete(cellId);
-    const current = this.codeCell(cellId);
-    const { outputs } = appendOutput({ outputs: current.outputs, clearPending }, output);
+    if (displayId) this.indexDisplay(displayId, cellId);
+    const { outputs } = appendOutput({ outputs: cell.outputs, clearPending }, output);
     this.setOutputs(cellId, outputs, used + weight);
     this.emit({ type: 'output', cellId, output });
     this.touch();

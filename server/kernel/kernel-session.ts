@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { KernelMessage, type Kernel } from '@jupyterlab/services';
 import type { KernelState, Output } from '../protocol/index.ts';
-import type { KernelInfo } from '../conversation/turn-context.ts';
+import type { KernelInfo } from './kernel-info.ts';
 import { iopubToEvent, type IopubEvent } from './iopub-output.ts';
 
 export type ExecuteOutcome =
@@ -39,6 +39,8 @@ export class KernelSession {
   private readonly kernel: Kernel.IKernelConnection;
   private readonly stateListeners = new Set<(state: KernelState) => void>();
   private readonly inflight = new Set<(reason: string) => void>();
+  /** In-flight executions the kernel has begun running (it sent their `execute_input`). */
+  private readonly begun = new WeakSet<(reason: string) => void>();
   /** Comm requests waiting for their answer (failed, like executions, when the kernel goes). */
   private readonly requests = new Set<(reason: string) => void>();
   private readonly lostListeners = new Set<(reason: string) => void>();
@@ -128,7 +130,10 @@ export class KernelSession {
       future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
         const event = iopubToEvent(msg.header.msg_type, msg.content);
         if (event.kind === 'ignore' || event.kind === 'update-display') return;
-        if (event.kind === 'execution-count') executionCount = event.executionCount;
+        if (event.kind === 'execution-count') {
+          executionCount = event.executionCount;
+          this.begun.add(onDeath);
+        }
         options.onEvent?.(event);
       };
       future.done.then(
@@ -196,20 +201,21 @@ export class KernelSession {
   }
 
   /**
-   * Interrupt the running cell. An interrupt that lands before the kernel has started running
-   * the code is dropped by ipykernel, so while an execution is still in flight it is sent again
-   * (every 500 ms, a few times) until that execution ends.
+   * Interrupt the running cell. An interrupt that lands before the kernel has begun running the
+   * code is dropped by ipykernel, so while an execution in flight has not begun (no
+   * `execute_input` yet) it is sent again, every 500 ms, a few times. Once it has begun, one
+   * interrupt is enough — a second one would land in the traceback of the first.
    */
   async interrupt(): Promise<void> {
     if (this.isDead) return;
-    const pending = new Set(this.inflight);
+    const early = [...this.inflight].filter((execution) => !this.begun.has(execution));
     await this.kernel.interrupt();
-    if (pending.size === 0) return;
+    if (early.length === 0) return;
     void (async () => {
       for (let attempt = 0; attempt < 4; attempt++) {
         await delay(500);
-        const stillRunning = [...pending].some((execution) => this.inflight.has(execution));
-        if (!stillRunning || this.isDead) return;
+        const stillEarly = early.some((execution) => this.inflight.has(execution) && !this.begun.has(execution));
+        if (!stillEarly || this.isDead) return;
         await this.kernel.interrupt().catch(() => undefined);
       }
     })();
