@@ -54,7 +54,7 @@ export function createApp(deps: AppDeps): Hono {
     if (!tokenMatches(deps.token, given)) {
       return c.json({ error: 'Unauthorized: open the link the server printed, or send Authorization: Bearer <token>.' }, 401);
     }
-    await next();
+    return next();
   });
   const jsonBodyLimit = bodyLimit({
     maxSize: JSON_BODY_LIMIT,
