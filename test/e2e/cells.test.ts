@@ -32,10 +32,11 @@ describe('deleting a cell in a browser', { timeout: 180_000 }, () => {
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.fill('kept = 1\nprint("kept")');
     await box.press('Control+Enter');
-    await page.getByText('kept', { exact: true }).waitFor({ timeout: 60_000 });
+    // Wait for the output, not for text the cell's own source also shows.
+    await page.locator('.stream-stdout', { hasText: 'kept' }).waitFor({ timeout: 60_000 });
     await box.fill('print("scratch work")');
     await box.press('Control+Enter');
-    await page.getByText('scratch work', { exact: true }).waitFor();
+    await page.locator('.stream-stdout', { hasText: 'scratch work' }).waitFor({ timeout: 60_000 });
 
     const scratch = page.locator('article.code-cell', { hasText: 'scratch work' });
     await scratch.getByRole('button', { name: 'Delete cell' }).click();
