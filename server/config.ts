@@ -19,6 +19,7 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   TALKBOOK_TOKEN: optionalText,
   TALKBOOK_DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: optionalText.pipe(z.string().regex(/^postgres(ql)?:\/\//).optional()),
   JUPYTER_URL: optionalText,
   JUPYTER_TOKEN: optionalText,
   TALKBOOK_PYTHON: z.string().default('/usr/bin/python3'),
@@ -52,6 +53,8 @@ export interface Config {
   host: string;
   token: string | undefined;
   dataDir: string;
+  /** PostgreSQL instead of SQLite in the data folder (DATABASE_URL). */
+  databaseUrl: string | undefined;
   jupyter: { url: string; token: string } | { embedded: true; python: string };
   defaultKernel: string;
   assistant: {
@@ -84,9 +87,13 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
+/** Variables whose values are never repeated in an error. */
+const SECRET = new Set(['DATABASE_URL', 'OPENAI_API_KEY', 'TALKBOOK_TOKEN', 'JUPYTER_TOKEN']);
+
 /** What a bad value should look like, said when it is wrong. */
 const expected: Partial<Record<keyof z.input<typeof envSchema>, string>> = {
   PORT: 'a port number from 0 to 65535 (0 picks a free one)',
+  DATABASE_URL: 'a PostgreSQL URL like postgres://talkbook:secret@db:5432/talkbook',
   OPENAI_BASE_URL: 'an http(s) URL of an OpenAI-compatible endpoint, like http://127.0.0.1:11434/v1',
   TALKBOOK_MAX_STEPS: 'a whole number from 1 to 100, like 10',
   TALKBOOK_TOOL_MODE: '"tools" or "fenced"',
@@ -117,7 +124,9 @@ export function loadConfig(env: Env = process.env): Config {
     const names = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '')))];
     const problems = names.map((name) => {
       const hint = expected[name as keyof typeof expected];
-      return hint ? `${name} must be ${hint}, not "${env[name]}"` : `${name}: ${parsed.error.issues.find((issue) => issue.path[0] === name)?.message}`;
+      // Never echo a value that may hold a password or a key.
+      const was = SECRET.has(name) ? '' : `, not "${env[name]}"`;
+      return hint ? `${name} must be ${hint}${was}` : `${name}: ${parsed.error.issues.find((issue) => issue.path[0] === name)?.message}`;
     });
     throw new ConfigError(`Invalid environment: ${problems.join('; ')}.`);
   }
@@ -127,6 +136,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: e.HOST,
     token: e.TALKBOOK_TOKEN,
     dataDir: resolve(e.TALKBOOK_DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
     jupyter: e.JUPYTER_URL
       ? { url: e.JUPYTER_URL, token: e.JUPYTER_TOKEN ?? '' }
       : { embedded: true, python: e.TALKBOOK_PYTHON },

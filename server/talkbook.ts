@@ -23,7 +23,7 @@ import { KernelPool } from './kernel/kernel-pool.ts';
 import { Kernels } from './kernel/kernels.ts';
 import { errorMessage, PublicError } from './errors.ts';
 import { createLogger, type Logger } from './log.ts';
-import { ConversationStore } from './store/conversation-store.ts';
+import { importJsonConversations, openStore } from './store/index.ts';
 
 const defaultClientDir = resolve(fileURLToPath(new URL('../client/dist', import.meta.url)));
 
@@ -117,11 +117,15 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   undo.push(() => kernelPool.close());
 
   const assistant = createAssistant(config.assistant);
-  const throughKernel = new KernelWorkspaceFiles({ log, kernelFor: (id) => conversations!.get(id).workspaceKernel() });
+  const throughKernel = new KernelWorkspaceFiles({ log, kernelFor: async (id) => (await conversations!.get(id)).workspaceKernel() });
   const files = new GatewayAwareFiles(settings, new ContentsWorkspaceFiles({ settings, log, largeFiles: throughKernel }), throughKernel, config.files);
 
-  const store = new ConversationStore(config.dataDir, log);
-  conversations = await Conversations.load({
+  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  undo.push(() => store.close());
+  // Conversations from before the database: imported once, the files moved aside.
+  await importJsonConversations(config.dataDir, store, log);
+  void store.collectGarbage().catch((error: unknown) => log.warn('could not collect unused stored outputs', error));
+  conversations = new Conversations({
     store,
     log,
     deleteWorkspace: (id) => files.deleteWorkspace(id),

@@ -13,58 +13,105 @@ import {
   type ServerFrame,
   type UnsequencedFrame,
 } from '../protocol/index.ts';
-import type { StoredConversation } from '../store/conversation-store.ts';
+import type { StoredConversation } from '../store/store.ts';
 import { FrameLog, type LoggedFrame } from './frame-log.ts';
+import { PendingChanges, type ChangeSnapshot } from './pending-changes.ts';
 import { hasRestorableState } from './restore/replay-plan.ts';
 
-export interface ConversationHooks {
-  /** Persist soon (debounced by the owner). */
-  changed(conversation: Conversation): void;
+export interface ConversationOptions {
+  /** Stored output per cell beyond which further output is dropped (TALKBOOK_MAX_OUTPUT_MB). */
+  maxCellOutputBytes: number;
+  /** Something changed: write it soon, or now when `urgent` (a frame waits for it to be stored). */
+  onChange?(urgent: boolean): void;
+}
+
+/**
+ * Frames that say something finished — a cell's final state, a turn's end, a cell deleted — are
+ * sent only once what they announce is stored: a `done` a tab saw survives the server being
+ * killed right after. Everything else (outputs as they stream, text as it is written) is sent
+ * at once.
+ */
+function isCommitPoint(frame: ServerFrame): boolean {
+  switch (frame.type) {
+    case 'cell':
+      return frame.cell.kind !== 'code' || (frame.cell.status !== 'running' && frame.cell.status !== 'queued');
+    case 'turn':
+      return frame.state !== 'started';
+    case 'cell_deleted':
+    case 'title':
+      return true;
+    default:
+      return false;
+  }
 }
 
 /**
  * One conversation's state and its frame stream. Every change goes through here, so what is
  * stored, what `GET` returns and what the sockets see can never disagree. Outputs are kept in
- * nbformat shape with the same stream/clear/update rules the client applies.
+ * nbformat shape by the shared output model (server/protocol/output-model.ts).
  */
 export class Conversation {
   readonly id: string;
   title: string;
   readonly kernel: string;
   readonly createdAt: string;
+  readonly ownerId: string | null;
   updatedAt: string;
   kernelState: KernelState | undefined;
   /** The kernel lost the state this conversation's code built (not persisted: derived at load). */
   stateLost: boolean;
+  /** Why the last write to the store failed, while it keeps failing (retried). */
+  storageError: string | undefined;
   private cellList: Cell[];
   private readonly index = new Map<string, number>();
+  /** Where each cell sits in the store's order (cells are appended; deleting leaves a gap). */
+  private readonly positions = new Map<string, number>();
+  private nextPosition: number;
   private seqValue: number;
+  /** Frames up to here may be sent: what they announce is stored (see `isCommitPoint`). */
+  private durableSeqValue: number;
+  /** Commit-point frames not yet durable, oldest first. */
+  private readonly waiting: number[] = [];
   private readonly log = new FrameLog();
-  private readonly listeners = new Set<(entry: LoggedFrame) => void>();
+  /** Called with each new frame, and with nothing when held frames may now be sent. */
+  private readonly listeners = new Set<(entry: LoggedFrame | undefined) => void>();
   private readonly pendingClear = new Set<string>();
   /** What each code cell's outputs weigh against the cap (computed on first use). */
   private readonly outputBytes = new Map<string, number>();
   private displayIndex: Map<string, Set<string>> | undefined;
-  private readonly hooks: ConversationHooks;
+  private readonly changes = new PendingChanges();
+  private readonly options: ConversationOptions;
   readonly maxCellOutputBytes: number;
 
-  constructor(stored: StoredConversation, hooks: ConversationHooks, maxCellOutputBytes: number) {
+  constructor(stored: StoredConversation, options: ConversationOptions) {
     this.id = stored.id;
     this.title = stored.title;
     this.kernel = stored.kernel;
     this.createdAt = stored.createdAt;
+    this.ownerId = stored.ownerId;
     this.updatedAt = stored.updatedAt;
     this.seqValue = stored.seq;
+    this.durableSeqValue = stored.seq;
     this.cellList = stored.cells;
-    this.cellList.forEach((cell, i) => this.index.set(cell.id, i));
-    // Loaded from disk, no kernel holds what its code built yet.
+    this.cellList.forEach((cell, i) => {
+      this.index.set(cell.id, i);
+      this.positions.set(cell.id, i);
+    });
+    this.nextPosition = this.cellList.length;
+    // Loaded from the store: no kernel holds what its code built yet.
     this.stateLost = hasRestorableState(this.cellList);
-    this.hooks = hooks;
-    this.maxCellOutputBytes = maxCellOutputBytes;
+    this.storageError = undefined;
+    this.options = options;
+    this.maxCellOutputBytes = options.maxCellOutputBytes;
   }
 
   get seq(): number {
     return this.seqValue;
+  }
+
+  /** The last frame that may be sent (everything it and the frames before it announce is stored). */
+  get sendableSeq(): number {
+    return this.waiting.length ? this.waiting[0]! - 1 : this.seqValue;
   }
 
   get cells(): readonly Cell[] {
@@ -74,6 +121,11 @@ export class Conversation {
   cell(id: string): Cell | undefined {
     const i = this.index.get(id);
     return i === undefined ? undefined : this.cellList[i];
+  }
+
+  /** The cell's place in the store's order. */
+  position(id: string): number {
+    return this.positions.get(id) ?? 0;
   }
 
   summary(): ConversationSummary {
@@ -88,25 +140,70 @@ export class Conversation {
   }
 
   detail(): ConversationDetail {
-    return { ...this.summary(), cells: this.cellList, seq: this.seqValue, ...(this.stateLost ? { stateLost: true } : {}) };
+    return {
+      ...this.summary(),
+      cells: this.cellList,
+      seq: this.seqValue,
+      ...(this.stateLost ? { stateLost: true } : {}),
+      ...(this.storageError ? { storageError: this.storageError } : {}),
+    };
   }
 
+  /** The whole conversation as the store keeps it. */
   toStored(): StoredConversation {
     return {
-      version: 1,
       id: this.id,
       title: this.title,
       kernel: this.kernel,
       createdAt: this.createdAt,
       updatedAt: this.updatedAt,
       seq: this.seqValue,
+      ownerId: this.ownerId,
       cells: this.cellList,
     };
   }
 
+  // ---- the store ---------------------------------------------------------------------------
+
+  /** Changes not yet written. */
+  get dirty(): boolean {
+    return this.changes.pending;
+  }
+
+  /** What to write now (see `ConversationPersister`), with the `seq` it brings the store to. */
+  takeChanges(): { snapshot: ChangeSnapshot; seq: number } {
+    return { snapshot: this.changes.snapshot(this), seq: this.seqValue };
+  }
+
+  /** A write of `takeChanges()` succeeded: frames up to `seq` may go out. */
+  written(snapshot: ChangeSnapshot, seq: number): void {
+    this.changes.written(snapshot);
+    this.markDurable(seq);
+  }
+
+  /** Everything up to `seq` is stored (nothing needed writing). */
+  markDurable(seq: number): void {
+    if (seq <= this.durableSeqValue) return;
+    this.durableSeqValue = seq;
+    let released = false;
+    while (this.waiting.length && this.waiting[0]! <= seq) {
+      this.waiting.shift();
+      released = true;
+    }
+    if (released) for (const listener of this.listeners) listener(undefined);
+  }
+
+  /** Writing to the store failed (`message`), or works again (undefined): announced to the tabs. */
+  setStorageError(message: string | undefined): void {
+    if (this.storageError === message) return;
+    this.storageError = message;
+    this.emit({ type: 'storage', ok: message === undefined, ...(message ? { message } : {}) });
+  }
+
   // ---- frames ---------------------------------------------------------------------------
 
-  subscribe(listener: (entry: LoggedFrame) => void): () => void {
+  /** Each new frame; `undefined` when frames held until stored may now be sent (`sendableSeq`). */
+  subscribe(listener: (entry: LoggedFrame | undefined) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -121,18 +218,29 @@ export class Conversation {
     const sequenced = { ...frame, seq: this.seqValue } as ServerFrame;
     const entry: LoggedFrame = { seq: this.seqValue, frame: sequenced, json: JSON.stringify(sequenced) };
     this.log.push(entry);
+    if (isCommitPoint(sequenced)) {
+      this.waiting.push(this.seqValue);
+      this.options.onChange?.(true);
+    }
     for (const listener of this.listeners) listener(entry);
   }
 
   private touch(): void {
     this.updatedAt = new Date().toISOString();
-    this.hooks.changed(this);
+    this.changes.touch();
+    this.options.onChange?.(this.waiting.length > 0);
+  }
+
+  private touchCell(id: string, outputs: boolean): void {
+    this.changes.cell(id, outputs);
+    this.touch();
   }
 
   // ---- changes --------------------------------------------------------------------------
 
   rename(title: string): void {
     this.title = title;
+    this.changes.title();
     this.emit({ type: 'title', title });
     this.touch();
   }
@@ -169,9 +277,10 @@ export class Conversation {
 
   addCell<C extends Cell>(cell: C): C {
     this.index.set(cell.id, this.cellList.length);
+    this.positions.set(cell.id, this.nextPosition++);
     this.cellList.push(cell);
     this.emit({ type: 'cell', cell });
-    this.touch();
+    this.touchCell(cell.id, true);
     return cell;
   }
 
@@ -182,8 +291,10 @@ export class Conversation {
     this.cellList.splice(i, 1);
     this.index.clear();
     this.cellList.forEach((cell, at) => this.index.set(cell.id, at));
+    this.positions.delete(id);
     this.pendingClear.delete(id);
     this.outputBytes.delete(id);
+    this.changes.remove(id);
     this.emit({ type: 'cell_deleted', cellId: id });
     this.touch();
   }
@@ -195,7 +306,7 @@ export class Conversation {
     const next = { ...this.cellList[i]!, ...patch } as Cell;
     this.cellList[i] = next;
     this.emit({ type: 'cell', cell: next });
-    this.touch();
+    this.touchCell(id, 'outputs' in patch);
     return next as C;
   }
 
@@ -205,7 +316,7 @@ export class Conversation {
     if (!cell || (cell.kind !== 'assistant' && cell.kind !== 'user')) throw new Error(`no text cell ${cellId}`);
     this.cellList[i!] = { ...cell, text: cell.text + delta };
     this.emit({ type: 'text', cellId, delta });
-    this.touch();
+    this.touchCell(cellId, false);
   }
 
   /**
@@ -232,7 +343,7 @@ export class Conversation {
     const { outputs } = appendOutput({ outputs: cell.outputs, clearPending }, output);
     this.setOutputs(cellId, outputs, used + weight);
     this.emit({ type: 'output', cellId, output });
-    this.touch();
+    this.touchCell(cellId, true);
     return true;
   }
 
@@ -244,7 +355,7 @@ export class Conversation {
       if (cell.outputs.length) this.setOutputs(cellId, clearOutput({ outputs: cell.outputs, clearPending: false }, false).outputs, 0);
     }
     this.emit({ type: 'clear_output', cellId, wait });
-    this.touch();
+    this.touchCell(cellId, true);
   }
 
   /**
@@ -258,7 +369,6 @@ export class Conversation {
     if (!cellIds) return;
     const update = { data: output.data, metadata: output.metadata };
     const newWeight = outputWeight({ output_type: 'display_data', ...update });
-    let changed = false;
     for (const cellId of cellIds) {
       const cell = this.cell(cellId);
       if (!cell || cell.kind !== 'code') {
@@ -280,9 +390,8 @@ export class Conversation {
       }
       this.setOutputs(cellId, updateDisplay(cell.outputs, displayId, output), used);
       this.emit({ type: 'update_display', displayId, cellId, output });
-      changed = true;
+      this.touchCell(cellId, true);
     }
-    if (changed) this.touch();
   }
 
   /** Start a fresh run of a code cell: nothing pending, nothing charged. */

@@ -1,11 +1,12 @@
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError, PublicError } from '../errors.ts';
+import { newId } from '../ids.ts';
 import { KernelBudget } from '../kernel/kernel-budget.ts';
 import type { Logger } from '../log.ts';
-import type { Cell, CodeCell, ConversationSummary } from '../protocol/index.ts';
-import type { ConversationStore, StoredConversation } from '../store/conversation-store.ts';
-import { newId } from '../ids.ts';
-import { Conversation } from './conversation.ts';
+import type { Cell, CodeCell, ConversationList, ConversationListItem } from '../protocol/index.ts';
+import { SEQ_BLOCK, type ConversationStore, type ListQuery, type StoredConversation } from '../store/store.ts';
+import { ConversationPersister } from './conversation-persister.ts';
 import { ConversationRuntime, type RuntimeDeps } from './conversation-runtime.ts';
+import { Conversation } from './conversation.ts';
 
 export interface ConversationsOptions {
   store: ConversationStore;
@@ -14,81 +15,136 @@ export interface ConversationsOptions {
   maxCellOutputBytes: number;
   /** Remove a deleted conversation's files. */
   deleteWorkspace?(id: string): Promise<void>;
-  /** Debounce for persisting a changed conversation (default 250 ms). */
+  /** Debounce for writing changes no frame waits for (default 250 ms). */
   saveDelayMs?: number;
   /** Shut a kernel down after this long without a turn (default 60 minutes). */
   kernelIdleMs?: number;
   /** At most this many live kernels; the least recently used idle one makes room (default 64). */
   maxKernels?: number;
+  /** A loaded conversation with no socket, no kernel and no turn is let go after this long (default 5 minutes). */
+  unloadAfterMs?: number;
   /** Started kernels for new conversations: `take` gives the id of one of `kernelName`, if ready. */
   pool?: { take(kernelName: string): string | undefined };
 }
 
-/** All conversations: loaded from the store at start, saved (debounced) after each change. */
+interface Loaded {
+  runtime: ConversationRuntime;
+  persister: ConversationPersister;
+  /** Open sockets on it. */
+  users: number;
+  lastUsed: number;
+}
+
+/**
+ * The conversations: in the store, and in memory only while open. Nothing is read at start; a
+ * conversation is loaded on first use (its socket, a request, the assistant) and let go when no
+ * socket used it for a while and it holds no kernel, so memory follows what is open, not what
+ * is stored.
+ */
 export class Conversations {
-  private readonly byId = new Map<string, ConversationRuntime>();
-  private readonly dirty = new Map<string, NodeJS.Timeout>();
-  /** How long the last save of each conversation blocked the event loop (ms). */
-  private readonly saveCost = new Map<string, number>();
+  private readonly loaded = new Map<string, Loaded>();
+  private readonly loading = new Map<string, Promise<Loaded | undefined>>();
   private readonly options: ConversationsOptions;
-
   private readonly budget: KernelBudget;
+  private readonly sweeper: NodeJS.Timeout;
 
-  private constructor(options: ConversationsOptions) {
+  constructor(options: ConversationsOptions) {
     this.options = options;
     this.budget = new KernelBudget({
-      holders: () => this.byId.values(),
+      holders: () => [...this.loaded.values()].map((entry) => entry.runtime),
       idleMs: options.kernelIdleMs,
       maxKernels: options.maxKernels,
       log: options.log,
     });
+    const unloadAfter = options.unloadAfterMs ?? 5 * 60_000;
+    this.sweeper = setInterval(() => void this.unloadIdle(unloadAfter), Math.min(60_000, Math.max(1000, unloadAfter / 2)));
+    this.sweeper.unref();
   }
 
-  static async load(options: ConversationsOptions): Promise<Conversations> {
-    const conversations = new Conversations(options);
-    for (const stored of await options.store.loadAll()) {
-      conversations.adopt(markInterrupted(stored));
-    }
-    return conversations;
+  /** A page of conversations, newest first; with `q`, those whose text matches, each with a snippet. */
+  async list(query: ListQuery): Promise<ConversationList> {
+    const page = await this.options.store.listConversations(query);
+    const items = page.items.map((row): ConversationListItem => {
+      // A loaded conversation may be ahead of its row (writes are debounced) and has a kernel state.
+      const live = this.loaded.get(row.id)?.runtime.conversation;
+      return {
+        id: row.id,
+        title: live?.title ?? row.title,
+        kernel: row.kernel,
+        createdAt: row.createdAt,
+        updatedAt: live?.updatedAt ?? row.updatedAt,
+        ...(live?.kernelState ? { kernelState: live.kernelState } : {}),
+        ...(row.match ? { match: row.match.text, matchCellId: row.match.cellId } : {}),
+      };
+    });
+    return { items, nextCursor: page.nextCursor };
   }
 
-  list(): ConversationSummary[] {
-    return [...this.byId.values()]
-      .map((runtime) => runtime.conversation.summary())
-      .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt) || b.createdAt.localeCompare(a.createdAt));
+  /** The conversation, loaded if it is not; `NotFoundError` when there is none. */
+  async get(id: string): Promise<ConversationRuntime> {
+    const entry = await this.load(id);
+    if (!entry) throw new NotFoundError('Conversation');
+    entry.lastUsed = Date.now();
+    return entry.runtime;
   }
 
-  get(id: string): ConversationRuntime {
-    const runtime = this.byId.get(id);
-    if (!runtime) throw new NotFoundError('Conversation');
-    return runtime;
+  async exists(id: string): Promise<boolean> {
+    return this.loaded.has(id) || (await this.options.store.conversationExists(id));
   }
 
-  has(id: string): boolean {
-    return this.byId.has(id);
+  /** A socket uses the conversation: it stays loaded until `release` is called (and a while after). */
+  async use(id: string): Promise<{ runtime: ConversationRuntime; release(): void }> {
+    const entry = await this.load(id);
+    if (!entry) throw new NotFoundError('Conversation');
+    entry.users += 1;
+    let released = false;
+    return {
+      runtime: entry.runtime,
+      release: () => {
+        if (released) return;
+        released = true;
+        entry.users -= 1;
+        entry.lastUsed = Date.now();
+      },
+    };
   }
 
-  /** A new conversation; `cells` (e.g. from an imported notebook) start it off. */
-  async create(input: { title?: string | undefined; kernel: string; cells?: Cell[] }): Promise<Conversation> {
+  /** Every change of the conversation stored (for answers that must not run ahead of the store). */
+  async durable(id: string): Promise<void> {
+    await this.loaded.get(id)?.persister.flush();
+  }
+
+  /**
+   * A new conversation; `cells` (e.g. from an imported notebook) start it off. It is stored
+   * before anything else sees it: a conversation that could not be stored does not exist.
+   */
+  async create(input: { title?: string | undefined; kernel: string; cells?: Cell[]; ownerId?: string | null }): Promise<Conversation> {
     const now = new Date().toISOString();
     // A pooled kernel was started for this id, in its workspace: the conversation takes the id.
     const pooled = this.options.pool?.take(input.kernel);
-    const runtime = this.adopt({
-      version: 1,
+    const stored: StoredConversation = {
       id: pooled ?? newId(),
       title: input.title ?? 'New conversation',
       kernel: input.kernel,
       createdAt: now,
       updatedAt: now,
       seq: 0,
+      ownerId: input.ownerId ?? null,
       cells: input.cells ?? [],
-    });
+    };
+    try {
+      await this.options.store.createConversation({ ...stored, seq: SEQ_BLOCK });
+    } catch (error) {
+      if (pooled) void this.options.runtime.kernels.discard(pooled).catch(() => undefined);
+      this.options.log.error('could not store a new conversation', error);
+      throw new PublicError('The conversation could not be saved, so it was not created (the error was logged). Try again; if it keeps failing, check the disk or the database.', 503, { cause: error });
+    }
+    const entry = this.adopt(stored);
     if (pooled) {
       // Its kernel is live already: keep under the cap as a first run would (in the background).
       void this.budget.makeRoom(pooled).catch((error: unknown) => this.options.log.warn('making room for a pooled kernel failed', error));
     }
-    await this.options.store.save(runtime.conversation.toStored());
-    return runtime.conversation;
+    return entry.runtime.conversation;
   }
 
   /**
@@ -96,80 +152,95 @@ export class Conversations {
    * (on a gateway the kernel is what removes it), then the kernel is shut down.
    */
   async delete(id: string): Promise<void> {
-    const runtime = this.get(id);
+    const runtime = await this.get(id);
+    const entry = this.loaded.get(id)!;
     await runtime.stop();
     await this.options.deleteWorkspace?.(id).catch((error: unknown) => this.options.log.warn(`could not delete the workspace of ${id}`, error));
-    this.byId.delete(id);
-    clearTimeout(this.dirty.get(id));
-    this.dirty.delete(id);
-    this.saveCost.delete(id);
+    entry.persister.close();
+    this.loaded.delete(id);
     await runtime.close();
-    await this.options.store.remove(id);
+    await this.options.store.deleteConversation(id);
   }
 
   /** Every kernel is gone (the Jupyter server restarted). */
   kernelsLost(reason: string): void {
-    for (const runtime of this.byId.values()) runtime.kernelLost(reason);
+    for (const entry of this.loaded.values()) entry.runtime.kernelLost(reason);
   }
 
-  /** Save everything that changed, now. */
+  /** Shut down kernels idle longer than TALKBOOK_KERNEL_IDLE_MINUTES (also done every so often). */
+  shutDownIdle(): Promise<void> {
+    return this.budget.shutDownIdle();
+  }
+
+  /** Write everything that changed, now. */
   async flush(): Promise<void> {
-    const ids = [...this.dirty.keys()];
-    for (const id of ids) {
-      clearTimeout(this.dirty.get(id));
-      this.dirty.delete(id);
-      const runtime = this.byId.get(id);
-      if (runtime) void this.options.store.save(runtime.conversation.toStored());
-    }
-    await this.options.store.flush();
+    await Promise.allSettled([...this.loaded.values()].map((entry) => entry.persister.flush()));
   }
 
   async close(): Promise<void> {
+    clearInterval(this.sweeper);
     this.budget.close();
-    await Promise.allSettled([...this.byId.values()].map((runtime) => runtime.close()));
+    await Promise.allSettled([...this.loaded.values()].map((entry) => entry.runtime.close()));
     await this.flush();
+    for (const entry of this.loaded.values()) entry.persister.close();
   }
 
-  private adopt(stored: StoredConversation): ConversationRuntime {
-    const conversation = new Conversation(stored, { changed: (c) => this.markDirty(c.id) }, this.options.maxCellOutputBytes);
+  /** How many conversations are in memory (for tests and the benchmark). */
+  get loadedCount(): number {
+    return this.loaded.size;
+  }
+
+  /** Let go of conversations nobody uses: no socket for `afterMs`, no kernel, no turn, all stored. */
+  async unloadIdle(afterMs: number): Promise<void> {
+    const cutoff = Date.now() - afterMs;
+    for (const [id, entry] of this.loaded) {
+      const { runtime } = entry;
+      if (entry.users > 0 || entry.lastUsed > cutoff || runtime.busy || runtime.hasKernel) continue;
+      await entry.persister.flush();
+      if (runtime.conversation.dirty || entry.users > 0 || runtime.busy || runtime.hasKernel) continue;
+      entry.persister.close();
+      this.loaded.delete(id);
+    }
+  }
+
+  private load(id: string): Promise<Loaded | undefined> {
+    const entry = this.loaded.get(id);
+    if (entry) return Promise.resolve(entry);
+    let pending = this.loading.get(id);
+    if (!pending) {
+      pending = this.options.store
+        .loadConversation(id)
+        .then((stored) => (stored ? (this.loaded.get(id) ?? this.adopt(markInterrupted(stored))) : undefined))
+        .finally(() => this.loading.delete(id));
+      this.loading.set(id, pending);
+    }
+    return pending;
+  }
+
+  private adopt(stored: StoredConversation & { interrupted?: string[] }): Loaded {
+    let persister: ConversationPersister | undefined;
+    const conversation = new Conversation(stored, {
+      maxCellOutputBytes: this.options.maxCellOutputBytes,
+      onChange: (urgent) => persister?.changed(urgent),
+    });
+    persister = new ConversationPersister(conversation, {
+      store: this.options.store,
+      log: this.options.log,
+      ...(this.options.saveDelayMs !== undefined ? { delayMs: this.options.saveDelayMs } : {}),
+    });
     const runtime = new ConversationRuntime(conversation, { ...this.options.runtime, makeRoom: (id) => this.budget.makeRoom(id) });
-    this.byId.set(conversation.id, runtime);
-    return runtime;
-  }
-
-  private markDirty(id: string): void {
-    if (this.dirty.has(id)) return;
-    const delay = saveDelay(this.options.saveDelayMs ?? 250, this.saveCost.get(id) ?? 0);
-    const timer = setTimeout(() => {
-      this.dirty.delete(id);
-      const runtime = this.byId.get(id);
-      if (!runtime) return;
-      // Serializing blocks the event loop: a big conversation is saved less often (saveDelay).
-      const started = performance.now();
-      const saved = this.options.store.save(runtime.conversation.toStored());
-      this.saveCost.set(id, performance.now() - started);
-      void saved.catch(() => undefined);
-    }, delay);
-    timer.unref();
-    this.dirty.set(id, timer);
+    const entry: Loaded = { runtime, persister, users: 0, lastUsed: Date.now() };
+    this.loaded.set(conversation.id, entry);
+    // Cells that were running when the server stopped did not finish: say so, and store it.
+    for (const cellId of stored.interrupted ?? []) {
+      conversation.updateCell<CodeCell>(cellId, { status: 'interrupted', failure: 'The server stopped while this cell was running.' });
+    }
+    return entry;
   }
 }
 
-/**
- * How long to wait before saving a changed conversation: `baseMs`, or 40 times what its last
- * save blocked the event loop (serializing a 12 MB conversation takes about 25 ms), so saving
- * while output streams costs at most about 2.5 % of the server's time; never more than 5 s.
- */
-export function saveDelay(baseMs: number, lastCostMs: number): number {
-  return Math.min(Math.max(baseMs, 40 * lastCostMs), Math.max(baseMs, 5000));
-}
-
-/** Cells that were queued or running when the server stopped did not finish. */
-function markInterrupted(stored: StoredConversation): StoredConversation {
-  const cells = stored.cells.map((cell) =>
-    cell.kind === 'code' && (cell.status === 'running' || cell.status === 'queued')
-      ? ({ ...cell, status: 'interrupted', failure: 'The server stopped while this cell was running.' } satisfies CodeCell)
-      : cell,
-  );
-  return { ...stored, cells };
+/** Which cells were queued or running when the server stopped (they did not finish). */
+function markInterrupted(stored: StoredConversation): StoredConversation & { interrupted: string[] } {
+  const interrupted = stored.cells.filter((cell) => cell.kind === 'code' && (cell.status === 'running' || cell.status === 'queued')).map((cell) => cell.id);
+  return { ...stored, interrupted };
 }

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Conversations } from '../conversation/conversations.ts';
 import { BadRequestError } from '../errors.ts';
 import type { Kernels } from '../kernel/kernels.ts';
-import { createConversationBody, renameConversationBody } from '../protocol/index.ts';
+import { createConversationBody, listConversationsQuery, renameConversationBody } from '../protocol/index.ts';
 import { jsonBody } from './validate.ts';
 
 export interface ApiDeps {
@@ -19,7 +19,11 @@ export function apiRoutes({ conversations, kernels }: ApiDeps): Hono {
     return c.json({ default: fallback, kernelspecs });
   });
 
-  api.get('/conversations', (c) => c.json(conversations.list()));
+  api.get('/conversations', async (c) => {
+    const query = listConversationsQuery.safeParse(c.req.query());
+    if (!query.success) throw new BadRequestError(`Invalid query: ${query.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+    return c.json(await conversations.list(query.data));
+  });
 
   api.post('/conversations', async (c) => {
     const body = await jsonBody(c, createConversationBody);
@@ -33,10 +37,15 @@ export function apiRoutes({ conversations, kernels }: ApiDeps): Hono {
     return c.json(conversation.summary(), 201);
   });
 
-  api.get('/conversations/:id', (c) => c.json(conversations.get(c.req.param('id')).conversation.detail()));
+  api.get('/conversations/:id', async (c) => {
+    const runtime = await conversations.get(c.req.param('id'));
+    // What GET shows is stored: never ahead of what a restart would bring back.
+    await conversations.durable(runtime.id);
+    return c.json(runtime.conversation.detail());
+  });
 
   api.patch('/conversations/:id', async (c) => {
-    const runtime = conversations.get(c.req.param('id'));
+    const runtime = await conversations.get(c.req.param('id'));
     const { title } = await jsonBody(c, renameConversationBody);
     runtime.conversation.rename(title);
     return c.json(runtime.conversation.summary());
@@ -48,12 +57,12 @@ export function apiRoutes({ conversations, kernels }: ApiDeps): Hono {
   });
 
   api.post('/conversations/:id/interrupt', async (c) => {
-    await conversations.get(c.req.param('id')).interrupt();
+    await (await conversations.get(c.req.param('id'))).interrupt();
     return c.body(null, 204);
   });
 
   api.post('/conversations/:id/restart', async (c) => {
-    await conversations.get(c.req.param('id')).restart();
+    await (await conversations.get(c.req.param('id'))).restart();
     return c.body(null, 204);
   });
 

@@ -37,15 +37,21 @@ export function attachConversationSocket(
   };
 
   const pump = () => {
-    if (held || ws.readyState !== ws.OPEN || cursor >= conversation.seq) return;
-    const pendingFrames: LoggedFrame[] | undefined = conversation.framesAfter(cursor);
+    // Frames that announce something finished wait until it is stored (Conversation.sendableSeq).
+    if (held || ws.readyState !== ws.OPEN) return;
+    const sendable = conversation.sendableSeq;
+    const ahead = cursor > conversation.seq;
+    if (!ahead && cursor >= sendable) return;
+    const pendingFrames: LoggedFrame[] | undefined = ahead ? undefined : conversation.framesAfter(cursor);
     if (!pendingFrames) {
-      // The log no longer holds what this socket missed: send the whole state instead.
-      cursor = conversation.seq;
+      // The log no longer holds what this socket missed (or the tab is ahead of this server:
+      // frames it saw were lost in a crash): send the whole stored state instead.
+      cursor = sendable;
       sendLocal({ type: 'reset', seq: cursor, cells: [...conversation.cells], stateLost: conversation.stateLost });
       return;
     }
     for (const entry of pendingFrames) {
+      if (entry.seq > sendable) return;
       if (ws.bufferedAmount > highWater) {
         drainTimer ??= setTimeout(() => {
           drainTimer = undefined;
@@ -94,7 +100,8 @@ export function attachConversationSocket(
       }
       const frame = parsed.data;
       if (frame.type === 'resume') {
-        cursor = Math.min(frame.after, conversation.seq);
+        // A tab ahead of this conversation's seq saw frames a crash lost: it gets a reset.
+        cursor = frame.after;
         if (holdTimer) clearTimeout(holdTimer);
         held = false;
         return pump();

@@ -31,12 +31,12 @@ export function filesRoutes(deps: FilesRoutesDeps): Hono {
   const routes = new Hono();
 
   routes.get('/conversations/:id/files', async (c) => {
-    const { conversation } = deps.conversations.get(c.req.param('id'));
+    const { conversation } = (await deps.conversations.get(c.req.param('id')));
     return c.json(await deps.files.list(conversation.id));
   });
 
   routes.post('/conversations/:id/files', async (c) => {
-    const runtime = deps.conversations.get(c.req.param('id'));
+    const runtime = (await deps.conversations.get(c.req.param('id')));
     const tooLarge = refuseOversized(c, deps.maxUploadBytes);
     if (tooLarge) return tooLarge;
     const part = await readFilePart(c.req.raw, { maxBytes: deps.maxUploadBytes });
@@ -53,7 +53,7 @@ export function filesRoutes(deps: FilesRoutesDeps): Hono {
   });
 
   routes.get('/conversations/:id/files/:name', async (c) => {
-    const { conversation } = deps.conversations.get(c.req.param('id'));
+    const { conversation } = (await deps.conversations.get(c.req.param('id')));
     const { file, body } = await deps.files.read(conversation.id, c.req.param('name'));
     return c.body(body, 200, {
       'Content-Type': contentTypeOf(file.name),
@@ -64,7 +64,7 @@ export function filesRoutes(deps: FilesRoutesDeps): Hono {
   });
 
   routes.delete('/conversations/:id/files/:name', async (c) => {
-    const { conversation } = deps.conversations.get(c.req.param('id'));
+    const { conversation } = (await deps.conversations.get(c.req.param('id')));
     await deps.files.delete(conversation.id, c.req.param('name'));
     return c.body(null, 204);
   });

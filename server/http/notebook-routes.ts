@@ -24,7 +24,7 @@ export function notebookRoutes(deps: NotebookRoutesDeps): Hono {
   const routes = new Hono();
 
   routes.get('/conversations/:id/notebook', async (c) => {
-    const { conversation } = deps.conversations.get(c.req.param('id'));
+    const { conversation } = (await deps.conversations.get(c.req.param('id')));
     const meta = await exportMeta(conversation, deps.kernels);
     // A snapshot of the cell list: cells added while the export streams are not in it.
     const body = notebookStream([...conversation.cells], meta);
@@ -36,7 +36,7 @@ export function notebookRoutes(deps: NotebookRoutesDeps): Hono {
   });
 
   routes.get('/conversations/:id/archive', async (c) => {
-    const { conversation } = deps.conversations.get(c.req.param('id'));
+    const { conversation } = (await deps.conversations.get(c.req.param('id')));
     const meta = await exportMeta(conversation, deps.kernels);
     const name = notebookFileName(conversation.title);
     const notebook = { name, bytes: notebookStream([...conversation.cells], meta) };

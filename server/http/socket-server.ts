@@ -2,6 +2,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { Conversations } from '../conversation/conversations.ts';
+import { NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { MAX_CLIENT_FRAME_BYTES } from '../protocol/index.ts';
 import { authorizeUpgrade } from './auth.ts';
@@ -26,13 +27,21 @@ export function attachSocketServer(server: Server, deps: { token: string; conver
       });
       if (!authorized) return refuse(socket, 401, 'Unauthorized');
       const id = match[1]!;
-      if (!deps.conversations.has(id)) return refuse(socket, 404, 'Not Found');
       const afterParam = url.searchParams.get('after');
       const after = afterParam !== null && /^-?\d+$/.test(afterParam) ? Number(afterParam) : undefined;
-      wss.handleUpgrade(request, socket, head, (ws) => {
-        if (!deps.conversations.has(id)) return ws.close(1008, 'conversation deleted');
-        attachConversationSocket(ws, deps.conversations.get(id), deps.log, after);
-      });
+      // The conversation is loaded (if it is not) and kept loaded while the socket is open.
+      deps.conversations.use(id).then(
+        (use) =>
+          wss.handleUpgrade(request, socket, head, (ws) => {
+            ws.once('close', use.release);
+            attachConversationSocket(ws, use.runtime, deps.log, after);
+          }),
+        (error: unknown) => {
+          if (error instanceof NotFoundError) return refuse(socket, 404, 'Not Found');
+          deps.log.error('upgrade failed', error);
+          return refuse(socket, 503, 'Service Unavailable');
+        },
+      );
     } catch (error) {
       deps.log.error('upgrade failed', error);
       refuse(socket, 500, 'Internal Server Error');

@@ -39,8 +39,8 @@ export class KernelSession {
   private readonly kernel: Kernel.IKernelConnection;
   private readonly stateListeners = new Set<(state: KernelState) => void>();
   private readonly inflight = new Set<(reason: string) => void>();
-  /** In-flight executions the kernel has begun running (it sent their `execute_input`). */
-  private readonly begun = new WeakSet<(reason: string) => void>();
+  /** When each in-flight execution last sent anything on iopub (ms since epoch). */
+  private readonly heard = new WeakMap<(reason: string) => void, number>();
   /** Comm requests waiting for their answer (failed, like executions, when the kernel goes). */
   private readonly requests = new Set<(reason: string) => void>();
   private readonly lostListeners = new Set<(reason: string) => void>();
@@ -129,11 +129,9 @@ export class KernelSession {
       this.inflight.add(onDeath);
       future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
         const event = iopubToEvent(msg.header.msg_type, msg.content);
+        this.heard.set(onDeath, Date.now());
         if (event.kind === 'ignore' || event.kind === 'update-display') return;
-        if (event.kind === 'execution-count') {
-          executionCount = event.executionCount;
-          this.begun.add(onDeath);
-        }
+        if (event.kind === 'execution-count') executionCount = event.executionCount;
         options.onEvent?.(event);
       };
       future.done.then(
@@ -201,21 +199,25 @@ export class KernelSession {
   }
 
   /**
-   * Interrupt the running cell. An interrupt that lands before the kernel has begun running the
-   * code is dropped by ipykernel, so while an execution in flight has not begun (no
-   * `execute_input` yet) it is sent again, every 500 ms, a few times. Once it has begun, one
-   * interrupt is enough — a second one would land in the traceback of the first.
+   * Interrupt the running cell. An interrupt can be lost — one that lands before the kernel has
+   * begun running the code is dropped by ipykernel — so while the execution is still in flight
+   * and the kernel has said nothing since, it is sent again, every 500 ms, a few times. (A second
+   * interrupt that lands while the first one's traceback is being written makes IPython print
+   * `KeyboardInterrupt` on stderr instead; `runCode` counts that as an interrupt too.)
    */
   async interrupt(): Promise<void> {
     if (this.isDead) return;
-    const early = [...this.inflight].filter((execution) => !this.begun.has(execution));
+    const pending = [...this.inflight];
+    let sentAt = Date.now();
     await this.kernel.interrupt();
-    if (early.length === 0) return;
+    if (pending.length === 0) return;
     void (async () => {
       for (let attempt = 0; attempt < 4; attempt++) {
         await delay(500);
-        const stillEarly = early.some((execution) => this.inflight.has(execution) && !this.begun.has(execution));
-        if (!stillEarly || this.isDead) return;
+        if (this.isDead) return;
+        const silent = pending.some((execution) => this.inflight.has(execution) && (this.heard.get(execution) ?? 0) < sentAt);
+        if (!silent) return;
+        sentAt = Date.now();
         await this.kernel.interrupt().catch(() => undefined);
       }
     })();

@@ -31,16 +31,21 @@ export interface RunResult {
  */
 export async function runCode(session: Pick<KernelSession, 'execute' | 'interrupt'>, code: string, options: RunCodeOptions): Promise<RunResult> {
   let error: RunResult['error'];
+  // IPython prints a KeyboardInterrupt that lands while it shows a traceback on stderr instead.
+  let interruptOnStderr = false;
   const execution = session.execute(code, {
     onEvent: (event) => {
       if (event.kind === 'output' && event.output.output_type === 'error') {
         error ??= { ename: event.output.ename, evalue: event.output.evalue };
       }
+      if (event.kind === 'output' && event.output.output_type === 'stream' && event.output.name === 'stderr' && /^\s*KeyboardInterrupt\s*$/m.test(event.output.text)) {
+        interruptOnStderr = true;
+      }
       options.onEvent?.(event);
     },
   });
   const { outcome, stop } = await settle(session, execution, options);
-  return classify(outcome, stop, error, options.timeoutMs);
+  return classify(outcome, stop, error ?? (interruptOnStderr ? { ename: 'KeyboardInterrupt', evalue: '' } : undefined), options.timeoutMs);
 }
 
 function classify(outcome: ExecuteOutcome | undefined, stop: RunResult['stop'], error: RunResult['error'], timeoutMs: number): RunResult {

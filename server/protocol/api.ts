@@ -25,10 +25,27 @@ export const conversationDetail = conversationSummary.extend({
   seq: z.number().int(),
   /** The kernel lost the state this conversation's code built: offer "Restore state". */
   stateLost: z.boolean().optional(),
+  /** Why changes are not reaching the store right now (retried), if they are not. */
+  storageError: z.string().optional(),
 });
 export type ConversationDetail = z.infer<typeof conversationDetail>;
 
-export const conversationList = z.array(conversationSummary);
+/** A listed conversation; with `q`, a short piece of the matching text and the cell it is in. */
+export const conversationListItem = conversationSummary.extend({
+  match: z.string().optional(),
+  matchCellId: z.string().optional(),
+});
+export type ConversationListItem = z.infer<typeof conversationListItem>;
+
+/** `GET /api/conversations?limit=N&cursor=C&q=TEXT`: newest first, a page at a time. */
+export const conversationList = z.object({ items: z.array(conversationListItem), nextCursor: z.string().nullable() });
+export type ConversationList = z.infer<typeof conversationList>;
+
+export const listConversationsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+  q: z.string().trim().max(200).optional(),
+});
 
 export const kernelSpecInfo = z.object({
   name: z.string(),

@@ -87,6 +87,11 @@ export const serverFrame = z.discriminatedUnion('type', [
     error: z.string().optional(),
   }),
   /**
+   * Whether the conversation's changes reach the store. `ok: false` while writes fail (a full
+   * disk, the database gone), with why; retried until they work again (`ok: true`).
+   */
+  z.object({ type: z.literal('storage'), seq, ok: z.boolean(), message: z.string().optional() }),
+  /**
    * A malformed or impossible request. Errors answer one socket only: they carry the
    * conversation's current `seq` without advancing it and are never replayed by `resume`.
    */

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { conversationSummary, type ConversationSummary } from '../../server/protocol/index.ts';
+import { conversationList, conversationSummary, type ConversationListItem, type ConversationSummary } from '../../server/protocol/index.ts';
 import { startTalkbook, type Talkbook } from '../../server/talkbook.ts';
 import { createLogger } from '../../server/log.ts';
 import { TestSocket } from './test-socket.ts';
@@ -14,6 +14,8 @@ export interface TestTalkbook {
   /** fetch `path` (e.g. `/api/conversations`) with the bearer token unless `auth: false`. */
   api(path: string, init?: RequestInit & { auth?: boolean }): Promise<Response>;
   createConversation(body?: { title?: string; kernel?: string }): Promise<ConversationSummary>;
+  /** `GET /api/conversations` (newest first), every page. */
+  list(query?: { q?: string }): Promise<ConversationListItem[]>;
   /** Open the conversation's socket (token in the query) and resume from `after` if given. */
   connect(conversationId: string, after?: number): Promise<TestSocket>;
   /** Stop and start again on the same data folder (same token), as a server restart does. */
@@ -67,6 +69,19 @@ export async function startTestTalkbook(env: Record<string, string> = {}): Promi
       const response = await api('/api/conversations', { method: 'POST', body: JSON.stringify(body) });
       if (response.status !== 201) throw new Error(`create failed: ${response.status} ${await response.text()}`);
       return conversationSummary.parse(await response.json());
+    },
+    async list(query = {}) {
+      const items: ConversationListItem[] = [];
+      let cursor: string | null = null;
+      do {
+        const params = new URLSearchParams({ limit: '200', ...(query.q ? { q: query.q } : {}), ...(cursor ? { cursor } : {}) });
+        const response = await api(`/api/conversations?${params}`);
+        if (response.status !== 200) throw new Error(`list failed: ${response.status} ${await response.text()}`);
+        const page = conversationList.parse(await response.json());
+        items.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      return items;
     },
     async connect(conversationId, after) {
       const wsUrl = `${instance.url.replace(/^http/, 'ws')}/api/conversations/${conversationId}/ws?token=${encodeURIComponent(instance.token)}${after === undefined ? '&after=0' : `&after=${after}`}`;

@@ -155,7 +155,7 @@ describe('HTTP and socket edges', () => {
     expect(created.kernel).toBe('python3');
     const renamed = await tb.api(`/api/conversations/${created.id}`, { method: 'PATCH', body: JSON.stringify({ title: 'Revenue' }) });
     expect(await renamed.json()).toMatchObject({ title: 'Revenue' });
-    const list = (await (await tb.api('/api/conversations')).json()) as Array<{ id: string }>;
+    const list = await tb.list();
     expect(list[0]?.id).toBe(created.id);
     expect((await tb.api(`/api/conversations/${created.id}`, { method: 'DELETE' })).status).toBe(204);
     expect((await tb.api(`/api/conversations/${created.id}`)).status).toBe(404);

@@ -109,7 +109,7 @@ describe('kernels that are not used', () => {
       await sockets[0]!.waitFor((f) => f.type === 'cell' && f.cell.kind === 'notice' && /TALKBOOK_MAX_KERNELS/.test(f.cell.text), 10_000);
       expect(text((await sockets[1]!.run('print(mine)')).cell.outputs)).toBe('1\n');
       expect(text((await sockets[2]!.run('print(mine)')).cell.outputs)).toBe('2\n');
-      const list = (await (await tb.api('/api/conversations')).json()) as Array<{ kernelState?: string }>;
+      const list = await tb.list();
       expect(list.filter((c) => c.kernelState !== 'dead').length).toBeLessThanOrEqual(2);
     } finally {
       await tb.close();

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -60,9 +60,10 @@ describe('a server restart', () => {
 
   it('skips a corrupt conversation file and loads the others', async () => {
     const good = await tb.createConversation({ title: 'Fine' });
+    await mkdir(join(dataDir, 'conversations'), { recursive: true });
     await writeFile(join(dataDir, 'conversations', `${'f'.repeat(32)}.json`), '{"version": 1, "id": trunc');
     await tb.restart();
-    const list = (await (await tb.api('/api/conversations')).json()) as Array<{ id: string }>;
+    const list = await tb.list();
     expect(list.map((c) => c.id)).toContain(good.id);
     expect(list.map((c) => c.id)).not.toContain('f'.repeat(32));
   });

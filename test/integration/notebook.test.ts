@@ -218,7 +218,7 @@ describe('import', () => {
     }
     const notMultipart = await tb.api('/api/conversations/import', { method: 'POST', body: JSON.stringify(notebook) });
     expect(notMultipart.status).toBe(400);
-    const count = ((await (await tb.api('/api/conversations')).json()) as unknown[]).length;
+    const count = (await tb.list()).length;
     expect(count).toBeGreaterThan(0);
   });
 

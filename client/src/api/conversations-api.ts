@@ -8,6 +8,7 @@ import {
   workspaceFileList,
   type WorkspaceFileEntry,
   type ConversationDetail,
+  type ConversationList,
   type ConversationSummary,
   type KernelSpecList,
   type UploadedFile,
@@ -31,7 +32,15 @@ export type Health = z.infer<typeof healthResponse>;
 export const api = {
   health: (): Promise<Health> => json('/api/health', {}, healthResponse),
   kernelspecs: (): Promise<KernelSpecList> => json('/api/kernelspecs', {}, kernelSpecList),
-  list: (): Promise<ConversationSummary[]> => json(base, {}, conversationList),
+  /** A page of conversations, newest first; with `q`, the ones whose text matches. */
+  list: (query: { limit?: number; cursor?: string | undefined; q?: string | undefined } = {}): Promise<ConversationList> => {
+    const params = new URLSearchParams();
+    if (query.limit) params.set('limit', String(query.limit));
+    if (query.cursor) params.set('cursor', query.cursor);
+    if (query.q) params.set('q', query.q);
+    const search = params.toString();
+    return json(search ? `${base}?${search}` : base, {}, conversationList);
+  },
   get: (id: string): Promise<ConversationDetail> => json(path(id), {}, conversationDetail),
   create: (body: { title?: string; kernel?: string } = {}): Promise<ConversationSummary> =>
     json(base, { method: 'POST', body: JSON.stringify(body) }, conversationSummary),

@@ -98,6 +98,8 @@ function applySequenced(state: ConversationState, frame: Exclude<ServerFrame, { 
       return { ...state, stateLost: frame.lost, restore: frame.lost && !isRestoring(state) ? undefined : state.restore };
     case 'restore':
       return { ...state, restore: restoreProgress(state.restore, frame) };
+    case 'storage':
+      return { ...state, storageError: frame.ok ? undefined : frame.message };
     default:
       return assertNever(frame);
   }

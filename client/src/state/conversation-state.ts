@@ -29,6 +29,8 @@ export interface ConversationState {
   kernelState: KernelState | undefined;
   /** The kernel lost what the conversation's code built: offer "Restore state". */
   stateLost: boolean;
+  /** Why changes are not reaching the server's store (it keeps trying), while they are not. */
+  storageError: string | undefined;
   restore: RestoreProgress | undefined;
   cells: readonly Cell[];
   /** The last `seq` applied; frames at or below it are duplicates (except `error`). */
@@ -48,6 +50,7 @@ export function initialState(detail: ConversationDetail): ConversationState {
     kernel: detail.kernel,
     kernelState: detail.kernelState,
     stateLost: detail.stateLost ?? false,
+    storageError: detail.storageError,
     restore: undefined,
     cells: detail.cells,
     seq: detail.seq,

@@ -66,11 +66,13 @@ export function useConversation(id: string, onFrame?: (frame: ServerFrame) => vo
           shouldRetry: async () => {
             // A cheap probe tells a network blip from a lost session or a deleted conversation.
             try {
-              const list = await api.list();
-              if (list.some((summary) => summary.id === id)) return true;
-              setLoad({ kind: 'missing' });
-              return false;
+              await api.get(id);
+              return true;
             } catch (error) {
+              if (error instanceof HttpError && error.status === 404) {
+                setLoad({ kind: 'missing' });
+                return false;
+              }
               return !(error instanceof UnauthorizedError);
             }
           },

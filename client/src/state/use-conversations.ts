@@ -21,8 +21,8 @@ export function useConversations(): ConversationsHandle {
   const [error, setError] = useState<string | undefined>(undefined);
 
   const refresh = useCallback(() => {
-    api.list().then(
-      (items) => {
+    api.list({ limit: 200 }).then(
+      ({ items }) => {
         setList(items);
         setError(undefined);
       },

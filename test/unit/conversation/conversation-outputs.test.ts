@@ -4,12 +4,11 @@ import type { CodeCell, Output, ServerFrame } from '../../../server/protocol/ind
 
 function conversation(maxCellOutputBytes: number) {
   const c = new Conversation(
-    { version: 1, id: 'c1', title: 't', kernel: 'python3', createdAt: '', updatedAt: '', seq: 0, cells: [] },
-    { changed: () => undefined },
-    maxCellOutputBytes,
+    { id: 'c1', title: 't', kernel: 'python3', createdAt: '', updatedAt: '', seq: 0, ownerId: null, cells: [] },
+    { maxCellOutputBytes },
   );
   const frames: ServerFrame[] = [];
-  c.subscribe((entry) => frames.push(entry.frame));
+  c.subscribe((entry) => entry && frames.push(entry.frame));
   const addCode = (id: string) =>
     c.addCell<CodeCell>({ id, kind: 'code', source: '', author: 'user', status: 'running', executionCount: null, outputs: [], createdAt: '' });
   return { c, frames, addCode, outputs: (id: string) => (c.cell(id) as CodeCell).outputs };

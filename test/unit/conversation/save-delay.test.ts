@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { saveDelay } from '../../../server/conversation/conversations.ts';
+import { saveDelay } from '../../../server/conversation/conversation-persister.ts';
 
 it('saves small conversations after the base delay and big ones less often, within 5 s', () => {
   expect(saveDelay(250, 0)).toBe(250);

@@ -7,13 +7,12 @@ import type { ServerFrame } from '../../../server/protocol/index.ts';
 
 function setup(maxWaiting?: number) {
   const conversation = new Conversation(
-    { version: 1, id: 'c1', title: 't', kernel: 'python3', createdAt: '', updatedAt: '', seq: 0, cells: [] },
-    { changed: () => undefined },
-    1024,
+    { id: 'c1', title: 't', kernel: 'python3', createdAt: '', updatedAt: '', seq: 0, ownerId: null, cells: [] },
+    { maxCellOutputBytes: 1024 },
   );
   const frames: Extract<ServerFrame, { type: 'turn' }>[] = [];
-  conversation.subscribe(({ frame }) => {
-    if (frame.type === 'turn') frames.push(frame);
+  conversation.subscribe((entry) => {
+    if (entry?.frame.type === 'turn') frames.push(entry.frame);
   });
   return { turns: new Turns(conversation, { log: createLogger('silent'), ...(maxWaiting ? { maxWaiting } : {}) }), frames };
 }
