@@ -13,16 +13,16 @@ Run by Jupyter for every kernel (see kernels/*/kernel.json). The kernel gets:
   capabilities, no_new_privs;
 - limits on address space (memory) and process count, which bite because the user is not root.
 
-Settings come from TALKBOOK_SANDBOX (JSON) in the Jupyter server's environment:
-{"enabled": true, "network": false, "memoryMb": 2048, "maxProcs": 256,
- "workspaceRoot": "/path/to/workspaces"}
+Settings come from TALKBOOK_SANDBOX (JSON) in the Jupyter server's environment (sandbox_settings.py).
 """
-import hashlib
 import json
 import os
 import resource
 import signal
 import sys
+
+from sandbox_settings import settings
+from workspace_owner import own_tree, uid_for
 
 ALLOWED = ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
@@ -40,20 +40,6 @@ def startup_mount():
     return parents + ["--ro-bind", STARTUP, INNER_STARTUP]
 
 
-def settings():
-    try:
-        raw = json.loads(os.environ.get("TALKBOOK_SANDBOX") or "{}")
-    except ValueError:
-        raw = {}
-    return {
-        "enabled": bool(raw.get("enabled", True)),
-        "network": bool(raw.get("network", False)),
-        "memory_mb": int(raw.get("memoryMb", 2048)),
-        "max_procs": int(raw.get("maxProcs", 256)),
-        "workspace_root": raw.get("workspaceRoot"),
-    }
-
-
 def kernel_env(home, extra):
     env = {name: os.environ[name] for name in ALLOWED if name in os.environ}
     env.setdefault("LANG", "C.UTF-8")
@@ -69,22 +55,6 @@ def kernel_env(home, extra):
     )
     env.update(extra)
     return env
-
-
-def uid_for(workspace):
-    """A stable unprivileged uid per workspace, so each kernel counts its own processes."""
-    digest = hashlib.sha256(os.path.realpath(workspace).encode()).digest()
-    return 200_000 + int.from_bytes(digest[:4], "big") % 1_000_000
-
-
-def chown_tree(path, uid):
-    os.chown(path, uid, uid)
-    for root, dirs, files in os.walk(path):
-        for name in dirs + files:
-            try:
-                os.chown(os.path.join(root, name), uid, uid, follow_symlinks=False)
-            except OSError:
-                pass
 
 
 def enter_cgroups(name, max_procs):
@@ -146,7 +116,8 @@ def main():
             "talkbook sandbox: refusing to start a kernel in %s: it is not a workspace folder directly "
             "under the workspace root %s (TALKBOOK_SANDBOX workspaceRoot)" % (workspace, root)
         )
-    os.umask(0o022)
+    # Workspace files are private to the kernel's user (0600, folders 0700).
+    os.umask(0o077)
 
     if not cfg["enabled"]:
         env = kernel_env(os.path.join("/tmp", "talkbook-home-%d" % os.getpid()), {"PYTHONPATH": STARTUP})
@@ -178,7 +149,7 @@ def main():
         uid = uid_for(workspace)
         os.chown(private, uid, uid)
         os.chown(inner_connection, uid, uid)
-        chown_tree(workspace, uid)
+        own_tree(workspace, uid)
         namespaces = ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
         drop = [
             "/usr/bin/setpriv", "--reuid=%d" % uid, "--regid=%d" % uid, "--clear-groups",
