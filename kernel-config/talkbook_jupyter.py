@@ -5,6 +5,8 @@ in the shared runtime folder, where any kernel could reach them. This kernel man
 kernel a private folder instead (`kernel-<id>.d/`, mode 0700) holding its sockets; the sandbox
 launcher shows a kernel only its own folder.
 """
+import asyncio
+import json
 import os
 import shutil
 
@@ -28,6 +30,37 @@ class TalkbookKernelManager(AsyncIOLoopKernelManager):
         await super().cleanup_resources(restart=restart)
         if not restart and self.transport == "ipc" and self.connection_file:
             shutil.rmtree(self._private_dir(), ignore_errors=True)
+            await self._remove_sandbox_record()
+
+    async def _remove_sandbox_record(self):
+        """The launcher's notes on this kernel (`kernel-<id>.sandbox`: its cgroups; `.exit`: its
+        exit status): the kernel is gone for good, so its cgroups go too, once its last
+        processes have left them. A record whose groups stay busy is kept for the server to sweep."""
+        base = os.path.splitext(self.connection_file)[0]
+        try:
+            with open(base + ".sandbox") as f:
+                groups = [g for g in json.load(f).get("groups", []) if isinstance(g, str) and g.startswith("/sys/fs/cgroup/")]
+        except (OSError, ValueError):
+            groups = []
+        for _ in range(40):
+            for group in list(groups):
+                try:
+                    os.rmdir(group)
+                except FileNotFoundError:
+                    pass
+                except OSError:
+                    continue
+                groups.remove(group)
+            if not groups:
+                break
+            await asyncio.sleep(0.05)
+        if groups:
+            return
+        for suffix in (".sandbox", ".exit"):
+            try:
+                os.unlink(base + suffix)
+            except OSError:
+                pass
 
 
 from jupyter_server._tz import utcnow

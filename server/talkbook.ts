@@ -86,7 +86,7 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
   }
 
   const settings = jupyterSettings(jupyterUrl, jupyterToken, embedded?.socketPath);
-  kernels = new Kernels({ settings, log, defaultKernel: config.defaultKernel, files: config.files });
+  kernels = new Kernels({ settings, log, defaultKernel: config.defaultKernel, files: config.files, deathReason: embedded?.deathReason });
   const kernelPool = new KernelPool({ kernels, size: config.kernelPool, newId, log });
   pool = kernelPool;
 

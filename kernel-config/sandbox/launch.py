@@ -21,6 +21,7 @@ import resource
 import signal
 import sys
 
+import kernel_cgroups
 from sandbox_settings import settings
 from workspace_owner import own_tree, uid_for
 
@@ -30,6 +31,8 @@ INNER = "/run/kernel"
 # Python startup modules (the talkbook_display IPython extension), read-only inside the sandbox.
 STARTUP = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "startup")
 INNER_STARTUP = "/opt/talkbook/startup"
+# /dev/shm per kernel (multiprocessing, PyTorch data loaders), as Docker's default.
+SHM_MB = 64
 
 
 def startup_mount():
@@ -57,48 +60,19 @@ def kernel_env(home, extra):
     return env
 
 
-def enter_cgroups(name, max_procs):
-    """Put this process (and so the whole kernel) in its own cgroups, where the host allows it:
-    CPU shared fairly between kernels (a fork bomb competes as one kernel, and all kernels
-    together weigh less than the server) and a process cap for the whole tree. Best effort."""
-    own = "/proc/self/cgroup"
-    try:
-        mounted = {line.split(":")[1] for line in open(own) if line.count(":") >= 2}
-    except OSError:
-        return
-    for controller, settings in (("cpu", {"cpu.shares": "1024"}), ("pids", {"pids.max": str(max_procs)})):
-        base = os.path.join("/sys/fs/cgroup", controller)
-        if controller not in mounted or not os.access(base, os.W_OK):
-            continue
-        try:
-            parent = os.path.join(base, "talkbook")
-            os.makedirs(parent, exist_ok=True)
-            if controller == "cpu":
-                with open(os.path.join(parent, "cpu.shares"), "w") as f:
-                    f.write("512")
-            for stale in os.listdir(parent):
-                path = os.path.join(parent, stale)
-                if os.path.isdir(path):
-                    try:
-                        os.rmdir(path)  # only succeeds for groups whose kernel is gone
-                    except OSError:
-                        pass
-            group = os.path.join(parent, name)
-            os.makedirs(group, exist_ok=True)
-            for key, value in settings.items():
-                with open(os.path.join(group, key), "w") as f:
-                    f.write(value)
-            with open(os.path.join(group, "cgroup.procs"), "w") as f:
-                f.write(str(os.getpid()))
-        except OSError:
-            continue
-
-
 def limits(cfg):
+    # Per process: one allocation past the memory cap fails in that cell (MemoryError) instead of
+    # getting a process killed; the memory cgroup caps all of the kernel's processes together.
     mem = cfg["memory_mb"] * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     resource.setrlimit(resource.RLIMIT_NPROC, (cfg["max_procs"], cfg["max_procs"]))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # No single file bigger than the workspace quota (writes past it fail with EFBIG; SIGXFSZ is
+    # ignored so they fail rather than kill the process).
+    if cfg["workspace_mb"] > 0:
+        size = cfg["workspace_mb"] * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     # Kernels yield the CPU to the server: a busy or fork-bombing kernel cannot starve it.
     os.nice(10)
 
@@ -141,9 +115,11 @@ def main():
     with os.fdopen(fd, "w") as f:
         json.dump(dict(connection, ip=os.path.join(INNER, "ipc")), f)
 
-    drop = []
+    name = os.path.basename(private)[: -len(".d")] or "kernel"
+    runtime = os.path.dirname(os.path.abspath(connection_file))
+    drop, mounts = [], []
     if os.getuid() == 0:
-        enter_cgroups(os.path.basename(private)[: -len(".d")] or "kernel", cfg["max_procs"])
+        record_sandbox(runtime, name, cfg, kernel_cgroups.enter(name, cfg["memory_mb"], cfg["max_procs"]), mounts)
         # bubblewrap runs as root (so it can reach the folders it mounts) and the kernel then
         # becomes its own unprivileged user with no capabilities and no way back.
         uid = uid_for(workspace)
@@ -159,10 +135,14 @@ def main():
         namespaces = ["--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     if not cfg["network"]:
         namespaces.append("--unshare-net")
+    mib = 1024 * 1024
     bwrap = [
         "/usr/bin/bwrap",
         *namespaces,
         "--die-with-parent",
+        # bubblewrap writes the kernel's exit status here (read when it dies: was it the OOM killer?)
+        "--json-status-fd", str(inheritable(os.open(
+            os.path.join(runtime, name + ".exit"), os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600))),
         "--ro-bind", "/usr", "/usr",
         "--symlink", "usr/lib", "/lib",
         "--symlink", "usr/lib64", "/lib64",
@@ -170,11 +150,18 @@ def main():
         "--symlink", "usr/sbin", "/sbin",
         "--ro-bind", "/etc", "/etc",
         "--proc", "/proc",
+        # /dev holds only device nodes (read-only: no unlimited tmpfs to fill); /dev/shm and /tmp
+        # are RAM of a fixed size, which the memory cgroup also counts.
         "--dev", "/dev",
-        "--perms", "1777", "--tmpfs", "/tmp",
+        "--remount-ro", "/dev",
+        "--perms", "1777", "--size", str(SHM_MB * mib), "--tmpfs", "/dev/shm",
+        "--perms", "1777", "--size", str(min(cfg["tmp_mb"], cfg["memory_mb"]) * mib), "--tmpfs", "/tmp",
         "--perms", "0755", "--dir", "/run",
         "--bind", private, INNER,
         "--bind", workspace, "/workspace",
+        "--perms", "0755", "--dir", "/run/talkbook",
+        "--perms", "0444", "--ro-bind-data", str(data_fd(json.dumps(kernel_limits(cfg)))), "/run/talkbook/limits.json",
+        *mounts,
         *(startup_mount() if os.path.isdir(STARTUP) else []),
         "--chdir", "/workspace",
         "--",
@@ -188,6 +175,40 @@ def main():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     argv = bwrap + drop + ["/usr/bin/env", "--default-signal=INT"] + command
     os.execve(argv[0], argv, env)
+
+
+def kernel_limits(cfg):
+    """What the kernel is told about its limits (/run/talkbook/limits.json, read by talkbook_limits)."""
+    return {"memoryMb": cfg["memory_mb"], "workspaceMb": cfg["workspace_mb"], "tmpMb": cfg["tmp_mb"], "shmMb": SHM_MB}
+
+
+def record_sandbox(runtime, name, cfg, cgroups, mounts):
+    """Note the kernel's cgroups in the runtime folder (root only, never inside a sandbox), for the
+    server to tell an OOM kill from another death and to remove the groups afterwards. Written at
+    the first start of a kernel id only: a restart after an OOM kill must not hide that kill."""
+    path = os.path.join(runtime, name + ".sandbox")
+    if not os.path.exists(path):
+        record = {"memoryMb": cfg["memory_mb"], "groups": cgroups["groups"],
+                  "memoryEvents": cgroups["memoryEvents"], "oomKillsAtStart": cgroups["oomKills"]}
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump(record, f)
+    if cgroups["memoryEvents"]:
+        # The kernel reads its own OOM count (to say in a cell that a process of it was killed).
+        mounts += ["--ro-bind", cgroups["memoryEvents"], "/run/talkbook/memory-events"]
+
+
+def inheritable(fd):
+    os.set_inheritable(fd, True)
+    return fd
+
+
+def data_fd(text):
+    """A descriptor bubblewrap reads `text` from (a pipe: small data only)."""
+    read, write = os.pipe()
+    os.write(write, text.encode())
+    os.close(write)
+    return inheritable(read)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { JupyterUnavailableError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { unixFetch } from './jupyter-settings.ts';
+import { kernelDeathReason } from './kernel-death.ts';
+import { removeKernelCgroups } from './sandbox-records.ts';
 import { killOrphanKernels } from './orphan-kernels.ts';
 import type { SandboxSettings } from './sandbox.ts';
 
@@ -39,6 +41,8 @@ export interface EmbeddedJupyter {
   readonly ready: boolean;
   /** The server process id (changes when it is restarted). */
   readonly pid: number | undefined;
+  /** Why a kernel of this server died, when its sandbox can tell (an OOM kill); see kernel-death.ts. */
+  deathReason(kernelId: string): Promise<string | undefined>;
   stop(): Promise<void>;
 }
 
@@ -102,8 +106,10 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
       log.error(`the embedded Jupyter server exited (${signal ?? code}); restarting it`, stderrTail.slice(-1500));
       restarts += 1;
       const delayMs = Math.min(5000, 200 * 2 ** Math.min(restarts, 5));
-      // Its kernels went with it; anything of theirs still running goes before the next server.
-      const swept = killOrphanKernels({ runtimeDir: join(options.runtimeDir, 'rt'), log });
+      // Its kernels went with it; anything of theirs still running (and their cgroups) goes
+      // before the next server.
+      const rt = join(options.runtimeDir, 'rt');
+      const swept = killOrphanKernels({ runtimeDir: rt, log }).then(() => removeKernelCgroups(rt));
       setTimeout(async () => {
         await swept;
         if (stopping) return;
@@ -154,6 +160,7 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
     get pid() {
       return child?.pid;
     },
+    deathReason: (kernelId) => kernelDeathReason(join(options.runtimeDir, 'rt'), kernelId),
     async stop() {
       stopping = true;
       const proc = child;
@@ -167,6 +174,7 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
       clearInterval(sweeper);
       // Jupyter shuts its kernels down on SIGTERM; what it lost on the way is killed here.
       await killOrphanKernels({ runtimeDir: join(options.runtimeDir, 'rt'), log });
+      await removeKernelCgroups(join(options.runtimeDir, 'rt'));
     },
   };
 }

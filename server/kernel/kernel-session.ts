@@ -15,6 +15,14 @@ export interface CommReply {
   buffers: Uint8Array[];
 }
 
+export interface KernelSessionOptions {
+  /**
+   * Asked when the kernel dies unasked: a specific reason ("killed: out of memory at …") to tell
+   * instead of the generic one, or `undefined`. Answers after 2 s are not waited for.
+   */
+  deathReason?: (kernelId: string) => Promise<string | undefined>;
+}
+
 export interface ExecuteOptions {
   /** Not shown, not counted, not in history (`silent: true` on the execute request). */
   silent?: boolean;
@@ -35,9 +43,13 @@ export class KernelSession {
   private readonly lostListeners = new Set<(reason: string) => void>();
   private lock: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  private readonly deathReason: KernelSessionOptions['deathReason'];
+  /** Set while the reason for an unasked death is looked up: in-flight work waits for it. */
+  private dying = false;
 
-  constructor(kernel: Kernel.IKernelConnection) {
+  constructor(kernel: Kernel.IKernelConnection, options: KernelSessionOptions = {}) {
     this.kernel = kernel;
+    this.deathReason = options.deathReason;
     this.kernelName = kernel.name;
     kernel.statusChanged.connect((_, status) => this.onStatus(status));
     kernel.connectionStatusChanged.connect((_, status) => {
@@ -114,7 +126,8 @@ export class KernelSession {
           finish({ status, executionCount });
         },
         (error: unknown) => {
-          finish({ status: 'died', executionCount, reason: `The kernel stopped answering: ${String(error)}` });
+          // A death being explained fails this execution with that explanation (failInflight).
+          if (!this.dying) finish({ status: 'died', executionCount, reason: `The kernel stopped answering: ${String(error)}` });
         },
       );
     });
@@ -165,7 +178,9 @@ export class KernelSession {
       };
       future.done.then(
         () => end(),
-        (error: unknown) => end(new KernelRequestError(`The kernel stopped answering: ${String(error)}`)),
+        (error: unknown) => {
+          if (!this.dying) end(new KernelRequestError(`The kernel stopped answering: ${String(error)}`));
+        },
       );
     });
   }
@@ -227,9 +242,19 @@ export class KernelSession {
     // Talkbook never restarts in place (it replaces the kernel): any restart is the kernel dying.
     const unasked = status === 'autorestarting' || status === 'dead' || status === 'restarting';
     if (unasked && !this.disposed) {
-      const reason = 'The kernel died (it may have run out of memory or crashed); its variables are gone.';
-      this.failInflight(reason);
-      for (const listener of this.lostListeners) listener(reason);
+      const generic = 'The kernel died (it may have run out of memory or crashed); its variables are gone.';
+      const died = (reason: string) => {
+        this.failInflight(reason);
+        for (const listener of this.lostListeners) listener(reason);
+      };
+      if (!this.deathReason) died(generic);
+      else {
+        this.dying = true;
+        void Promise.race([this.deathReason(this.kernel.id).catch(() => undefined), delay(2000).then(() => undefined)]).then((reason) => {
+          this.dying = false;
+          if (!this.disposed) died(reason ?? generic);
+        });
+      }
     }
     const state = mapStatus(status);
     for (const listener of this.stateListeners) listener(state);
