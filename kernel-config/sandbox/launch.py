@@ -22,6 +22,7 @@ import signal
 import sys
 
 import kernel_cgroups
+import seccomp_filter
 from sandbox_settings import settings
 from workspace_owner import own_tree, uid_for
 
@@ -132,14 +133,18 @@ def main():
             "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--",
         ]
     else:
-        namespaces = ["--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+        namespaces = ["--unshare-user", "--disable-userns", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     if not cfg["network"]:
         namespaces.append("--unshare-net")
+    syscalls = seccomp_filter.filter_fd()
+    if syscalls is None:
+        sys.stderr.write("talkbook sandbox: python3-seccomp is not installed; this kernel runs without its seccomp filter\n")
     mib = 1024 * 1024
     bwrap = [
         "/usr/bin/bwrap",
         *namespaces,
         "--die-with-parent",
+        *(["--seccomp", str(inheritable(syscalls))] if syscalls is not None else []),
         # bubblewrap writes the kernel's exit status here (read when it dies: was it the OOM killer?)
         "--json-status-fd", str(inheritable(os.open(
             os.path.join(runtime, name + ".exit"), os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600))),

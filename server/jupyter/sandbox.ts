@@ -45,7 +45,15 @@ export function resolveSandbox(options: SandboxOptions, log: Logger): SandboxSet
     );
     return { enabled: false, ...base };
   }
+  if (!seccompAvailable()) {
+    log.warn('python3-seccomp is not installed (apt-get install python3-seccomp): kernels run without their seccomp filter.');
+  }
   return { enabled: true, ...base };
+}
+
+/** The launcher (run by /usr/bin/python3, see kernel-config/kernels) builds its filter with libseccomp. */
+function seccompAvailable(): boolean {
+  return spawnSync('/usr/bin/python3', ['-c', 'import seccomp'], { timeout: 10_000 }).status === 0;
 }
 
 function bwrapWorks(): { ok: true } | { ok: false; reason: string } {
