@@ -78,7 +78,23 @@ def limits(cfg):
     os.nice(10)
 
 
+def die_with_jupyter():
+    """The parent-death signal: when the Jupyter server dies, so does this launcher and what it
+    becomes (bubblewrap, or the kernel itself without the sandbox), whoever kills Jupyter and
+    however. A Jupyter already gone before this ran (JPY_PARENT_PID is not the parent) starts nothing."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    parent = os.environ.get("JPY_PARENT_PID", "")
+    if parent.isdigit() and os.getppid() != int(parent):
+        sys.exit("talkbook sandbox: the Jupyter server that started this kernel is gone")
+
+
 def main():
+    die_with_jupyter()
     connection_file = sys.argv[1]
     command = sys.argv[sys.argv.index("--") + 1:]
     cfg = settings()
