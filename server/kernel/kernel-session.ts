@@ -15,14 +15,6 @@ export interface CommReply {
   buffers: Uint8Array[];
 }
 
-export interface KernelSessionOptions {
-  /**
-   * Asked when the kernel dies unasked: a specific reason ("killed: out of memory at …") to tell
-   * instead of the generic one, or `undefined`. Answers after 2 s are not waited for.
-   */
-  deathReason?: (kernelId: string) => Promise<string | undefined>;
-}
-
 export interface ExecuteOptions {
   /** Not shown, not counted, not in history (`silent: true` on the execute request). */
   silent?: boolean;
@@ -281,6 +273,14 @@ function mapStatus(status: KernelMessage.Status): KernelState {
     case 'dead':
       return 'dead';
   }
+}
+
+export interface KernelSessionOptions {
+  /**
+   * Asked when the kernel dies unasked: a specific reason ("killed: out of memory at …") to tell
+   * instead of the generic one, or `undefined`. Answers after 2 s are not waited for.
+   */
+  deathReason?: (kernelId: string) => Promise<string | undefined>;
 }
 
 /** A comm request the kernel did not answer: it died, was unreachable, or stayed busy. */
