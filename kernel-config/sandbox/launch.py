@@ -81,7 +81,7 @@ def limits(cfg):
 def die_with_jupyter():
     """The parent-death signal: when the Jupyter server dies, so does this launcher and what it
     becomes (bubblewrap, or the kernel itself without the sandbox), whoever kills Jupyter and
-    however. A Jupyter already gone before this ran (JPY_PARENT_PID is not the parent) starts nothing."""
+    however. A Jupyter already gone before this ran (no process JPY_PARENT_PID) starts nothing."""
     try:
         import ctypes
 
@@ -89,8 +89,14 @@ def die_with_jupyter():
     except (OSError, AttributeError):
         return
     parent = os.environ.get("JPY_PARENT_PID", "")
-    if parent.isdigit() and os.getppid() != int(parent):
+    if not parent.isdigit():
+        return
+    try:
+        os.kill(int(parent), 0)
+    except ProcessLookupError:
         sys.exit("talkbook sandbox: the Jupyter server that started this kernel is gone")
+    except OSError:
+        pass
 
 
 def main():
