@@ -4,14 +4,18 @@
 
 Run by Jupyter for every kernel (see kernels/*/kernel.json). The kernel gets:
 - an environment built from an allowlist: none of the server's secrets;
-- with bubblewrap (unless TALKBOOK_SANDBOX says it is off): a new user, PID, network, IPC and
-  mount namespace; the system read-only (/usr, /etc); its workspace (the working directory Jupyter
-  chose) at /workspace as the only writable folder besides a private /tmp; only its own socket
-  folder of the runtime directory; no network unless the deployment opted in; it dies with its
-  parent;
-- when started as root: its own unprivileged user id (derived from the workspace), no
-  capabilities, no_new_privs;
-- limits on address space (memory) and process count, which bite because the user is not root.
+- a parent-death signal: it never outlives the Jupyter server;
+- with bubblewrap (unless TALKBOOK_SANDBOX says it is off): new PID, network, IPC and mount
+  namespaces (and a user namespace when not started as root); the system read-only (/usr, /etc,
+  /dev); its workspace (the working directory Jupyter chose) at /workspace as the only writable
+  folder on disk, a /tmp and a /dev/shm of fixed sizes; only its own socket folder of the runtime
+  directory; no network unless the deployment opted in; a seccomp filter (seccomp_filter.py); it
+  dies with its parent;
+- when started as root: its own unprivileged user id (derived from the workspace, which becomes
+  private to it), no capabilities, no_new_privs, and cgroups of its own (kernel_cgroups.py: one
+  memory cap for all its processes and tmpfs pages, a process cap, a fair CPU share);
+- limits per process on address space (memory), process count and file size (the workspace
+  quota), which bite because the user is not root.
 
 Settings come from TALKBOOK_SANDBOX (JSON) in the Jupyter server's environment (sandbox_settings.py).
 """
