@@ -19,11 +19,12 @@ ROOT = "/sys/fs/cgroup"
 CONTROLLERS = ("cpu", "pids", "memory")
 
 
-def enter(name, memory_mb, max_procs):
+def enter(name, memory_mb, max_procs, root=ROOT, own="/proc/self/cgroup"):
     """Move this process into `talkbook/<name>` in each controller it can; return
-    {"groups": [paths], "memoryEvents": path or None, "oomKills": count now}."""
+    {"groups": [paths], "memoryEvents": path or None, "oomKills": count now}.
+    (`root` and `own` are the cgroup mount and this process's cgroup list, for tests.)"""
     try:
-        lines = [line.rstrip("\n").split(":", 2) for line in open("/proc/self/cgroup") if line.count(":") >= 2]
+        lines = [line.rstrip("\n").split(":", 2) for line in open(own) if line.count(":") >= 2]
     except OSError:
         return {"groups": [], "memoryEvents": None, "oomKills": 0}
     v1 = {}
@@ -36,16 +37,16 @@ def enter(name, memory_mb, max_procs):
     limits = {"memory": memory_mb * 1024 * 1024, "pids": max_procs}
     groups, events = [], None
     for controller in CONTROLLERS:
-        if controller in v1 and os.path.isdir(os.path.join(ROOT, controller)):
-            group = _enter_v1(controller, os.path.join(ROOT, controller) + v1[controller], name, limits)
+        if controller in v1 and os.path.isdir(os.path.join(root, controller)):
+            group = _enter_v1(controller, os.path.join(root, controller) + v1[controller], name, limits)
             if group:
                 groups.append(group)
                 if controller == "memory":
                     events = os.path.join(group, "memory.oom_control")
-    if unified is not None and os.path.exists(os.path.join(ROOT, "cgroup.controllers")):
-        wanted = [c for c in CONTROLLERS if c not in v1 and _available_v2(c)]
+    if unified is not None and os.path.exists(os.path.join(root, "cgroup.controllers")):
+        wanted = [c for c in CONTROLLERS if c not in v1 and _available_v2(root, c)]
         if wanted:
-            group = _enter_v2(os.path.join(ROOT + unified), name, wanted, limits)
+            group = _enter_v2(root + unified.rstrip("/"), name, wanted, limits)
             if group:
                 groups.append(group)
                 if "memory" in wanted:
@@ -107,9 +108,9 @@ def _enter_v1(controller, base, name, limits):
         return None
 
 
-def _available_v2(controller):
+def _available_v2(root, controller):
     try:
-        return controller in open(os.path.join(ROOT, "cgroup.controllers")).read().split()
+        return controller in open(os.path.join(root, "cgroup.controllers")).read().split()
     except OSError:
         return False
 
