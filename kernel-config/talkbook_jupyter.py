@@ -14,6 +14,10 @@ from jupyter_client.ioloop import AsyncIOLoopKernelManager
 from traitlets import default
 
 
+# Running cleanups (asyncio keeps only weak references to tasks).
+_background = set()
+
+
 class TalkbookKernelManager(AsyncIOLoopKernelManager):
     @default("ip")
     def _ip_default(self):
@@ -30,12 +34,16 @@ class TalkbookKernelManager(AsyncIOLoopKernelManager):
         await super().cleanup_resources(restart=restart)
         if not restart and self.transport == "ipc" and self.connection_file:
             shutil.rmtree(self._private_dir(), ignore_errors=True)
-            await self._remove_sandbox_record()
+            # In the background: a shutdown never waits for the kernel's last processes to leave.
+            task = asyncio.ensure_future(self._remove_sandbox_record())
+            _background.add(task)
+            task.add_done_callback(_background.discard)
 
     async def _remove_sandbox_record(self):
         """The launcher's notes on this kernel (`kernel-<id>.sandbox`: its cgroups; `.exit`: its
         exit status): the kernel is gone for good, so its cgroups go too, once its last
-        processes have left them. A record whose groups stay busy is kept for the server to sweep."""
+        processes have left them (tried for 2 s). A record whose groups stay busy is kept for the
+        server to sweep when Jupyter stops."""
         base = os.path.splitext(self.connection_file)[0]
         try:
             with open(base + ".sandbox") as f:

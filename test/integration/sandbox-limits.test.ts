@@ -35,6 +35,7 @@ afterAll(async () => {
 const text = (outputs: Output[]) =>
   outputs.map((o) => (o.output_type === 'stream' ? o.text : o.output_type === 'error' ? `${o.ename}: ${o.evalue}\n` : '')).join('');
 
+// The kernel's reclaim before an OOM kill takes seconds, more on a busy machine: these get 120 s.
 /** Python for `count` child processes that each hold `mb` MB of touched memory for a while. */
 const children = (count: number, mb: number) => `
 import subprocess, sys
@@ -55,7 +56,7 @@ describe('memory', () => {
     expect(said).toContain(`killed: out of memory at ${MEMORY_MB} MB (TALKBOOK_KERNEL_MEMORY_MB)`);
     // The kernel itself lived on.
     expect(text((await socket.run('print(kept)')).cell.outputs)).toBe('42\n');
-  });
+  }, 120_000);
 
   it('says the kernel was killed for running out of memory when the OOM killer takes the kernel', async (context) => {
     if (!contained) return context.skip();
@@ -68,7 +69,7 @@ describe('memory', () => {
     expect(cell.status).toBe('error');
     expect(cell.failure).toContain(`The kernel was killed: out of memory at ${MEMORY_MB} MB (TALKBOOK_KERNEL_MEMORY_MB)`);
     expect(text((await socket.run('print("kept" in globals())', 60_000)).cell.outputs)).toBe('False\n');
-  });
+  }, 120_000);
 
   it('has a /tmp and a /dev/shm of their own, of a fixed size, that never touch the host\'s', async () => {
     const { id } = await tb.createConversation();
