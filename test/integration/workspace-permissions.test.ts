@@ -73,4 +73,4 @@ print(os.getuid())
   const stored = (await (await tb.api(`/api/conversations/${id}/files`, { method: 'POST', body: again })).json()) as { name: string };
   const reread = await socket.run(`print(open(${JSON.stringify(stored.name)}).read())\nopen(${JSON.stringify(stored.name)}, 'a').write('!')`);
   expect(streamText(reread.cell.outputs)).toBe('v2\n');
-});
+}, 120_000);
