@@ -9,7 +9,6 @@ import type { Logger } from '../log.ts';
 import { unixFetch } from './jupyter-settings.ts';
 import { kernelDeathReason } from './kernel-death.ts';
 import { sweepDeadRuntimes, writeRuntimeOwner } from './runtime-owner.ts';
-import { removeKernelCgroups } from './sandbox-records.ts';
 import { killOrphanKernels } from './orphan-kernels.ts';
 import type { SandboxSettings } from './sandbox.ts';
 
@@ -116,10 +115,8 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
       log.error(`the embedded Jupyter server exited (${signal ?? code}); restarting it`, stderrTail.slice(-1500));
       restarts += 1;
       const delayMs = Math.min(5000, 200 * 2 ** Math.min(restarts, 5));
-      // Its kernels went with it; anything of theirs still running (and their cgroups) goes
-      // before the next server.
-      const rt = join(options.runtimeDir, 'rt');
-      const swept = killOrphanKernels({ runtimeDir: rt, log }).then(() => removeKernelCgroups(rt));
+      // Its kernels went with it; anything of theirs still running goes before the next server.
+      const swept = killOrphanKernels({ runtimeDir: join(options.runtimeDir, 'rt'), log });
       setTimeout(async () => {
         await swept;
         if (stopping) return;
@@ -184,7 +181,6 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
       clearInterval(sweeper);
       // Jupyter shuts its kernels down on SIGTERM; what it lost on the way is killed here.
       await killOrphanKernels({ runtimeDir: join(options.runtimeDir, 'rt'), log });
-      await removeKernelCgroups(join(options.runtimeDir, 'rt'));
     },
   };
 }

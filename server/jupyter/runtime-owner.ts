@@ -3,7 +3,6 @@ import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
 import type { Logger } from '../log.ts';
 import { killOrphanKernels } from './orphan-kernels.ts';
-import { removeKernelCgroups } from './sandbox-records.ts';
 
 /**
  * Each embedded Jupyter's runtime folder (`<tmp>/tb-…`) names the Talkbook server that owns it
@@ -34,7 +33,6 @@ export async function sweepDeadRuntimes(ownRuntimeDir: string, log: Logger): Pro
     if (!name.startsWith('tb-') || dir === ownRuntimeDir || !(await ownerIsDead(dir))) continue;
     const killed = await killJupyterOf(dir);
     const kernels = await killOrphanKernels({ runtimeDir: join(dir, 'rt'), log });
-    await removeKernelCgroups(join(dir, 'rt'));
     await rm(dir, { recursive: true, force: true }).catch(() => undefined);
     log.warn(`swept the runtime folder ${basename(dir)} of a Talkbook server that died (${killed + kernels} process${killed + kernels === 1 ? '' : 'es'} killed)`);
     swept.push(dir);
