@@ -45,7 +45,10 @@ procs = [subprocess.Popen([sys.executable, '-c', hog]) for _ in range(${count})]
 
 describe('memory', () => {
   it('counts the children of a cell together: over the cap they are killed, and the cell says out of memory', async (context) => {
-    if (!contained) return context.skip();
+    if (!contained) {
+      context.skip();
+      return;
+    }
     const { id } = await tb.createConversation();
     const socket = await tb.connect(id);
     await socket.run('kept = 42');
@@ -59,7 +62,10 @@ describe('memory', () => {
   }, 120_000);
 
   it('says the kernel was killed for running out of memory when the OOM killer takes the kernel', async (context) => {
-    if (!contained) return context.skip();
+    if (!contained) {
+      context.skip();
+      return;
+    }
     const { id } = await tb.createConversation();
     const socket = await tb.connect(id);
     await socket.run('kept = 42');
