@@ -40,7 +40,8 @@ import json as _json
 import os as _os
 import sys as _sys
 
-_sys.path.insert(0, _os.path.dirname(_os.path.abspath(__file__)))
+_here = _os.path.dirname(_os.path.abspath(__file__))
+_sys.path[:0] = [_here, _os.path.join(_here, "sandbox")]
 try:
     _sandbox = _json.loads(_os.environ.get("TALKBOOK_SANDBOX") or "{}")
 except ValueError:
@@ -48,15 +49,15 @@ except ValueError:
 if _sandbox.get("enabled", True):
     c.KernelManager.transport = "ipc"
     c.MappingKernelManager.kernel_manager_class = "talkbook_jupyter.TalkbookKernelManager"
-if _os.getuid() == 0:
-    # Kernels run as their own unprivileged users: let them overwrite files uploaded into
-    # their (private) workspace.
-    _os.umask(0)
+# Workspaces are private: what this server creates is its own (0600/0700) until the contents
+# manager hands it to the workspace's user.
+_os.umask(0o077)
 
 # Jupyter's activity watcher, without the full deserialization of every iopub message.
 c.ServerApp.kernel_manager_class = "talkbook_jupyter.TalkbookMappingKernelManager"
-# Refuse symbolic links in the contents API (kernels can plant them in their workspaces).
-c.ServerApp.contents_manager_class = "talkbook_jupyter.TalkbookContentsManager"
+# The contents API never follows a symbolic link (kernels can plant them in their workspaces),
+# keeps no checkpoints and hands uploads to the workspace's user (talkbook_contents.py).
+c.ServerApp.contents_manager_class = "talkbook_contents.TalkbookContentsManager"
 # Deleting a conversation removes its whole workspace.
 c.FileContentsManager.always_delete_dir = True
 # Notice a dead kernel within half a second (Jupyter then restarts it and Talkbook fails the

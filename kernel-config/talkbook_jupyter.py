@@ -5,12 +5,17 @@ in the shared runtime folder, where any kernel could reach them. This kernel man
 kernel a private folder instead (`kernel-<id>.d/`, mode 0700) holding its sockets; the sandbox
 launcher shows a kernel only its own folder.
 """
-import base64
+import asyncio
+import json
 import os
 import shutil
 
 from jupyter_client.ioloop import AsyncIOLoopKernelManager
 from traitlets import default
+
+
+# Running cleanups (asyncio keeps only weak references to tasks).
+_background = set()
 
 
 class TalkbookKernelManager(AsyncIOLoopKernelManager):
@@ -29,67 +34,41 @@ class TalkbookKernelManager(AsyncIOLoopKernelManager):
         await super().cleanup_resources(restart=restart)
         if not restart and self.transport == "ipc" and self.connection_file:
             shutil.rmtree(self._private_dir(), ignore_errors=True)
+            # In the background: a shutdown never waits for the kernel's last processes to leave.
+            task = asyncio.ensure_future(self._remove_sandbox_record())
+            _background.add(task)
+            task.add_done_callback(_background.discard)
 
-
-import errno
-import stat
-
-from jupyter_server.services.contents.largefilemanager import LargeFileManager
-from tornado import web
-
-
-class TalkbookContentsManager(LargeFileManager):
-    """The contents API without symbolic links.
-
-    Kernels write their workspaces, so they can plant links pointing anywhere the Jupyter server
-    can read or write. Any path with a link below the root is refused (404), links are left out of
-    listings, and chunked uploads never append through a link.
-    """
-
-    _listing_dir = None
-
-    def _get_os_path(self, path):
-        os_path = super()._get_os_path(path)
-        root = os.path.abspath(self.root_dir)
-        current = root
-        for part in os.path.relpath(os_path, root).split(os.sep):
-            if part in ("", "."):
-                continue
-            current = os.path.join(current, part)
-            if os.path.islink(current):
-                raise web.HTTPError(404, "No such file or directory: %s" % path)
-        return os_path
-
-    def should_list(self, name):
-        if self._listing_dir is not None and os.path.islink(os.path.join(self._listing_dir, name)):
-            return False
-        return super().should_list(name)
-
-    def _dir_model(self, path, content=True):
-        self._listing_dir = self._get_os_path(path)
+    async def _remove_sandbox_record(self):
+        """The launcher's notes on this kernel (`kernel-<id>.sandbox`: its cgroups; `.exit`: its
+        exit status): the kernel is gone for good, so its cgroups go too, once its last
+        processes have left them (tried for 2 s). A record whose groups stay busy is kept for the
+        server to sweep when Jupyter stops."""
+        base = os.path.splitext(self.connection_file)[0]
         try:
-            return super()._dir_model(path, content=content)
-        finally:
-            self._listing_dir = None
-
-    def _save_large_file(self, os_path, content, format):
-        if format not in {"text", "base64"}:
-            raise web.HTTPError(400, "Must specify format of file contents as 'text' or 'base64'")
-        try:
-            data = content.encode("utf8") if format == "text" else base64.b64decode(content.encode("ascii"))
-        except Exception as e:
-            raise web.HTTPError(400, "Encoding error saving %s: %s" % (os_path, e)) from e
-        with self.perm_to_403(os_path):
+            with open(base + ".sandbox") as f:
+                groups = [g for g in json.load(f).get("groups", []) if isinstance(g, str) and g.startswith("/sys/fs/cgroup/")]
+        except (OSError, ValueError):
+            groups = []
+        for _ in range(40):
+            for group in list(groups):
+                try:
+                    os.rmdir(group)
+                except FileNotFoundError:
+                    pass
+                except OSError:
+                    continue
+                groups.remove(group)
+            if not groups:
+                break
+            await asyncio.sleep(0.05)
+        if groups:
+            return
+        for suffix in (".sandbox", ".exit"):
             try:
-                fd = os.open(os_path, os.O_WRONLY | os.O_APPEND | os.O_NOFOLLOW)
-            except OSError as e:
-                if e.errno == errno.ELOOP:
-                    raise web.HTTPError(404, "No such file or directory") from e
-                raise
-            with os.fdopen(fd, "ab") as f:
-                if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
-                    raise web.HTTPError(400, "Not a regular file")
-                f.write(data)
+                os.unlink(base + suffix)
+            except OSError:
+                pass
 
 
 from jupyter_server._tz import utcnow

@@ -38,6 +38,9 @@ const envSchema = z.object({
   TALKBOOK_KERNEL_NETWORK: flag,
   TALKBOOK_KERNEL_MEMORY_MB: positiveInt(2048),
   TALKBOOK_KERNEL_MAX_PROCS: positiveInt(256),
+  /** Size of a kernel's /tmp (RAM, counted in its memory); default a quarter of TALKBOOK_KERNEL_MEMORY_MB. */
+  TALKBOOK_KERNEL_TMP_MB: z.coerce.number().int().positive().optional(),
+  TALKBOOK_WORKSPACE_MB: z.coerce.number().int().min(0).default(5120),
   TALKBOOK_KERNEL_IDLE_MINUTES: z.coerce.number().positive().default(60),
   TALKBOOK_MAX_KERNELS: positiveInt(64),
   TALKBOOK_KERNEL_POOL: z.coerce.number().int().min(0).max(16).default(2),
@@ -80,7 +83,7 @@ export interface Config {
   autoRestore: boolean;
   /** Where workspaces are made and files moved (TALKBOOK_FILES). */
   files: 'auto' | 'contents' | 'kernel';
-  sandbox: { mode: 'auto' | 'off'; network: boolean; memoryMb: number; maxProcs: number };
+  sandbox: { mode: 'auto' | 'off'; network: boolean; memoryMb: number; maxProcs: number; tmpMb: number; workspaceMb: number };
 }
 
 export class ConfigError extends Error {
@@ -164,6 +167,8 @@ export function loadConfig(env: Env = process.env): Config {
       network: e.TALKBOOK_KERNEL_NETWORK,
       memoryMb: e.TALKBOOK_KERNEL_MEMORY_MB,
       maxProcs: e.TALKBOOK_KERNEL_MAX_PROCS,
+      tmpMb: Math.min(e.TALKBOOK_KERNEL_TMP_MB ?? Math.max(16, Math.floor(e.TALKBOOK_KERNEL_MEMORY_MB / 4)), e.TALKBOOK_KERNEL_MEMORY_MB),
+      workspaceMb: e.TALKBOOK_WORKSPACE_MB,
     },
   };
 }

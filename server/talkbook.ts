@@ -109,7 +109,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   }
 
   const settings = jupyterSettings(jupyterUrl, jupyterToken, embedded?.socketPath);
-  kernels = new Kernels({ settings, log, defaultKernel: config.defaultKernel, files: config.files });
+  kernels = new Kernels({ settings, log, defaultKernel: config.defaultKernel, files: config.files, deathReason: embedded?.deathReason });
   const kernelPool = new KernelPool({ kernels, size: config.kernelPool, newId, log });
   pool = kernelPool;
   const startedKernels = kernels;

@@ -4,25 +4,31 @@
 
 Run by Jupyter for every kernel (see kernels/*/kernel.json). The kernel gets:
 - an environment built from an allowlist: none of the server's secrets;
-- with bubblewrap (unless TALKBOOK_SANDBOX says it is off): a new user, PID, network, IPC and
-  mount namespace; the system read-only (/usr, /etc); its workspace (the working directory Jupyter
-  chose) at /workspace as the only writable folder besides a private /tmp; only its own socket
-  folder of the runtime directory; no network unless the deployment opted in; it dies with its
-  parent;
-- when started as root: its own unprivileged user id (derived from the workspace), no
-  capabilities, no_new_privs;
-- limits on address space (memory) and process count, which bite because the user is not root.
+- a parent-death signal: it never outlives the Jupyter server;
+- with bubblewrap (unless TALKBOOK_SANDBOX says it is off): new PID, network, IPC and mount
+  namespaces (and a user namespace when not started as root); the system read-only (/usr, /etc,
+  /dev); its workspace (the working directory Jupyter chose) at /workspace as the only writable
+  folder on disk, a /tmp and a /dev/shm of fixed sizes; only its own socket folder of the runtime
+  directory; no network unless the deployment opted in; a seccomp filter (seccomp_filter.py); it
+  dies with its parent;
+- when started as root: its own unprivileged user id (derived from the workspace, which becomes
+  private to it), no capabilities, no_new_privs, and cgroups of its own (kernel_cgroups.py: one
+  memory cap for all its processes and tmpfs pages, a process cap, a fair CPU share);
+- limits per process on address space (memory), process count and file size (the workspace
+  quota), which bite because the user is not root.
 
-Settings come from TALKBOOK_SANDBOX (JSON) in the Jupyter server's environment:
-{"enabled": true, "network": false, "memoryMb": 2048, "maxProcs": 256,
- "workspaceRoot": "/path/to/workspaces"}
+Settings come from TALKBOOK_SANDBOX (JSON) in the Jupyter server's environment (sandbox_settings.py).
 """
-import hashlib
 import json
 import os
 import resource
 import signal
 import sys
+
+import kernel_cgroups
+import seccomp_filter
+from sandbox_settings import settings
+from workspace_owner import own_tree, uid_for
 
 ALLOWED = ("LANG", "LC_ALL", "LC_CTYPE", "TZ", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 SYSTEM_PATH = "/usr/local/bin:/usr/bin:/bin"
@@ -30,6 +36,8 @@ INNER = "/run/kernel"
 # Python startup modules (the talkbook_display IPython extension), read-only inside the sandbox.
 STARTUP = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "startup")
 INNER_STARTUP = "/opt/talkbook/startup"
+# /dev/shm per kernel (multiprocessing, PyTorch data loaders), as Docker's default.
+SHM_MB = 64
 
 
 def startup_mount():
@@ -38,20 +46,6 @@ def startup_mount():
     for folder in ("/opt", "/opt/talkbook"):
         parents += ["--perms", "0755", "--dir", folder]
     return parents + ["--ro-bind", STARTUP, INNER_STARTUP]
-
-
-def settings():
-    try:
-        raw = json.loads(os.environ.get("TALKBOOK_SANDBOX") or "{}")
-    except ValueError:
-        raw = {}
-    return {
-        "enabled": bool(raw.get("enabled", True)),
-        "network": bool(raw.get("network", False)),
-        "memory_mb": int(raw.get("memoryMb", 2048)),
-        "max_procs": int(raw.get("maxProcs", 256)),
-        "workspace_root": raw.get("workspaceRoot"),
-    }
 
 
 def kernel_env(home, extra):
@@ -71,69 +65,46 @@ def kernel_env(home, extra):
     return env
 
 
-def uid_for(workspace):
-    """A stable unprivileged uid per workspace, so each kernel counts its own processes."""
-    digest = hashlib.sha256(os.path.realpath(workspace).encode()).digest()
-    return 200_000 + int.from_bytes(digest[:4], "big") % 1_000_000
-
-
-def chown_tree(path, uid):
-    os.chown(path, uid, uid)
-    for root, dirs, files in os.walk(path):
-        for name in dirs + files:
-            try:
-                os.chown(os.path.join(root, name), uid, uid, follow_symlinks=False)
-            except OSError:
-                pass
-
-
-def enter_cgroups(name, max_procs):
-    """Put this process (and so the whole kernel) in its own cgroups, where the host allows it:
-    CPU shared fairly between kernels (a fork bomb competes as one kernel, and all kernels
-    together weigh less than the server) and a process cap for the whole tree. Best effort."""
-    own = "/proc/self/cgroup"
-    try:
-        mounted = {line.split(":")[1] for line in open(own) if line.count(":") >= 2}
-    except OSError:
-        return
-    for controller, settings in (("cpu", {"cpu.shares": "1024"}), ("pids", {"pids.max": str(max_procs)})):
-        base = os.path.join("/sys/fs/cgroup", controller)
-        if controller not in mounted or not os.access(base, os.W_OK):
-            continue
-        try:
-            parent = os.path.join(base, "talkbook")
-            os.makedirs(parent, exist_ok=True)
-            if controller == "cpu":
-                with open(os.path.join(parent, "cpu.shares"), "w") as f:
-                    f.write("512")
-            for stale in os.listdir(parent):
-                path = os.path.join(parent, stale)
-                if os.path.isdir(path):
-                    try:
-                        os.rmdir(path)  # only succeeds for groups whose kernel is gone
-                    except OSError:
-                        pass
-            group = os.path.join(parent, name)
-            os.makedirs(group, exist_ok=True)
-            for key, value in settings.items():
-                with open(os.path.join(group, key), "w") as f:
-                    f.write(value)
-            with open(os.path.join(group, "cgroup.procs"), "w") as f:
-                f.write(str(os.getpid()))
-        except OSError:
-            continue
-
-
 def limits(cfg):
+    # Per process: one allocation past the memory cap fails in that cell (MemoryError) instead of
+    # getting a process killed; the memory cgroup caps all of the kernel's processes together.
     mem = cfg["memory_mb"] * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     resource.setrlimit(resource.RLIMIT_NPROC, (cfg["max_procs"], cfg["max_procs"]))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    # No single file bigger than the workspace quota (writes past it fail with EFBIG; SIGXFSZ is
+    # ignored so they fail rather than kill the process).
+    if cfg["workspace_mb"] > 0:
+        size = cfg["workspace_mb"] * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     # Kernels yield the CPU to the server: a busy or fork-bombing kernel cannot starve it.
     os.nice(10)
 
 
+def die_with_jupyter():
+    """The parent-death signal: when the Jupyter server dies, so does this launcher and what it
+    becomes (bubblewrap, or the kernel itself without the sandbox), whoever kills Jupyter and
+    however. A Jupyter already gone before this ran (no process JPY_PARENT_PID) starts nothing."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    parent = os.environ.get("JPY_PARENT_PID", "")
+    if not parent.isdigit():
+        return
+    try:
+        os.kill(int(parent), 0)
+    except ProcessLookupError:
+        sys.exit("talkbook sandbox: the Jupyter server that started this kernel is gone")
+    except OSError:
+        pass
+
+
 def main():
+    die_with_jupyter()
     connection_file = sys.argv[1]
     command = sys.argv[sys.argv.index("--") + 1:]
     cfg = settings()
@@ -146,7 +117,8 @@ def main():
             "talkbook sandbox: refusing to start a kernel in %s: it is not a workspace folder directly "
             "under the workspace root %s (TALKBOOK_SANDBOX workspaceRoot)" % (workspace, root)
         )
-    os.umask(0o022)
+    # Workspace files are private to the kernel's user (0600, folders 0700).
+    os.umask(0o077)
 
     if not cfg["enabled"]:
         env = kernel_env(os.path.join("/tmp", "talkbook-home-%d" % os.getpid()), {"PYTHONPATH": STARTUP})
@@ -170,28 +142,38 @@ def main():
     with os.fdopen(fd, "w") as f:
         json.dump(dict(connection, ip=os.path.join(INNER, "ipc")), f)
 
-    drop = []
+    name = os.path.basename(private)[: -len(".d")] or "kernel"
+    runtime = os.path.dirname(os.path.abspath(connection_file))
+    drop, mounts = [], []
     if os.getuid() == 0:
-        enter_cgroups(os.path.basename(private)[: -len(".d")] or "kernel", cfg["max_procs"])
+        record_sandbox(runtime, name, cfg, kernel_cgroups.enter(name, cfg["memory_mb"], cfg["max_procs"]), mounts)
         # bubblewrap runs as root (so it can reach the folders it mounts) and the kernel then
         # becomes its own unprivileged user with no capabilities and no way back.
         uid = uid_for(workspace)
         os.chown(private, uid, uid)
         os.chown(inner_connection, uid, uid)
-        chown_tree(workspace, uid)
+        own_tree(workspace, uid)
         namespaces = ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
         drop = [
             "/usr/bin/setpriv", "--reuid=%d" % uid, "--regid=%d" % uid, "--clear-groups",
             "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all", "--",
         ]
     else:
-        namespaces = ["--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+        namespaces = ["--unshare-user", "--disable-userns", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
     if not cfg["network"]:
         namespaces.append("--unshare-net")
+    syscalls = seccomp_filter.filter_fd()
+    if syscalls is None:
+        sys.stderr.write("talkbook sandbox: python3-seccomp is not installed; this kernel runs without its seccomp filter\n")
+    mib = 1024 * 1024
     bwrap = [
         "/usr/bin/bwrap",
         *namespaces,
         "--die-with-parent",
+        *(["--seccomp", str(inheritable(syscalls))] if syscalls is not None else []),
+        # bubblewrap writes the kernel's exit status here (read when it dies: was it the OOM killer?)
+        "--json-status-fd", str(inheritable(os.open(
+            os.path.join(runtime, name + ".exit"), os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600))),
         "--ro-bind", "/usr", "/usr",
         "--symlink", "usr/lib", "/lib",
         "--symlink", "usr/lib64", "/lib64",
@@ -199,11 +181,18 @@ def main():
         "--symlink", "usr/sbin", "/sbin",
         "--ro-bind", "/etc", "/etc",
         "--proc", "/proc",
+        # /dev holds only device nodes (read-only: no unlimited tmpfs to fill); /dev/shm and /tmp
+        # are RAM of a fixed size, which the memory cgroup also counts.
         "--dev", "/dev",
-        "--perms", "1777", "--tmpfs", "/tmp",
+        "--remount-ro", "/dev",
+        "--perms", "1777", "--size", str(SHM_MB * mib), "--tmpfs", "/dev/shm",
+        "--perms", "1777", "--size", str(min(cfg["tmp_mb"], cfg["memory_mb"]) * mib), "--tmpfs", "/tmp",
         "--perms", "0755", "--dir", "/run",
         "--bind", private, INNER,
         "--bind", workspace, "/workspace",
+        "--perms", "0755", "--dir", "/run/talkbook",
+        "--perms", "0444", "--ro-bind-data", str(data_fd(json.dumps(kernel_limits(cfg)))), "/run/talkbook/limits.json",
+        *mounts,
         *(startup_mount() if os.path.isdir(STARTUP) else []),
         "--chdir", "/workspace",
         "--",
@@ -217,6 +206,40 @@ def main():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     argv = bwrap + drop + ["/usr/bin/env", "--default-signal=INT"] + command
     os.execve(argv[0], argv, env)
+
+
+def kernel_limits(cfg):
+    """What the kernel is told about its limits (/run/talkbook/limits.json, read by talkbook_limits)."""
+    return {"memoryMb": cfg["memory_mb"], "workspaceMb": cfg["workspace_mb"], "tmpMb": cfg["tmp_mb"], "shmMb": SHM_MB}
+
+
+def record_sandbox(runtime, name, cfg, cgroups, mounts):
+    """Note the kernel's cgroups in the runtime folder (root only, never inside a sandbox), for the
+    server to tell an OOM kill from another death and to remove the groups afterwards. Written at
+    the first start of a kernel id only: a restart after an OOM kill must not hide that kill."""
+    path = os.path.join(runtime, name + ".sandbox")
+    if not os.path.exists(path):
+        record = {"memoryMb": cfg["memory_mb"], "groups": cgroups["groups"],
+                  "memoryEvents": cgroups["memoryEvents"], "oomKillsAtStart": cgroups["oomKills"]}
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump(record, f)
+    if cgroups["memoryEvents"]:
+        # The kernel reads its own OOM count (to say in a cell that a process of it was killed).
+        mounts += ["--ro-bind", cgroups["memoryEvents"], "/run/talkbook/memory-events"]
+
+
+def inheritable(fd):
+    os.set_inheritable(fd, True)
+    return fd
+
+
+def data_fd(text):
+    """A descriptor bubblewrap reads `text` from (a pipe: small data only)."""
+    read, write = os.pipe()
+    os.write(write, text.encode())
+    os.close(write)
+    return inheritable(read)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ export class ContentsApiError extends PublicError {
   override name = 'ContentsApiError';
   readonly jupyterStatus: number;
   constructor(message: string, jupyterStatus: number) {
-    super(message, 502);
+    // 507: the workspace is over its quota (or the disk is full), which the client should hear as such.
+    super(message, jupyterStatus === 507 ? 507 : 502);
     this.jupyterStatus = jupyterStatus;
   }
 }

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -6,10 +7,14 @@ import { fileURLToPath } from 'node:url';
 import { JupyterUnavailableError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { unixFetch } from './jupyter-settings.ts';
+import { kernelDeathReason } from './kernel-death.ts';
+import { sweepDeadRuntimes, writeRuntimeOwner } from './runtime-owner.ts';
 import { killOrphanKernels } from './orphan-kernels.ts';
 import type { SandboxSettings } from './sandbox.ts';
 
 const kernelConfigDir = resolve(fileURLToPath(new URL('../../kernel-config', import.meta.url)));
+
+const SETPRIV = '/usr/bin/setpriv';
 
 /** Environment variables the Jupyter server (and so every kernel) may inherit. */
 const INHERITED_ENV = ['PATH', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ'] as const;
@@ -39,6 +44,8 @@ export interface EmbeddedJupyter {
   readonly ready: boolean;
   /** The server process id (changes when it is restarted). */
   readonly pid: number | undefined;
+  /** Why a kernel of this server died, when its sandbox can tell (an OOM kill); see kernel-death.ts. */
+  deathReason(kernelId: string): Promise<string | undefined>;
   stop(): Promise<void>;
 }
 
@@ -56,6 +63,9 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
   const fetchViaSocket = unixFetch(socketPath);
   await mkdir(options.rootDir, { recursive: true });
   await mkdir(options.runtimeDir, { recursive: true, mode: 0o700 });
+  await writeRuntimeOwner(options.runtimeDir);
+  // What servers that died without stopping left running goes first.
+  await sweepDeadRuntimes(options.runtimeDir, log);
 
   let child: ChildProcess | undefined;
   let ready = false;
@@ -87,7 +97,10 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
       PYTHONUNBUFFERED: '1',
       TALKBOOK_SANDBOX: JSON.stringify({ ...options.sandbox, workspaceRoot: options.rootDir }),
     });
-    const proc = spawn(options.python, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    // Jupyter (and so, by their own parent-death signals, its kernels) dies with this process,
+    // even when it is killed with no chance to stop them.
+    const [command, argv] = existsSync(SETPRIV) ? [SETPRIV, ['--pdeathsig', 'KILL', '--', options.python, ...args]] : [options.python, args];
+    const proc = spawn(command, argv, { env, stdio: ['ignore', 'ignore', 'pipe'] });
     child = proc;
     let stderrTail = '';
     proc.stderr?.setEncoding('utf8');
@@ -155,6 +168,7 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
     get pid() {
       return child?.pid;
     },
+    deathReason: (kernelId) => kernelDeathReason(join(options.runtimeDir, 'rt'), kernelId),
     async stop() {
       stopping = true;
       const proc = child;

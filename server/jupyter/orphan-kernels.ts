@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '../log.ts';
+import { removeKernelCgroups } from './sandbox-records.ts';
 
 export interface OrphanSweep {
   /** The runtime folder of this Jupyter server (its kernels' private folders are in it). */
@@ -19,7 +20,8 @@ export interface OrphanSweep {
  * init, and with it the kernel; now and then the inner one lives on, with the kernel or alone.
  * Both bubblewrap processes carry the kernel's private folder (`<runtimeDir>/kernel-<id>.d`) in
  * their command line, and no other process does: that is how they are found. Killing a
- * namespace's init kills everything in it. Returns how many processes were killed.
+ * namespace's init kills everything in it. Without `jupyterPid` the kernels' cgroups are removed
+ * too (sandbox-records.ts). Returns how many processes were killed.
  */
 export async function killOrphanKernels(sweep: OrphanSweep): Promise<number> {
   const prefix = join(sweep.runtimeDir, 'kernel-');
@@ -44,5 +46,7 @@ export async function killOrphanKernels(sweep: OrphanSweep): Promise<number> {
     }
   }
   if (killed > 0) sweep.log.warn(`killed ${killed} kernel sandbox process${killed === 1 ? '' : 'es'} the Jupyter server left behind`);
+  // With Jupyter gone, so are all its kernels: their cgroups (and the launcher's notes) go too.
+  if (sweep.jupyterPid === undefined) await removeKernelCgroups(sweep.runtimeDir);
   return killed;
 }

@@ -6,6 +6,10 @@ export interface SandboxSettings {
   network: boolean;
   memoryMb: number;
   maxProcs: number;
+  /** Size of each kernel's /tmp. */
+  tmpMb: number;
+  /** Workspace quota (0: none). */
+  workspaceMb: number;
 }
 
 export interface SandboxOptions {
@@ -13,6 +17,8 @@ export interface SandboxOptions {
   network: boolean;
   memoryMb: number;
   maxProcs: number;
+  tmpMb: number;
+  workspaceMb: number;
 }
 
 /**
@@ -20,7 +26,13 @@ export interface SandboxOptions {
  * bubblewrap cannot run, say loudly that kernels are not sandboxed.
  */
 export function resolveSandbox(options: SandboxOptions, log: Logger): SandboxSettings {
-  const base = { network: options.network, memoryMb: options.memoryMb, maxProcs: options.maxProcs };
+  const base = {
+    network: options.network,
+    memoryMb: options.memoryMb,
+    maxProcs: options.maxProcs,
+    tmpMb: options.tmpMb,
+    workspaceMb: options.workspaceMb,
+  };
   if (options.mode === 'off') {
     log.warn('TALKBOOK_SANDBOX=off: kernels are NOT sandboxed; model-written code runs with this server\'s user and network.');
     return { enabled: false, ...base };
@@ -33,7 +45,15 @@ export function resolveSandbox(options: SandboxOptions, log: Logger): SandboxSet
     );
     return { enabled: false, ...base };
   }
+  if (!seccompAvailable()) {
+    log.warn('python3-seccomp is not installed (apt-get install python3-seccomp): kernels run without their seccomp filter.');
+  }
   return { enabled: true, ...base };
+}
+
+/** The launcher (run by /usr/bin/python3, see kernel-config/kernels) builds its filter with libseccomp. */
+function seccompAvailable(): boolean {
+  return spawnSync('/usr/bin/python3', ['-c', 'import seccomp'], { timeout: 10_000 }).status === 0;
 }
 
 function bwrapWorks(): { ok: true } | { ok: false; reason: string } {

@@ -47,9 +47,13 @@ export class KernelSession {
   private readonly displayListeners = new Set<DisplayUpdateListener>();
   private lock: Promise<unknown> = Promise.resolve();
   private disposed = false;
+  private readonly deathReason: KernelSessionOptions['deathReason'];
+  /** Set while the reason for an unasked death is looked up: in-flight work waits for it. */
+  private dying = false;
 
-  constructor(kernel: Kernel.IKernelConnection) {
+  constructor(kernel: Kernel.IKernelConnection, options: KernelSessionOptions = {}) {
     this.kernel = kernel;
+    this.deathReason = options.deathReason;
     this.kernelName = kernel.name;
     kernel.statusChanged.connect((_, status) => this.onStatus(status));
     // @jupyterlab/services routes an update_display_data to the future that first showed the
@@ -142,7 +146,8 @@ export class KernelSession {
           finish({ status, executionCount });
         },
         (error: unknown) => {
-          finish({ status: 'died', executionCount, reason: `The kernel stopped answering: ${String(error)}` });
+          // A death being explained fails this execution with that explanation (failInflight).
+          if (!this.dying) finish({ status: 'died', executionCount, reason: `The kernel stopped answering: ${String(error)}` });
         },
       );
     });
@@ -193,7 +198,9 @@ export class KernelSession {
       };
       future.done.then(
         () => end(),
-        (error: unknown) => end(new KernelRequestError(`The kernel stopped answering: ${String(error)}`)),
+        (error: unknown) => {
+          if (!this.dying) end(new KernelRequestError(`The kernel stopped answering: ${String(error)}`));
+        },
       );
     });
   }
@@ -260,9 +267,19 @@ export class KernelSession {
     // Talkbook never restarts in place (it replaces the kernel): any restart is the kernel dying.
     const unasked = status === 'autorestarting' || status === 'dead' || status === 'restarting';
     if (unasked && !this.disposed) {
-      const reason = 'The kernel died (it may have run out of memory or crashed); its variables are gone.';
-      this.failInflight(reason);
-      for (const listener of this.lostListeners) listener(reason);
+      const generic = 'The kernel died (it may have run out of memory or crashed); its variables are gone.';
+      const died = (reason: string) => {
+        this.failInflight(reason);
+        for (const listener of this.lostListeners) listener(reason);
+      };
+      if (!this.deathReason) died(generic);
+      else {
+        this.dying = true;
+        void Promise.race([this.deathReason(this.kernel.id).catch(() => undefined), delay(2000).then(() => undefined)]).then((reason) => {
+          this.dying = false;
+          if (!this.disposed) died(reason ?? generic);
+        });
+      }
     }
     const state = mapStatus(status);
     for (const listener of this.stateListeners) listener(state);
@@ -289,6 +306,14 @@ function mapStatus(status: KernelMessage.Status): KernelState {
     case 'dead':
       return 'dead';
   }
+}
+
+export interface KernelSessionOptions {
+  /**
+   * Asked when the kernel dies unasked: a specific reason ("killed: out of memory at …") to tell
+   * instead of the generic one, or `undefined`. Answers after 2 s are not waited for.
+   */
+  deathReason?: (kernelId: string) => Promise<string | undefined>;
 }
 
 /** A comm request the kernel did not answer: it died, was unreachable, or stayed busy. */

@@ -14,6 +14,8 @@ export interface KernelsOptions {
   files?: FilesSetting;
   /** Milliseconds to wait for a new kernel to answer `kernel_info` (default 60 000). */
   startTimeoutMs?: number;
+  /** Why a kernel died, when the Jupyter side can tell (the embedded one: an OOM kill); see `KernelSessionOptions`. */
+  deathReason?: (kernelId: string) => Promise<string | undefined>;
 }
 
 /** Conversation → its kernel. Starts kernels on first use, one per conversation, never shared. */
@@ -99,7 +101,7 @@ export class Kernels {
     } catch (error) {
       throw new KernelStartError(`Could not start a "${kernelName}" kernel: ${String(error)}`, { cause: error });
     }
-    const session = new KernelSession(connection);
+    const session = new KernelSession(connection, { deathReason: this.options.deathReason });
     const timeoutMs = this.options.startTimeoutMs ?? 60_000;
     const abandoned = this.abandonStarts.signal;
     try {

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
 import { streamText as text } from '../helpers/outputs.ts';
@@ -129,6 +129,72 @@ describe('npm start', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 });
+
+describe('a server killed with SIGKILL', () => {
+  it('takes its Jupyter and every kernel with it, and the next server sweeps its runtime folder', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'talkbook-killed-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+      env: { PATH: process.env.PATH, PORT: '0', TALKBOOK_DATA_DIR: dataDir, TALKBOOK_LOG: 'warn', TALKBOOK_TOKEN: 'killed-token-0123456789' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.stderr.on('data', (chunk) => (out += chunk));
+    try {
+      await until(() => /http:\/\/127\.0\.0\.1:\d+\/\?token=/.test(out), 30_000);
+      const origin = new URL(out.match(/http:\/\/127\.0\.0\.1:\d+/)![0]).origin;
+      const headers = { Authorization: 'Bearer killed-token-0123456789', 'Content-Type': 'application/json' };
+      const { TestSocket } = await import('../helpers/test-socket.ts');
+      for (const kernel of ['python3', 'ir']) {
+        const created = await (await fetch(`${origin}/api/conversations`, { method: 'POST', headers, body: JSON.stringify({ kernel }) })).json();
+        const socket = await TestSocket.open(`${origin.replace('http', 'ws')}/api/conversations/${created.id}/ws?token=killed-token-0123456789&after=0`);
+        await socket.run(kernel === 'ir' ? 'x <- 1' : 'x = 1');
+        await socket.close();
+      }
+      // Jupyter, and for each kernel its launcher-turned-bubblewrap, bubblewrap's init and the kernel.
+      const descendants = await descendantPids(child.pid!);
+      expect(descendants.length).toBeGreaterThanOrEqual(7);
+      const runtimeDir = await runtimeDirOf(descendants);
+
+      child.kill('SIGKILL');
+      await until(() => descendants.every((pid) => !alive(pid)), 5_000);
+      // A kernel launcher Jupyter had just started sees that Jupyter is gone and exits too.
+      await until(async () => (await processesMentioning(runtimeDir)).length === 0, 5_000);
+
+      // The next server to start sweeps what the dead one left.
+      const next = await startTestTalkbook();
+      try {
+        await expect(readdir(runtimeDir)).rejects.toThrow();
+      } finally {
+        await next.close();
+      }
+    } finally {
+      child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+/** The runtime folder (`<tmp>/tb-…`) of the Jupyter server among `pids`. */
+async function runtimeDirOf(pids: number[]): Promise<string> {
+  for (const pid of pids) {
+    const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    const socket = argv.find((arg) => arg.startsWith('--ServerApp.sock='));
+    if (socket) return dirname(socket.slice('--ServerApp.sock='.length));
+  }
+  throw new Error('no Jupyter server among the processes');
+}
+
+/** Live processes whose command line mentions `path`. */
+async function processesMentioning(path: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(path) && alive(Number(entry))) found.push(Number(entry));
+  }
+  return found;
+}
 
 async function descendantPids(root: number): Promise<number[]> {
   const parents = new Map<number, number>();
