@@ -11,6 +11,14 @@ const optionalText = z
   .optional()
   .transform((value) => (value && value.trim() ? value.trim() : undefined));
 
+function isWebAddress(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Every environment variable Talkbook reads, with its default. README's table mirrors this. */
@@ -18,6 +26,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('127.0.0.1'),
   TALKBOOK_TOKEN: optionalText,
+  TALKBOOK_PUBLIC_URL: optionalText.refine((url) => url === undefined || isWebAddress(url), 'an http:// or https:// address, e.g. https://talkbook.example.com'),
   TALKBOOK_DATA_DIR: z.string().default('./data'),
   JUPYTER_URL: optionalText,
   JUPYTER_TOKEN: optionalText,
@@ -51,6 +60,8 @@ export interface Config {
   port: number;
   host: string;
   token: string | undefined;
+  /** TALKBOOK_PUBLIC_URL: the address browsers use, when a proxy stands in front. */
+  publicUrl: string | undefined;
   dataDir: string;
   jupyter: { url: string; token: string } | { embedded: true; python: string };
   defaultKernel: string;
@@ -96,6 +107,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     token: e.TALKBOOK_TOKEN,
+    publicUrl: e.TALKBOOK_PUBLIC_URL,
     dataDir: resolve(e.TALKBOOK_DATA_DIR),
     jupyter: e.JUPYTER_URL
       ? { url: e.JUPYTER_URL, token: e.JUPYTER_TOKEN ?? '' }

@@ -15,6 +15,7 @@ import { ContentsWorkspaceFiles, GatewayAwareFiles, KernelWorkspaceFiles, listFi
 import { createApp } from './http/app.ts';
 import { filesRoutes, requestTimeoutMs } from './http/files-routes.ts';
 import { notebookRoutes } from './http/notebook-routes.ts';
+import { Sessions } from './http/sessions.ts';
 import { attachSocketServer } from './http/socket-server.ts';
 import { startEmbeddedJupyter, type EmbeddedJupyter } from './jupyter/embedded-jupyter.ts';
 import { jupyterSettings } from './jupyter/jupyter-settings.ts';
@@ -126,8 +127,11 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
     }
   };
 
+  const sessions = new Sessions();
   const app = createApp({
     token,
+    sessions,
+    publicUrl: config.publicUrl,
     log,
     clientDir: options.clientDir ?? defaultClientDir,
     conversations,
@@ -148,7 +152,7 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
     serverOptions: { requestTimeout: requestTimeoutMs(config.maxUploadBytes) },
   }) as Server;
   await once(server, 'listening');
-  const wss = attachSocketServer(server, { token, conversations, log });
+  const wss = attachSocketServer(server, { token, sessions, publicUrl: config.publicUrl, conversations, log });
   // Warm kernels for new conversations, started in the background once the server answers.
   void kernels.specs().then(
     (specs) => kernelPool.start(specs.default),
@@ -164,7 +168,7 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
     url,
     port,
     token,
-    loginUrl: `${url}/?token=${encodeURIComponent(token)}`,
+    loginUrl: `${config.publicUrl ? new URL(config.publicUrl).origin : url}/?token=${encodeURIComponent(token)}`,
     config,
     get jupyterPid() {
       return embedded?.pid;
