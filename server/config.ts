@@ -33,9 +33,9 @@ const envSchema = z.object({
   TALKBOOK_PYTHON: z.string().default('/usr/bin/python3'),
   TALKBOOK_DEFAULT_KERNEL: z.string().default('python3'),
   OPENAI_API_KEY: optionalText,
-  OPENAI_BASE_URL: optionalText,
+  OPENAI_BASE_URL: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
   TALKBOOK_MODEL: z.string().default('gpt-5.1'),
-  TALKBOOK_MAX_STEPS: positiveInt(10),
+  TALKBOOK_MAX_STEPS: z.coerce.number().int().min(1).max(100).default(10),
   TALKBOOK_TOOL_MODE: z.enum(['tools', 'fenced']).default('tools'),
   TALKBOOK_VISION: flag,
   TALKBOOK_MODEL_RETRIES: z.coerce.number().int().min(0).default(2),
@@ -95,12 +95,42 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Parse and validate the environment. Throws `ConfigError` naming each bad variable. */
+/** What a bad value should look like, said when it is wrong. */
+const expected: Partial<Record<keyof z.input<typeof envSchema>, string>> = {
+  PORT: 'a port number from 0 to 65535 (0 picks a free one)',
+  OPENAI_BASE_URL: 'an http(s) URL of an OpenAI-compatible endpoint, like http://127.0.0.1:11434/v1',
+  TALKBOOK_MAX_STEPS: 'a whole number from 1 to 100, like 10',
+  TALKBOOK_TOOL_MODE: '"tools" or "fenced"',
+  TALKBOOK_VISION: '1 or 0',
+  TALKBOOK_MODEL_RETRIES: 'a whole number, like 2',
+  TALKBOOK_CELL_TIMEOUT_S: 'a whole number of seconds above 0, like 600',
+  TALKBOOK_MAX_OUTPUT_MB: 'a number of megabytes above 0, like 16',
+  TALKBOOK_MAX_UPLOAD_MB: 'a number of megabytes above 0, like 100',
+  TALKBOOK_SANDBOX: '"auto" or "off"',
+  TALKBOOK_KERNEL_NETWORK: '1 or 0',
+  TALKBOOK_KERNEL_MEMORY_MB: 'a whole number of megabytes above 0, like 2048',
+  TALKBOOK_KERNEL_MAX_PROCS: 'a whole number above 0, like 256',
+  TALKBOOK_KERNEL_IDLE_MINUTES: 'a number of minutes above 0 (fractions allowed: 0.1 is six seconds)',
+  TALKBOOK_MAX_KERNELS: 'a whole number above 0, like 64',
+  TALKBOOK_KERNEL_POOL: 'a whole number from 0 to 16',
+  TALKBOOK_AUTO_RESTORE: '1 or 0',
+  TALKBOOK_FILES: '"auto", "contents" or "kernel"',
+  TALKBOOK_LOG: '"silent", "error", "warn", "info" or "debug"',
+};
+
+/**
+ * Parse and validate the environment (the only place that reads it). Throws a `ConfigError`
+ * that names each bad variable, what it should look like and what it was.
+ */
 export function loadConfig(env: Env = process.env): Config {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`Invalid environment: ${problems.join('; ')}`);
+    const names = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0] ?? '')))];
+    const problems = names.map((name) => {
+      const hint = expected[name as keyof typeof expected];
+      return hint ? `${name} must be ${hint}, not "${env[name]}"` : `${name}: ${parsed.error.issues.find((issue) => issue.path[0] === name)?.message}`;
+    });
+    throw new ConfigError(`Invalid environment: ${problems.join('; ')}.`);
   }
   const e = parsed.data;
   return {

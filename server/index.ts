@@ -1,5 +1,5 @@
 import { ConfigError } from './config.ts';
-import { TalkbookError } from './errors.ts';
+import { PublicError } from './errors.ts';
 import { startTalkbook } from './talkbook.ts';
 
 /** `npm start`: boot, print the login link, shut everything down on SIGINT/SIGTERM. */
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof TalkbookError) console.error(`\nTalkbook could not start: ${error.message}\n`);
+  if (error instanceof ConfigError || error instanceof PublicError) console.error(`\nTalkbook could not start: ${error.message}\n`);
   else console.error(error);
   process.exit(1);
 });

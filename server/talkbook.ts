@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { loadConfig, type Config, type Env } from './config.ts';
 import { createAssistant } from './assistant/index.ts';
-import { newId } from './conversation/conversation.ts';
+import { newId } from './ids.ts';
 import { Conversations } from './conversation/conversations.ts';
 import { ContentsWorkspaceFiles, GatewayAwareFiles, KernelWorkspaceFiles, listFilesOf } from './files/index.ts';
 import { createApp } from './http/app.ts';
@@ -22,6 +22,7 @@ import { jupyterSettings } from './jupyter/jupyter-settings.ts';
 import { resolveSandbox } from './jupyter/sandbox.ts';
 import { KernelPool } from './kernel/kernel-pool.ts';
 import { Kernels } from './kernel/kernels.ts';
+import { errorMessage, PublicError } from './errors.ts';
 import { createLogger, type Logger } from './log.ts';
 import { ConversationStore } from './store/conversation-store.ts';
 
@@ -48,10 +49,28 @@ export interface StartOptions {
   clientDir?: string;
 }
 
-/** Start everything: Jupyter (embedded or remote), the store, the HTTP and WebSocket server. */
+/**
+ * Start everything: Jupyter (embedded or remote), the store, the HTTP and WebSocket server.
+ * Each step that starts something registers how to undo it; when a later step fails, what was
+ * started is stopped again (in reverse) before the error is thrown, so nothing is left running.
+ */
 export async function startTalkbook(options: StartOptions = {}): Promise<Talkbook> {
   const config = loadConfig(options.env ?? process.env);
   const log = options.log ?? createLogger(config.logLevel);
+  const undo: Array<() => Promise<void> | void> = [];
+  try {
+    return await start(config, log, options, undo);
+  } catch (error) {
+    for (const step of undo.reverse()) {
+      await Promise.resolve()
+        .then(step)
+        .catch((cleanupError: unknown) => log.warn('could not undo a start step', cleanupError));
+    }
+    throw error;
+  }
+}
+
+async function start(config: Config, log: Logger, options: StartOptions, undo: Array<() => Promise<void> | void>): Promise<Talkbook> {
   const token = config.token ?? randomBytes(24).toString('base64url');
 
   let embedded: EmbeddedJupyter | undefined;
@@ -64,6 +83,8 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
   let jupyterToken: string;
   if ('embedded' in config.jupyter) {
     runtimeDir = await mkdtemp(join(tmpdir(), 'tb-'));
+    const madeDir = runtimeDir;
+    undo.push(() => rm(madeDir, { recursive: true, force: true }));
     const sandbox = resolveSandbox(config.sandbox, log);
     sandboxed = sandbox.enabled;
     embedded = await startEmbeddedJupyter({
@@ -79,6 +100,8 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
         conversations?.kernelsLost(reason);
       },
     });
+    const started = embedded;
+    undo.push(() => started.stop());
     jupyterUrl = embedded.url;
     jupyterToken = embedded.token;
   } else {
@@ -90,6 +113,9 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
   kernels = new Kernels({ settings, log, defaultKernel: config.defaultKernel, files: config.files });
   const kernelPool = new KernelPool({ kernels, size: config.kernelPool, newId, log });
   pool = kernelPool;
+  const startedKernels = kernels;
+  undo.push(() => startedKernels.shutdownAll());
+  undo.push(() => kernelPool.close());
 
   const assistant = createAssistant(config.assistant);
   const throughKernel = new KernelWorkspaceFiles({ log, kernelFor: (id) => conversations!.get(id).workspaceKernel() });
@@ -113,6 +139,9 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
       listFiles: listFilesOf(files),
     },
   });
+
+  const loaded = conversations;
+  undo.push(() => loaded.close());
 
   const jupyterReady = async () => {
     if (embedded && !embedded.ready) return false;
@@ -151,7 +180,13 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
     hostname: config.host,
     serverOptions: { requestTimeout: requestTimeoutMs(config.maxUploadBytes) },
   }) as Server;
-  await once(server, 'listening');
+  undo.push(() => new Promise<void>((done) => server.close(() => done())));
+  try {
+    // `once` rejects with the server's 'error' (the port is taken, the address is not ours).
+    await once(server, 'listening');
+  } catch (error) {
+    throw new PublicError(`Could not listen on ${config.host}:${config.port}: ${errorMessage(error)} (set PORT or HOST).`, 500, { cause: error });
+  }
   const wss = attachSocketServer(server, { token, sessions, publicUrl: config.publicUrl, conversations, log });
   // Warm kernels for new conversations, started in the background once the server answers.
   void kernels.specs().then(

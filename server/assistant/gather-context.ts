@@ -1,4 +1,6 @@
-import type { KernelInfo, StateInfo, TurnContext, WorkspaceFile } from '../conversation/turn-context.ts';
+import type { WorkspaceFile } from '../files/workspace-files.ts';
+import type { KernelInfo } from '../kernel/kernel-info.ts';
+import type { StateInfo, TurnContext } from '../conversation/turn-context.ts';
 import { parseProbe, PYTHON_PROBE, type LiveFrame, type ProbeResult } from './python-probe.ts';
 
 /** What the system prompt tells the model about its kernel and workspace. */

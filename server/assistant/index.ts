@@ -5,8 +5,8 @@
  */
 export { createAssistant } from './create-assistant.ts';
 export type { Assistant } from './create-assistant.ts';
-export { assistantConfig, assistantConfigFromEnv, DEFAULT_MAX_STEPS, DEFAULT_MODEL } from './assistant-config.ts';
+export { assistantConfig } from './assistant-config.ts';
 export type { AssistantConfig } from './assistant-config.ts';
-export { AssistantCancelledError, AssistantConfigError, AssistantNotConfiguredError } from './errors.ts';
+export { AssistantCancelledError, AssistantNotConfiguredError } from './errors.ts';
 export { ModelError } from '../llm/index.ts';
 export type { ModelErrorKind } from '../llm/index.ts';

@@ -1,4 +1,4 @@
-import type { KernelInfo } from '../conversation/turn-context.ts';
+import type { KernelInfo } from '../kernel/kernel-info.ts';
 
 /** How code in the kernel's language is written in Markdown fences. */
 export interface FenceLanguage {

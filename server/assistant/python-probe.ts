@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { InspectResult } from '../conversation/turn-context.ts';
+import type { InspectResult } from '../kernel/inspect-code.ts';
 
 export const MAX_FRAMES = 20;
 export const MAX_COLUMNS = 30;

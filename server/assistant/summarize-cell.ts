@@ -1,4 +1,4 @@
-import { appendStreamText, type CodeCell, type ErrorOutput, type Output } from '../protocol/index.ts';
+import { appendStreamChunk, EMPTY_STREAM, type CodeCell, type ErrorOutput, type Output, type StreamText } from '../protocol/index.ts';
 import { describeBundle, type ResultImage } from './describe-bundle.ts';
 import { cutMiddle, stripAnsi } from './text-budget.ts';
 import { assertNever } from './assert-never.ts';
@@ -29,10 +29,10 @@ export type SummarizableCell = Pick<CodeCell, 'status' | 'outputs'> &
 export function summarizeCodeCell(cell: SummarizableCell, options: SummarizeOptions): CellSummary {
   const parts: string[] = [];
   const images: ResultImage[] = [];
-  let stream: { name: 'stdout' | 'stderr'; text: string } | undefined;
+  let stream: { name: 'stdout' | 'stderr'; acc: StreamText } | undefined;
   const flushStream = () => {
-    if (stream && stream.text) {
-      const text = stripAnsi(stream.text);
+    if (stream && stream.acc.text) {
+      const text = stripAnsi(stream.acc.text);
       parts.push(stream.name === 'stderr' ? `[stderr]\n${text}` : text);
     }
     stream = undefined;
@@ -40,8 +40,8 @@ export function summarizeCodeCell(cell: SummarizableCell, options: SummarizeOpti
   for (const output of cell.outputs) {
     if (output.output_type === 'stream') {
       if (stream?.name !== output.name) flushStream();
-      stream ??= { name: output.name, text: '' };
-      stream.text = appendStreamText(stream.text, output.text);
+      stream ??= { name: output.name, acc: EMPTY_STREAM };
+      stream.acc = appendStreamChunk(stream.acc, output.text);
       continue;
     }
     flushStream();

@@ -1,4 +1,4 @@
-import type { WorkspaceFile } from '../conversation/turn-context.ts';
+import type { WorkspaceFile } from '../files/workspace-files.ts';
 import type { WorkspaceContext } from './gather-context.ts';
 import { fenceLanguage, languageLabel } from './kernel-language.ts';
 import type { LiveFrame } from './python-probe.ts';

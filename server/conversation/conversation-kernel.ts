@@ -2,8 +2,8 @@ import type { KernelSession } from '../kernel/kernel-session.ts';
 import type { Kernels } from '../kernel/kernels.ts';
 import type { NoticeCell } from '../protocol/index.ts';
 import type { Conversation } from './conversation.ts';
-import type { LostState } from './lost-state.ts';
-import type { KernelInfo } from './turn-context.ts';
+import type { LostState } from './restore/lost-state.ts';
+import type { KernelInfo } from '../kernel/kernel-info.ts';
 
 export interface ConversationKernelDeps {
   kernels: Kernels;
@@ -107,6 +107,9 @@ export class ConversationKernel {
     this.wired = session;
     session.onState((state) => {
       if (this.wired === session) this.conversation.setKernelState(state);
+    });
+    session.onDisplayUpdate((displayId, output) => {
+      if (this.wired === session) this.conversation.updateDisplay(displayId, output);
     });
     session.onLost((reason) => {
       if (this.wired !== session) return;

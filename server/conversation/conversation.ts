@@ -1,6 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import {
-  appendStreamChunk,
+  appendOutput,
+  clearOutput,
+  displayIdOf,
+  outputWeight,
+  updateDisplay,
   type Cell,
   type CodeCell,
   type ConversationDetail,
@@ -12,12 +15,7 @@ import {
 } from '../protocol/index.ts';
 import type { StoredConversation } from '../store/conversation-store.ts';
 import { FrameLog, type LoggedFrame } from './frame-log.ts';
-import { hasRestorableState } from './replay-plan.ts';
-
-/** 128 random bits, hex: conversation and cell ids. */
-export function newId(): string {
-  return randomBytes(16).toString('hex');
-}
+import { hasRestorableState } from './restore/replay-plan.ts';
 
 export interface ConversationHooks {
   /** Persist soon (debounced by the owner). */
@@ -44,9 +42,9 @@ export class Conversation {
   private readonly log = new FrameLog();
   private readonly listeners = new Set<(entry: LoggedFrame) => void>();
   private readonly pendingClear = new Set<string>();
+  /** What each code cell's outputs weigh against the cap (computed on first use). */
   private readonly outputBytes = new Map<string, number>();
-  /** Merged stream outputs → whether their text ends with a pending `\r` (see appendStreamChunk). */
-  private readonly pendingReturns = new WeakMap<Output, boolean>();
+  private displayIndex: Map<string, Set<string>> | undefined;
   private readonly hooks: ConversationHooks;
   readonly maxCellOutputBytes: number;
 
@@ -211,37 +209,28 @@ export class Conversation {
   }
 
   /**
-   * Append an output to a code cell: consecutive stream outputs of one name merge (with `\r`
-   * and `\b` applied); a pending `clear_output(wait)` clears first. Past the per-cell cap the
-   * output is dropped and the cell marked `outputTruncated`. Returns false when dropped.
+   * Append an output to a code cell through the shared output model (stream merging with `\r`
+   * and `\b`, a pending `clear_output(wait)`), so what is stored is what the page shows. Past
+   * the per-cell cap the output is dropped and the cell marked `outputTruncated`. Returns false
+   * when dropped.
    */
   appendOutput(cellId: string, output: Output): boolean {
+    // Jupyter's rule: a display whose id is already shown updates those outputs, wherever they
+    // are (each charged to its own cell), and is itself added.
+    const displayId = displayIdOf(output);
+    if (displayId) this.updateDisplay(displayId, output);
+    const clearPending = this.pendingClear.delete(cellId);
     const cell = this.codeCell(cellId);
-    const size = output.output_type === 'stream' ? output.text.length : JSON.stringify(output).length;
-    let outputs = cell.outputs;
-    if (this.pendingClear.delete(cellId)) {
-      outputs = [];
-      this.outputBytes.set(cellId, 0);
-    }
-    const used = this.outputBytes.get(cellId) ?? sizeOf(outputs);
-    if (used + size > this.maxCellOutputBytes) {
-      if (!cell.outputTruncated) this.updateCell<CodeCell>(cellId, { outputs, outputTruncated: true });
+    const used = clearPending ? 0 : this.usedBytes(cell);
+    const weight = outputWeight(output);
+    if (used + weight > this.maxCellOutputBytes) {
+      if (clearPending) this.setOutputs(cellId, [], 0);
+      this.markTruncated(cellId);
       return false;
     }
-    this.outputBytes.set(cellId, used + size);
-    // Outputs are mutated in place: frames were serialized when emitted, so nothing else holds them.
-    if (outputs !== cell.outputs) this.replaceOutputs(cellId, outputs);
-    const last = outputs[outputs.length - 1];
-    if (output.output_type === 'stream' && last?.output_type === 'stream' && last.name === output.name) {
-      // Remembering the pending `\r` keeps each append O(chunk): reading the end of the long
-      // text would make V8 copy all of it, on every chunk of a large output.
-      const merged = appendStreamChunk(last.text, output.text, this.pendingReturns.get(last) ?? last.text.endsWith('\r'));
-      const next = { ...last, text: merged.text };
-      this.pendingReturns.set(next, merged.pendingReturn);
-      outputs[outputs.length - 1] = next;
-    } else {
-      outputs.push(output);
-    }
+    if (displayId) this.indexDisplay(displayId, cellId);
+    const { outputs } = appendOutput({ outputs: cell.outputs, clearPending }, output);
+    this.setOutputs(cellId, outputs, used + weight);
     this.emit({ type: 'output', cellId, output });
     this.touch();
     return true;
@@ -252,41 +241,96 @@ export class Conversation {
     if (wait) this.pendingClear.add(cellId);
     else {
       this.pendingClear.delete(cellId);
-      this.outputBytes.set(cellId, 0);
-      if (cell.outputs.length) this.replaceOutputs(cellId, []);
+      if (cell.outputs.length) this.setOutputs(cellId, clearOutput({ outputs: cell.outputs, clearPending: false }, false).outputs, 0);
     }
     this.emit({ type: 'clear_output', cellId, wait });
     this.touch();
   }
 
-  /** `update_display_data`: every output carrying `displayId`, in any cell, takes the new data. */
+  /**
+   * `update_display_data`: every output carrying `displayId`, in any cell, takes the new data —
+   * charged to that cell's cap: a cell the update would take past it keeps its old data and is
+   * marked `outputTruncated`. One `update_display` frame per cell that changed.
+   */
   updateDisplay(displayId: string, output: Output): void {
-    if (output.output_type !== 'display_data') return;
-    let found = false;
-    this.cellList.forEach((cell) => {
-      if (cell.kind !== 'code') return;
-      let changed = false;
-      const outputs = cell.outputs.map((existing) => {
-        if ((existing.output_type === 'display_data' || existing.output_type === 'execute_result') && existing.transient?.display_id === displayId) {
-          changed = true;
-          return { ...existing, data: output.data, metadata: output.metadata };
-        }
-        return existing;
-      });
-      if (changed) {
-        found = true;
-        this.replaceOutputs(cell.id, outputs);
+    if (output.output_type !== 'display_data' && output.output_type !== 'execute_result') return;
+    const cellIds = this.displays().get(displayId);
+    if (!cellIds) return;
+    const update = { data: output.data, metadata: output.metadata };
+    const newWeight = outputWeight({ output_type: 'display_data', ...update });
+    let changed = false;
+    for (const cellId of cellIds) {
+      const cell = this.cell(cellId);
+      if (!cell || cell.kind !== 'code') {
+        cellIds.delete(cellId);
+        continue;
       }
-    });
-    if (!found) return;
-    this.emit({ type: 'update_display', displayId, output });
-    this.touch();
+      let oldWeight = 0;
+      let count = 0;
+      for (const existing of cell.outputs) {
+        if (displayIdOf(existing) !== displayId) continue;
+        count += 1;
+        oldWeight += outputWeight(existing);
+      }
+      if (count === 0) continue;
+      const used = this.usedBytes(cell) - oldWeight + count * newWeight;
+      if (used > this.maxCellOutputBytes) {
+        this.markTruncated(cellId);
+        continue;
+      }
+      this.setOutputs(cellId, updateDisplay(cell.outputs, displayId, output), used);
+      this.emit({ type: 'update_display', displayId, cellId, output });
+      changed = true;
+    }
+    if (changed) this.touch();
   }
 
-  /** Start a fresh run of a code cell: outputs cleared, status running. */
+  /** Start a fresh run of a code cell: nothing pending, nothing charged. */
   resetOutputs(cellId: string): void {
     this.pendingClear.delete(cellId);
     this.outputBytes.set(cellId, 0);
+  }
+
+  /** Display id → the cells holding an output with it (built on first use, then kept). */
+  private displays(): Map<string, Set<string>> {
+    if (!this.displayIndex) {
+      this.displayIndex = new Map();
+      for (const cell of this.cellList) {
+        if (cell.kind !== 'code') continue;
+        for (const output of cell.outputs) {
+          const id = displayIdOf(output);
+          if (id) this.indexDisplay(id, cell.id);
+        }
+      }
+    }
+    return this.displayIndex;
+  }
+
+  private indexDisplay(displayId: string, cellId: string): void {
+    const index = this.displays();
+    let cells = index.get(displayId);
+    if (!cells) index.set(displayId, (cells = new Set()));
+    cells.add(cellId);
+  }
+
+  private usedBytes(cell: CodeCell): number {
+    let used = this.outputBytes.get(cell.id);
+    if (used === undefined) {
+      used = 0;
+      for (const output of cell.outputs) used += outputWeight(output);
+      this.outputBytes.set(cell.id, used);
+    }
+    return used;
+  }
+
+  private markTruncated(cellId: string): void {
+    if (!this.codeCell(cellId).outputTruncated) this.updateCell<CodeCell>(cellId, { outputTruncated: true });
+  }
+
+  private setOutputs(cellId: string, outputs: Output[], usedBytes: number): void {
+    const i = this.index.get(cellId)!;
+    this.cellList[i] = { ...(this.cellList[i] as CodeCell), outputs };
+    this.outputBytes.set(cellId, usedBytes);
   }
 
   private codeCell(cellId: string): CodeCell {
@@ -294,17 +338,6 @@ export class Conversation {
     if (!cell || cell.kind !== 'code') throw new Error(`no code cell ${cellId}`);
     return cell;
   }
-
-  private replaceOutputs(cellId: string, outputs: Output[]): void {
-    const i = this.index.get(cellId)!;
-    this.cellList[i] = { ...(this.cellList[i] as CodeCell), outputs };
-  }
-}
-
-function sizeOf(outputs: Output[]): number {
-  let total = 0;
-  for (const output of outputs) total += output.output_type === 'stream' ? output.text.length : JSON.stringify(output).length;
-  return total;
 }
 
 /** At most 60 characters, cut with an ellipsis. */

@@ -1,8 +1,10 @@
 import { NotFoundError } from '../errors.ts';
+import { KernelBudget } from '../kernel/kernel-budget.ts';
 import type { Logger } from '../log.ts';
 import type { Cell, CodeCell, ConversationSummary } from '../protocol/index.ts';
 import type { ConversationStore, StoredConversation } from '../store/conversation-store.ts';
-import { Conversation, newId } from './conversation.ts';
+import { newId } from '../ids.ts';
+import { Conversation } from './conversation.ts';
 import { ConversationRuntime, type RuntimeDeps } from './conversation-runtime.ts';
 
 export interface ConversationsOptions {
@@ -30,41 +32,16 @@ export class Conversations {
   private readonly saveCost = new Map<string, number>();
   private readonly options: ConversationsOptions;
 
-  private readonly reaper: NodeJS.Timeout;
+  private readonly budget: KernelBudget;
 
   private constructor(options: ConversationsOptions) {
     this.options = options;
-    const idleMs = options.kernelIdleMs ?? 60 * 60_000;
-    this.reaper = setInterval(() => void this.shutDownIdle(idleMs), Math.min(60_000, Math.max(1000, idleMs / 4)));
-    this.reaper.unref();
-  }
-
-  /** Shut down kernels of conversations idle longer than `idleMs`. */
-  async shutDownIdle(idleMs: number): Promise<void> {
-    const cutoff = Date.now() - idleMs;
-    for (const runtime of this.byId.values()) {
-      if (runtime.hasKernel && runtime.lastActive < cutoff) {
-        const minutes = Math.round(idleMs / 60_000);
-        await runtime
-          .evictKernel(`The kernel was shut down after ${minutes >= 1 ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${Math.round(idleMs / 1000)} s`} without use (TALKBOOK_KERNEL_IDLE_MINUTES).`)
-          .catch((error: unknown) => this.options.log.warn('idle shutdown failed', error));
-      }
-    }
-  }
-
-  /** Keep live kernels under the cap: shut down the least recently used idle ones. */
-  private async makeRoom(forId: string): Promise<void> {
-    const max = this.options.maxKernels ?? 64;
-    const live = [...this.byId.values()].filter((runtime) => runtime.hasKernel && runtime.conversation.id !== forId);
-    let excess = live.length - (max - 1);
-    if (excess <= 0) return;
-    for (const runtime of live.sort((a, b) => a.lastActive - b.lastActive)) {
-      if (excess <= 0) break;
-      const evicted = await runtime
-        .evictKernel(`The kernel was shut down to make room for another conversation's (at most ${max} run at once: TALKBOOK_MAX_KERNELS).`)
-        .catch(() => false);
-      if (evicted) excess -= 1;
-    }
+    this.budget = new KernelBudget({
+      holders: () => this.byId.values(),
+      idleMs: options.kernelIdleMs,
+      maxKernels: options.maxKernels,
+      log: options.log,
+    });
   }
 
   static async load(options: ConversationsOptions): Promise<Conversations> {
@@ -108,7 +85,7 @@ export class Conversations {
     });
     if (pooled) {
       // Its kernel is live already: keep under the cap as a first run would (in the background).
-      void this.makeRoom(pooled).catch((error: unknown) => this.options.log.warn('making room for a pooled kernel failed', error));
+      void this.budget.makeRoom(pooled).catch((error: unknown) => this.options.log.warn('making room for a pooled kernel failed', error));
     }
     await this.options.store.save(runtime.conversation.toStored());
     return runtime.conversation;
@@ -148,14 +125,14 @@ export class Conversations {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.reaper);
+    this.budget.close();
     await Promise.allSettled([...this.byId.values()].map((runtime) => runtime.close()));
     await this.flush();
   }
 
   private adopt(stored: StoredConversation): ConversationRuntime {
     const conversation = new Conversation(stored, { changed: (c) => this.markDirty(c.id) }, this.options.maxCellOutputBytes);
-    const runtime = new ConversationRuntime(conversation, { ...this.options.runtime, makeRoom: (id) => this.makeRoom(id) });
+    const runtime = new ConversationRuntime(conversation, { ...this.options.runtime, makeRoom: (id) => this.budget.makeRoom(id) });
     this.byId.set(conversation.id, runtime);
     return runtime;
   }

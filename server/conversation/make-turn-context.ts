@@ -1,7 +1,11 @@
 import type { Author, Cell, CodeCell, NoticeCell } from '../protocol/index.ts';
-import { newId, type Conversation } from './conversation.ts';
-import { hasNoReplayMarker } from './replay-plan.ts';
-import type { InspectResult, KernelInfo, StateInfo, TurnContext, WorkspaceFile } from './turn-context.ts';
+import { newId } from '../ids.ts';
+import type { Conversation } from './conversation.ts';
+import { hasNoReplayMarker } from './restore/replay-plan.ts';
+import type { WorkspaceFile } from '../files/workspace-files.ts';
+import type { InspectResult } from '../kernel/inspect-code.ts';
+import type { KernelInfo } from '../kernel/kernel-info.ts';
+import type { StateInfo, TurnContext } from './turn-context.ts';
 
 /** What a turn's context needs from the runtime that owns the kernel. */
 export interface TurnContextOps {

@@ -1,26 +1,10 @@
+import type { WorkspaceFile } from '../files/workspace-files.ts';
+import type { InspectResult } from '../kernel/inspect-code.ts';
+import type { KernelInfo } from '../kernel/kernel-info.ts';
 import type { Author, Cell, CodeCell, NoticeCell } from '../protocol/index.ts';
-import type { RestoreReport } from './restore-report.ts';
+import type { RestoreReport } from './restore/restore-report.ts';
 
-export type { RestoreReport } from './restore-report.ts';
-
-/** What the kernel says about itself (`kernel_info_reply.language_info` and friends). */
-export interface KernelInfo {
-  kernelName: string;
-  language: string;
-  languageVersion: string;
-  fileExtension: string;
-  /** `display_name` of the kernel spec, e.g. "Python 3 (sandboxed)". */
-  displayName: string;
-}
-
-/** The result of a silent execution: nothing is shown in the conversation or stored. */
-export interface InspectResult {
-  stdout: string;
-  stderr: string;
-  /** `text/plain` of the execute_result, if any. */
-  result?: string;
-  error?: { ename: string; evalue: string };
-}
+export type { RestoreReport };
 
 /** Whether the kernel holds what the conversation's code built. */
 export interface StateInfo {
@@ -28,12 +12,6 @@ export interface StateInfo {
   lost: boolean;
   /** The last restore since the state was last lost, if there was one. */
   restore?: RestoreReport;
-}
-
-export interface WorkspaceFile {
-  name: string;
-  size: number;
-  modified: string;
 }
 
 /**

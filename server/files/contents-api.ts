@@ -1,6 +1,6 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { z } from 'zod';
-import { JupyterUnavailableError, TalkbookError } from '../errors.ts';
+import { JupyterUnavailableError, PublicError } from '../errors.ts';
 
 /** A Jupyter contents model (`GET /api/contents/<path>`), the fields Talkbook reads. */
 export const contentsModel = z
@@ -20,7 +20,7 @@ export type ContentsModel = z.infer<typeof contentsModel>;
 const directoryListing = contentsModel.extend({ type: z.literal('directory'), content: z.array(contentsModel) });
 
 /** The Jupyter server answered with an error status (`status`: 404, 409, …). */
-export class ContentsApiError extends TalkbookError {
+export class ContentsApiError extends PublicError {
   override name = 'ContentsApiError';
   readonly jupyterStatus: number;
   constructor(message: string, jupyterStatus: number) {
@@ -101,7 +101,7 @@ export class ContentsApi {
     if (response.status === 204) return schema.parse(undefined);
     const parsed = schema.safeParse(await response.json().catch(() => undefined));
     if (!parsed.success) {
-      throw new TalkbookError(`The Jupyter contents API answered ${init.method} ${path} with an unexpected model: ${parsed.error.message.slice(0, 300)}`, 502);
+      throw new PublicError(`The Jupyter contents API answered ${init.method} ${path} with an unexpected model: ${parsed.error.message.slice(0, 300)}`, 502);
     }
     return parsed.data;
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ServerConnection } from '@jupyterlab/services';
-import { NotFoundError, TalkbookError } from '../errors.ts';
+import { NotFoundError, PublicError } from '../errors.ts';
 import { ensureWorkspace } from '../kernel/workspace.ts';
 import type { Logger } from '../log.ts';
 import { fixedChunks } from './byte-chunks.ts';
@@ -72,7 +72,7 @@ export class ContentsWorkspaceFiles implements WorkspaceFiles {
       throw error;
     }
     if (model.format !== 'base64' || typeof model.content !== 'string') {
-      throw new TalkbookError(`The Jupyter server did not return \`${name}\` as base64.`, 502);
+      throw new PublicError(`The Jupyter server did not return \`${name}\` as base64.`, 502);
     }
     const bytes = Buffer.from(model.content, 'base64');
     if (model.size !== bytes.length) {
@@ -97,13 +97,13 @@ export class ContentsWorkspaceFiles implements WorkspaceFiles {
       return await this.options.largeFiles.read(conversationId, name);
     } catch (error) {
       // A kernel that moves no files (not Python): say what the limit is, not why the kernel failed.
-      if (error instanceof TalkbookError && error.status === 503) throw tooLarge;
+      if (error instanceof PublicError && error.status === 503) throw tooLarge;
       throw error;
     }
   }
 
   async write(conversationId: string, name: string, bytes: AsyncIterable<Uint8Array>): Promise<WorkspaceFile> {
-    if (!isSafeFileName(name)) throw new TalkbookError(`"${name}" is not a safe file name.`, 400);
+    if (!isSafeFileName(name)) throw new PublicError(`"${name}" is not a safe file name.`, 400);
     await ensureWorkspace(this.options.settings, conversationId);
     const temp = `${conversationId}/~talkbook-upload-${randomBytes(8).toString('hex')}.part`;
     let started = false;
@@ -124,7 +124,7 @@ export class ContentsWorkspaceFiles implements WorkspaceFiles {
       started = true;
       const saved = await this.api.save(temp, { type: 'file', format: 'base64', content: last, ...(chunk ? { chunk: -1 } : {}) });
       if (saved.size !== total) {
-        throw new TalkbookError(
+        throw new PublicError(
           `The Jupyter server stored ${saved.size ?? 'an unknown number of'} of ${total} bytes: it needs a contents manager ` +
             'that accepts chunked uploads (jupyter_server\'s default LargeFileManager).',
           502,
@@ -167,7 +167,7 @@ export class ContentsWorkspaceFiles implements WorkspaceFiles {
         if (!isStatus(error, 409)) throw error;
       }
     }
-    throw new TalkbookError(`There are already ${maxSuffix} files named like "${name}" in this workspace; delete some first.`, 409);
+    throw new PublicError(`There are already ${maxSuffix} files named like "${name}" in this workspace; delete some first.`, 409);
   }
 
   /** The workspace entry for `name`: a plain file, or `NotFoundError`. */

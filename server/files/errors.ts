@@ -1,7 +1,7 @@
-import { TalkbookError } from '../errors.ts';
+import { PublicError } from '../errors.ts';
 
 /** An upload (or import) over `TALKBOOK_MAX_UPLOAD_MB`. */
-export class UploadTooLargeError extends TalkbookError {
+export class UploadTooLargeError extends PublicError {
   override name = 'UploadTooLargeError';
   constructor(maxBytes: number) {
     super(`The file is larger than the upload limit of ${formatMegabytes(maxBytes)} (TALKBOOK_MAX_UPLOAD_MB).`, 413);
@@ -9,7 +9,7 @@ export class UploadTooLargeError extends TalkbookError {
 }
 
 /** A workspace file too big to send through the Jupyter contents API in one piece. */
-export class DownloadTooLargeError extends TalkbookError {
+export class DownloadTooLargeError extends PublicError {
   override name = 'DownloadTooLargeError';
   constructor(name: string, size: number, maxBytes: number) {
     super(

@@ -1,4 +1,4 @@
-import { NotFoundError, TalkbookError } from '../errors.ts';
+import { NotFoundError, PublicError } from '../errors.ts';
 import { kernelFileRequest, type KernelFile } from '../kernel/kernel-files.ts';
 import type { KernelSession } from '../kernel/kernel-session.ts';
 import type { Logger } from '../log.ts';
@@ -71,7 +71,7 @@ export class KernelWorkspaceFiles implements WorkspaceFiles {
         const { reply: read, buffers } = await this.request(session, 'read', { name, offset, length, version: file.version });
         const bytes = buffers[0];
         if (!bytes || read.size !== bytes.byteLength || bytes.byteLength !== length) {
-          throw new TalkbookError(`\`${name}\` ended early while it was being read from the kernel.`, 502);
+          throw new PublicError(`\`${name}\` ended early while it was being read from the kernel.`, 502);
         }
         offset += length;
         controller.enqueue(bytes);
@@ -81,7 +81,7 @@ export class KernelWorkspaceFiles implements WorkspaceFiles {
   }
 
   async write(conversationId: string, name: string, bytes: AsyncIterable<Uint8Array>): Promise<WorkspaceFile> {
-    if (!isSafeFileName(name)) throw new TalkbookError(`"${name}" is not a safe file name.`, 400);
+    if (!isSafeFileName(name)) throw new PublicError(`"${name}" is not a safe file name.`, 400);
     const session = await this.options.kernelFor(conversationId);
     const { reply: begun } = await this.request(session, 'begin');
     const temp = begun.temp;
@@ -90,7 +90,7 @@ export class KernelWorkspaceFiles implements WorkspaceFiles {
       for await (const piece of fixedChunks(bytes, this.chunkBytes)) {
         const { reply } = await this.request(session, 'append', { temp, offset }, [piece]);
         offset += piece.length;
-        if (reply.size !== offset) throw new TalkbookError(`The kernel stored ${reply.size} of ${offset} bytes of \`${name}\`.`, 502);
+        if (reply.size !== offset) throw new PublicError(`The kernel stored ${reply.size} of ${offset} bytes of \`${name}\`.`, 502);
       }
       return toWorkspaceFile(await this.claim(session, temp, name));
     } catch (error) {
@@ -121,10 +121,10 @@ export class KernelWorkspaceFiles implements WorkspaceFiles {
       try {
         return (await this.request(session, 'claim', { temp, candidates })).reply.file;
       } catch (error) {
-        if (!(error instanceof TalkbookError && error.status === 409)) throw error;
+        if (!(error instanceof PublicError && error.status === 409)) throw error;
       }
     }
-    throw new TalkbookError(`There are already ${maxSuffix} files named like "${name}" in this workspace; delete some first.`, 409);
+    throw new PublicError(`There are already ${maxSuffix} files named like "${name}" in this workspace; delete some first.`, 409);
   }
 
   private request<K extends Parameters<typeof kernelFileRequest>[1]>(

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { InspectResult } from '../conversation/turn-context.ts';
+import type { InspectResult } from '../kernel/inspect-code.ts';
 import { splitExtension } from './safe-name.ts';
 
 type TableKind = 'csv' | 'tsv' | 'excel' | 'json' | 'jsonl' | 'parquet';

@@ -1,6 +1,9 @@
-import type { WorkspaceFile } from '../conversation/turn-context.ts';
-
-export type { WorkspaceFile };
+/** A plain file in a conversation's workspace. */
+export interface WorkspaceFile {
+  name: string;
+  size: number;
+  modified: string;
+}
 
 /** A file's bytes, ready to send. */
 export interface FileDownload {

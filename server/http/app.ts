@@ -5,7 +5,8 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
-import { TalkbookError } from '../errors.ts';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { PublicError, toPublic } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { apiRoutes, type ApiDeps } from './api-routes.ts';
 import { apiAuth, loginLink } from './auth.ts';
@@ -38,11 +39,13 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   app.use('*', securityHeaders());
 
+  // The one error contract (server/errors.ts): a PublicError's message and status, or a logged 500.
   app.onError((error, c) => {
-    if (error instanceof TalkbookError) return c.json({ error: error.message }, error.status as 400);
-    if (error instanceof HTTPException) return c.json({ error: error.message || 'Request refused' }, error.status);
-    deps.log.error(`${c.req.method} ${c.req.path} failed`, error);
-    return c.json({ error: 'Internal server error (logged on the server).' }, 500);
+    const refused =
+      error instanceof HTTPException
+        ? new PublicError(error.message || 'Request refused', error.status)
+        : toPublic(error, deps.log, `${c.req.method} ${c.req.path} failed`);
+    return c.json({ error: refused.message }, refused.status as ContentfulStatusCode, refused.headers);
   });
 
   app.get('/api/health', async (c) => {

@@ -1,7 +1,8 @@
 import type { WebSocket } from 'ws';
 import type { ConversationRuntime } from '../conversation/conversation-runtime.ts';
+import { dispatchRequest } from '../conversation/dispatch-request.ts';
 import type { LoggedFrame } from '../conversation/frame-log.ts';
-import { errorMessage, TalkbookError } from '../errors.ts';
+import { toPublic } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { clientFrame, type ServerFrame } from '../protocol/index.ts';
 
@@ -99,11 +100,10 @@ export function attachConversationSocket(
         return pump();
       }
       release();
-      runtime.request(frame).catch((error: unknown) => {
-        const message = error instanceof TalkbookError ? error.message : 'The request failed (logged on the server).';
-        if (!(error instanceof TalkbookError)) log.error(`${frame.type} request failed`, error);
-        else log.debug(`${frame.type} request refused: ${errorMessage(error)}`);
-        sendLocal({ type: 'error', seq: conversation.seq, message, ...('requestId' in frame && frame.requestId ? { requestId: frame.requestId } : {}) });
+      dispatchRequest(runtime, frame).catch((error: unknown) => {
+        const refused = toPublic(error, log, `a ${frame.type} request failed`);
+        log.debug(`${frame.type} request refused: ${refused.message}`);
+        sendLocal({ type: 'error', seq: conversation.seq, message: refused.message, ...(frame.requestId ? { requestId: frame.requestId } : {}) });
       });
     }),
   );

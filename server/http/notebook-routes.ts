@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { newId } from '../conversation/conversation.ts';
+import { newId } from '../ids.ts';
 import type { Conversations } from '../conversation/conversations.ts';
 import { attachmentDisposition, collectBytes, readFilePart, UploadTooLargeError, zipStream, type WorkspaceFiles } from '../files/index.ts';
 import type { Kernels } from '../kernel/kernels.ts';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { NotFoundError, TalkbookError } from '../errors.ts';
+import { NotFoundError, PublicError } from '../errors.ts';
 import { KernelRequestError, type KernelSession } from './kernel-session.ts';
 
 /**
@@ -62,7 +62,7 @@ export async function kernelFileRequest<K extends Op>(
     answer = await session.request(KERNEL_FILES_TARGET, { op, ...args }, options.buffers, options.timeoutMs);
   } catch (error) {
     if (!(error instanceof KernelRequestError)) throw error;
-    throw new TalkbookError(
+    throw new PublicError(
       error.timedOut
         ? `${error.message} The Jupyter server has no contents API, so files move through the kernel, which answers after the running cell: try again once it finishes, or interrupt it.`
         : `${error.message} Files move through the kernel on this Jupyter server: run a cell to start a new one, then try again.`,
@@ -71,7 +71,7 @@ export async function kernelFileRequest<K extends Op>(
     );
   }
   if (!answer) {
-    throw new TalkbookError(
+    throw new PublicError(
       'This kernel does not answer file requests (the Jupyter server has no contents API, and files then move through Python kernels only).',
       503,
     );
@@ -80,21 +80,21 @@ export async function kernelFileRequest<K extends Op>(
   if (refused.success) throw refusal(refused.data.code, refused.data.message);
   const parsed = replies[op].safeParse(answer.data);
   if (!parsed.success || (answer.data as { ok?: unknown }).ok !== true) {
-    throw new TalkbookError(`The kernel answered a "${op}" file request with something Talkbook does not understand.`, 502);
+    throw new PublicError(`The kernel answered a "${op}" file request with something Talkbook does not understand.`, 502);
   }
   return { reply: parsed.data as z.infer<(typeof replies)[K]>, buffers: answer.buffers };
 }
 
-function refusal(code: z.infer<typeof failure>['code'], message: string): TalkbookError {
+function refusal(code: z.infer<typeof failure>['code'], message: string): PublicError {
   switch (code) {
     case 'not_found':
       return new NotFoundError('File');
     case 'bad_name':
-      return new TalkbookError(message, 400);
+      return new PublicError(message, 400);
     case 'changed':
     case 'taken':
-      return new TalkbookError(message, 409);
+      return new PublicError(message, 409);
     case 'failed':
-      return new TalkbookError(`The kernel could not do that: ${message}`, 502);
+      return new PublicError(`The kernel could not do that: ${message}`, 502);
   }
 }

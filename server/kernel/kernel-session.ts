@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { KernelMessage, type Kernel } from '@jupyterlab/services';
-import type { KernelState } from '../protocol/index.ts';
-import type { KernelInfo } from '../conversation/turn-context.ts';
+import type { KernelState, Output } from '../protocol/index.ts';
+import type { KernelInfo } from './kernel-info.ts';
 import { iopubToEvent, type IopubEvent } from './iopub-output.ts';
 
 export type ExecuteOutcome =
@@ -15,11 +15,20 @@ export interface CommReply {
   buffers: Uint8Array[];
 }
 
+/**
+ * What an execution's own iopub messages mean for its cell. Display updates are not among them:
+ * an update may target a display of an earlier execution, so they come through `onDisplayUpdate`.
+ */
+export type ExecutionEvent = Exclude<IopubEvent, { kind: 'ignore' | 'update-display' }>;
+
 export interface ExecuteOptions {
   /** Not shown, not counted, not in history (`silent: true` on the execute request). */
   silent?: boolean;
-  onEvent?: (event: IopubEvent) => void;
+  onEvent?: (event: ExecutionEvent) => void;
 }
+
+/** An `update_display_data` from the kernel, whichever execution (or none) it belongs to. */
+export type DisplayUpdateListener = (displayId: string, output: Output) => void;
 
 /**
  * One live kernel, driven through `@jupyterlab/services`' KernelConnection. The only place
@@ -30,9 +39,12 @@ export class KernelSession {
   private readonly kernel: Kernel.IKernelConnection;
   private readonly stateListeners = new Set<(state: KernelState) => void>();
   private readonly inflight = new Set<(reason: string) => void>();
+  /** In-flight executions the kernel has begun running (it sent their `execute_input`). */
+  private readonly begun = new WeakSet<(reason: string) => void>();
   /** Comm requests waiting for their answer (failed, like executions, when the kernel goes). */
   private readonly requests = new Set<(reason: string) => void>();
   private readonly lostListeners = new Set<(reason: string) => void>();
+  private readonly displayListeners = new Set<DisplayUpdateListener>();
   private lock: Promise<unknown> = Promise.resolve();
   private disposed = false;
 
@@ -40,6 +52,14 @@ export class KernelSession {
     this.kernel = kernel;
     this.kernelName = kernel.name;
     kernel.statusChanged.connect((_, status) => this.onStatus(status));
+    // @jupyterlab/services routes an update_display_data to the future that first showed the
+    // display, which is gone once that cell finished: listen to every iopub message instead.
+    kernel.iopubMessage.connect((_, msg) => {
+      if (msg.header.msg_type !== 'update_display_data') return;
+      const event = iopubToEvent(msg.header.msg_type, msg.content);
+      if (event.kind !== 'update-display') return;
+      for (const listener of this.displayListeners) listener(event.displayId, event.output);
+    });
     kernel.connectionStatusChanged.connect((_, status) => {
       if (status === 'disconnected' && !this.disposed) this.failInflight('Lost the connection to the kernel.');
     });
@@ -73,6 +93,12 @@ export class KernelSession {
     return () => this.lostListeners.delete(listener);
   }
 
+  /** Display updates from this kernel, for any display it showed (see `DisplayUpdateListener`). */
+  onDisplayUpdate(listener: DisplayUpdateListener): () => void {
+    this.displayListeners.add(listener);
+    return () => this.displayListeners.delete(listener);
+  }
+
   /** Run `code`; executions on one kernel are serialized. Kernel errors are data. */
   execute(code: string, options: ExecuteOptions = {}): Promise<ExecuteOutcome> {
     const run = this.lock.then(() => this.executeNow(code, options));
@@ -103,8 +129,12 @@ export class KernelSession {
       this.inflight.add(onDeath);
       future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
         const event = iopubToEvent(msg.header.msg_type, msg.content);
-        if (event.kind === 'execution-count') executionCount = event.executionCount;
-        if (event.kind !== 'ignore') options.onEvent?.(event);
+        if (event.kind === 'ignore' || event.kind === 'update-display') return;
+        if (event.kind === 'execution-count') {
+          executionCount = event.executionCount;
+          this.begun.add(onDeath);
+        }
+        options.onEvent?.(event);
       };
       future.done.then(
         (reply) => {
@@ -171,20 +201,21 @@ export class KernelSession {
   }
 
   /**
-   * Interrupt the running cell. An interrupt that lands before the kernel has started running
-   * the code is dropped by ipykernel, so while an execution is still in flight it is sent again
-   * (every 500 ms, a few times) until that execution ends.
+   * Interrupt the running cell. An interrupt that lands before the kernel has begun running the
+   * code is dropped by ipykernel, so while an execution in flight has not begun (no
+   * `execute_input` yet) it is sent again, every 500 ms, a few times. Once it has begun, one
+   * interrupt is enough — a second one would land in the traceback of the first.
    */
   async interrupt(): Promise<void> {
     if (this.isDead) return;
-    const pending = new Set(this.inflight);
+    const early = [...this.inflight].filter((execution) => !this.begun.has(execution));
     await this.kernel.interrupt();
-    if (pending.size === 0) return;
+    if (early.length === 0) return;
     void (async () => {
       for (let attempt = 0; attempt < 4; attempt++) {
         await delay(500);
-        const stillRunning = [...pending].some((execution) => this.inflight.has(execution));
-        if (!stillRunning || this.isDead) return;
+        const stillEarly = early.some((execution) => this.inflight.has(execution) && !this.begun.has(execution));
+        if (!stillEarly || this.isDead) return;
         await this.kernel.interrupt().catch(() => undefined);
       }
     })();

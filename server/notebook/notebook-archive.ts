@@ -1,6 +1,6 @@
 import type { WorkspaceFiles } from '../files/index.ts';
 import type { ZipEntry } from '../files/zip-stream.ts';
-import { TalkbookError } from '../errors.ts';
+import { PublicError } from '../errors.ts';
 
 /**
  * What goes into "the notebook and its files": the exported notebook first, then every file of
@@ -24,7 +24,7 @@ export async function* archiveEntries(
     try {
       ({ body } = await files.read(conversationId, file.name));
     } catch (error) {
-      if (!(error instanceof TalkbookError)) throw error;
+      if (!(error instanceof PublicError)) throw error;
       missing.push(`${file.name}: ${error.message}`);
       continue;
     }

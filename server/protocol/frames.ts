@@ -57,7 +57,12 @@ export const serverFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cell_deleted'), seq, cellId: z.string() }),
   z.object({ type: z.literal('output'), seq, cellId: z.string(), output }),
   z.object({ type: z.literal('clear_output'), seq, cellId: z.string(), wait: z.boolean() }),
-  z.object({ type: z.literal('update_display'), seq, displayId: z.string(), output }),
+  /**
+   * `update_display_data`: the outputs of `cellId` that carry `displayId` take `output`'s data
+   * (in whichever cell they are: a later cell can update an earlier cell's display). Without
+   * `cellId` (older servers), every cell's.
+   */
+  z.object({ type: z.literal('update_display'), seq, displayId: z.string(), cellId: z.string().optional(), output }),
   z.object({ type: z.literal('text'), seq, cellId: z.string(), delta: z.string() }),
   z.object({ type: z.literal('kernel'), seq, state: kernelState }),
   z.object({ type: z.literal('title'), seq, title: z.string() }),

@@ -1,33 +1,38 @@
 /**
  * Terminal-like text accumulation, as JupyterLab's output model does it: a `\r` not followed by
  * `\n` returns to the start of the current line (so tqdm progress bars stay one line) and `\b`
- * deletes the previous character. Pure, shared by the server's store and the client's reducer.
+ * deletes the previous character. Pure; the output model (`output-model.ts`) applies it to every
+ * stream chunk, on the server and in the page alike.
  *
- * `previous` is assumed to be a result of this function, so it holds a `\r` only as its very
- * last character. Reading even that last character of a string built with `+` makes V8 flatten
- * (copy) the whole string, so for texts built from many chunks use `appendStreamChunk`.
+ * Reading even the last character of a string built with `+` makes V8 flatten (copy) the whole
+ * string, so the caller carries `pendingReturn` from one append to the next instead of asking
+ * the text: a chunk without `\r` or `\b` is then appended without reading `previous` at all, and
+ * appending stays O(chunk) however long the text grows.
  */
-export function appendStreamText(previous: string, chunk: string): string {
-  return appendStreamChunk(previous, chunk, previous.endsWith('\r')).text;
-}
-
 export interface StreamText {
   text: string;
   /** The text ends with a `\r` the next chunk acts on (it rewrites the last line). */
   pendingReturn: boolean;
 }
 
-/**
- * `appendStreamText` for a caller that remembers `pendingReturn` from the previous append: a
- * chunk without `\r` or `\b` is then appended without reading `previous` at all, so appending
- * stays O(chunk) however long the text grows (otherwise O(text): see above).
- */
-export function appendStreamChunk(previous: string, chunk: string, pendingReturn: boolean): StreamText {
-  if (!pendingReturn && !chunk.includes('\r') && !chunk.includes('\b')) return { text: previous + chunk, pendingReturn: false };
-  const lineStart = previous.lastIndexOf('\n') + 1;
-  const head = previous.slice(0, lineStart);
-  const tail = normalize(previous.slice(lineStart) + chunk);
+export const EMPTY_STREAM: StreamText = { text: '', pendingReturn: false };
+
+/** `previous` with `chunk` appended and the `\r`/`\b` rules applied. */
+export function appendStreamChunk(previous: StreamText, chunk: string): StreamText {
+  if (!previous.pendingReturn && !chunk.includes('\r') && !chunk.includes('\b')) {
+    return { text: previous.text + chunk, pendingReturn: false };
+  }
+  const lineStart = previous.text.lastIndexOf('\n') + 1;
+  const head = previous.text.slice(0, lineStart);
+  const tail = normalize(previous.text.slice(lineStart) + chunk);
   return { text: head + tail, pendingReturn: tail.endsWith('\r') };
+}
+
+/** The text a sequence of chunks leaves, from nothing. */
+export function streamText(chunks: Iterable<string>): string {
+  let acc = EMPTY_STREAM;
+  for (const chunk of chunks) acc = appendStreamChunk(acc, chunk);
+  return acc.text;
 }
 
 function normalize(text: string): string {

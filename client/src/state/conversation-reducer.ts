@@ -1,6 +1,5 @@
-import type { Cell, ConversationDetail, ServerFrame } from '../protocol.ts';
+import { appendOutput, assertNever, clearOutput, updateDisplay, type Cell, type ConversationDetail, type ServerFrame } from '../protocol.ts';
 import { initialState, isRestoring, type ConversationState, type RestoreProgress, type Toast } from './conversation-state.ts';
-import { appendOutput, updateDisplay } from './outputs-model.ts';
 
 export type ConversationAction =
   | { type: 'loaded'; detail: ConversationDetail }
@@ -21,6 +20,8 @@ export function conversationReducer(state: ConversationState, action: Conversati
       return { ...state, toasts: state.toasts.filter((toast) => toast.key !== action.key) };
     case 'frame':
       return applyFrame(state, action.frame);
+    default:
+      return assertNever(action);
   }
 }
 
@@ -60,26 +61,25 @@ function applySequenced(state: ConversationState, frame: Exclude<ServerFrame, { 
     case 'cell_deleted':
       return { ...state, cells: state.cells.filter((cell) => cell.id !== frame.cellId) };
     case 'output': {
+      // The shared output model (server/protocol/output-model.ts): the server stored the same.
       const pending = state.pendingClear[frame.cellId] === true;
       const cells = mapCell(state.cells, frame.cellId, (cell) =>
-        cell.kind === 'code'
-          ? { ...cell, outputs: appendOutput(pending ? [] : cell.outputs, frame.output) }
-          : cell,
+        cell.kind === 'code' ? { ...cell, outputs: appendOutput({ outputs: cell.outputs, clearPending: pending }, frame.output).outputs } : cell,
       );
       return { ...state, cells, pendingClear: pending ? without(state.pendingClear, frame.cellId) : state.pendingClear };
     }
     case 'clear_output': {
       if (frame.wait) return { ...state, pendingClear: { ...state.pendingClear, [frame.cellId]: true } };
       const cells = mapCell(state.cells, frame.cellId, (cell) =>
-        cell.kind === 'code' ? { ...cell, outputs: [] } : cell,
+        cell.kind === 'code' ? { ...cell, outputs: clearOutput({ outputs: cell.outputs, clearPending: false }, false).outputs } : cell,
       );
       return { ...state, cells, pendingClear: without(state.pendingClear, frame.cellId) };
     }
     case 'update_display': {
       const cells = state.cells.map((cell) => {
-        if (cell.kind !== 'code') return cell;
+        if (cell.kind !== 'code' || (frame.cellId !== undefined && cell.id !== frame.cellId)) return cell;
         const outputs = updateDisplay(cell.outputs, frame.displayId, frame.output);
-        return outputs === cell.outputs ? cell : { ...cell, outputs: [...outputs] };
+        return outputs === cell.outputs ? cell : { ...cell, outputs };
       });
       return { ...state, cells };
     }
@@ -98,6 +98,8 @@ function applySequenced(state: ConversationState, frame: Exclude<ServerFrame, { 
       return { ...state, stateLost: frame.lost, restore: frame.lost && !isRestoring(state) ? undefined : state.restore };
     case 'restore':
       return { ...state, restore: restoreProgress(state.restore, frame) };
+    default:
+      return assertNever(frame);
   }
 }
 

@@ -66,7 +66,7 @@ describe('createChatModel against an OpenAI-compatible server', () => {
     fake.script([{ error: { status: 401, message: 'Incorrect API key provided: sk-test.', code: 'invalid_api_key' } }]);
     const err = await failure(collect(model.stream(ask)));
     expect(err).toBeInstanceOf(ModelError);
-    expect(err).toMatchObject({ kind: 'auth', status: 401, providerMessage: 'Incorrect API key provided: sk-test.' });
+    expect(err).toMatchObject({ kind: 'auth', providerStatus: 401, providerMessage: 'Incorrect API key provided: sk-test.' });
     expect((err as Error).message).toBe(
       'The model endpoint rejected the API key (401): Incorrect API key provided: sk-test. Check OPENAI_API_KEY.',
     );
@@ -79,7 +79,7 @@ describe('createChatModel against an OpenAI-compatible server', () => {
       { error: { status: 429, message: 'Rate limit reached for gpt-test.' } },
     ]);
     const limited = await failure(collect(model.stream(ask)));
-    expect(limited).toMatchObject({ kind: 'rate_limit', status: 429 });
+    expect(limited).toMatchObject({ kind: 'rate_limit', providerStatus: 429 });
     expect((limited as Error).message).toContain('(429) (also after 1 retry): Rate limit reached for gpt-test.');
     expect(fake.requests).toHaveLength(2);
 
@@ -88,7 +88,7 @@ describe('createChatModel against an OpenAI-compatible server', () => {
       { error: { status: 503, message: 'Overloaded.' } },
     ]);
     const failed = await failure(collect(model.stream(ask)));
-    expect(failed).toMatchObject({ kind: 'server', status: 503, providerMessage: 'Overloaded.' });
+    expect(failed).toMatchObject({ kind: 'server', providerStatus: 503, providerMessage: 'Overloaded.' });
   });
 
   it('recovers when a retry succeeds', async () => {
@@ -157,7 +157,7 @@ describe('createChatModel against an OpenAI-compatible server', () => {
         }),
       ),
     );
-    expect(err).toMatchObject({ kind: 'bad_request', status: 400 });
+    expect(err).toMatchObject({ kind: 'bad_request', providerStatus: 400 });
     expect((err as Error).message).toContain('did not have response messages: call_1');
   });
 

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { InspectResult, KernelInfo, StateInfo, TurnContext, WorkspaceFile } from '../../../server/conversation/turn-context.ts';
+import type { StateInfo, TurnContext } from '../../../server/conversation/turn-context.ts';
+import type { WorkspaceFile } from '../../../server/files/workspace-files.ts';
+import type { InspectResult } from '../../../server/kernel/inspect-code.ts';
+import type { KernelInfo } from '../../../server/kernel/kernel-info.ts';
 import type { Author, Cell, CodeCell, NoticeCell, Output } from '../../../server/protocol/index.ts';
 
 /** What a fake kernel run produces. */

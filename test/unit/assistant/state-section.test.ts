@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gatherContext } from '../../../server/assistant/gather-context.ts';
 import { stateSection } from '../../../server/assistant/state-section.ts';
 import { buildSystemPrompt } from '../../../server/assistant/system-prompt.ts';
-import type { RestoreReport } from '../../../server/conversation/restore-report.ts';
+import type { RestoreReport } from '../../../server/conversation/restore/restore-report.ts';
 import { createFakeTurnContext } from './fake-turn-context.ts';
 
 const restored: RestoreReport = { outcome: 'done', automatic: false, replayed: 4, total: 4, skipped: [], notReached: [], unsuccessful: 0 };

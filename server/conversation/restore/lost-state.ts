@@ -1,7 +1,7 @@
-import type { Conversation } from './conversation.ts';
+import type { Conversation } from '../conversation.ts';
 import { hasRestorableState } from './replay-plan.ts';
 import type { RestoreReport } from './restore-report.ts';
-import type { StateInfo } from './turn-context.ts';
+import type { StateInfo } from '../turn-context.ts';
 
 /**
  * Whether the kernel still holds what the conversation's code built, and what a restore did

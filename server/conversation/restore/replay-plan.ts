@@ -1,4 +1,4 @@
-import type { Cell, CodeCell } from '../protocol/index.ts';
+import type { Cell, CodeCell } from '../../protocol/index.ts';
 
 /**
  * A line `# talkbook: no-replay` in a cell's code marks it not to be replayed when state is

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cellLabel, hasNoReplayMarker, hasRestorableState, replayPlan } from '../../../server/conversation/replay-plan.ts';
-import { restoreNotice, type RestoreReport } from '../../../server/conversation/restore-report.ts';
-import type { Cell, CodeCell } from '../../../server/protocol/index.ts';
+import { cellLabel, hasNoReplayMarker, hasRestorableState, replayPlan } from '../../../../server/conversation/restore/replay-plan.ts';
+import { restoreNotice, type RestoreReport } from '../../../../server/conversation/restore/restore-report.ts';
+import type { Cell, CodeCell } from '../../../../server/protocol/index.ts';
 
 const code = (id: string, extra: Partial<CodeCell> = {}): CodeCell => ({
   id,

@@ -1,8 +1,8 @@
-import { errorMessage } from '../errors.ts';
-import type { KernelSession } from '../kernel/kernel-session.ts';
-import type { NoticeCell, RestoreState } from '../protocol/index.ts';
-import type { Conversation } from './conversation.ts';
-import { replayCell } from './replay-cell.ts';
+import { errorMessage } from '../../errors.ts';
+import type { KernelSession } from '../../kernel/kernel-session.ts';
+import { runCode, type RunResult } from '../../kernel/run-code.ts';
+import type { NoticeCell, RestoreState } from '../../protocol/index.ts';
+import type { Conversation } from '../conversation.ts';
 import { cellLabel, replayPlan } from './replay-plan.ts';
 import { restoreNotice, type RestoreReport } from './restore-report.ts';
 
@@ -61,7 +61,9 @@ export async function restoreState(options: RestoreOptions): Promise<RestoreRepo
       break;
     }
     emit('progress', index, { cellId: cell.id });
-    const result = await replayCell(session, cell.source, { signal, timeoutMs: options.cellTimeoutMs });
+    // Outputs are discarded (the cell keeps those of its original run). Not silent: the kernel
+    // counts the replay and keeps it in its history (`In`, `_`).
+    const result = replayOutcome(await runCode(session, cell.source, { signal, timeoutMs: options.cellTimeoutMs }));
     if (result.status === 'ok') {
       report.replayed = index + 1;
       continue;
@@ -85,4 +87,27 @@ export async function restoreState(options: RestoreOptions): Promise<RestoreRepo
   const notice = restoreNotice(report);
   options.notice(notice.level, notice.text);
   return report;
+}
+
+type ReplayOutcome =
+  | { status: 'ok' }
+  /** The cell failed now: `error` says why (`NameError: name 'df' is not defined`). */
+  | { status: 'error'; error: string }
+  /** Cancelled, or interrupted by the person (KeyboardInterrupt). */
+  | { status: 'cancelled' };
+
+/** What a replayed cell's run means for the restore. */
+function replayOutcome(result: RunResult): ReplayOutcome {
+  if (result.stop === 'cancelled') return { status: 'cancelled' };
+  if (result.stop === 'timeout') return { status: 'error', error: result.failure ?? 'Stopped after the cell time limit.' };
+  switch (result.status) {
+    case 'ok':
+      return { status: 'ok' };
+    case 'interrupted':
+      return { status: 'cancelled' };
+    case 'error': {
+      const reason = result.error ? `${result.error.ename}: ${result.error.evalue}`.replace(/: $/, '') : undefined;
+      return { status: 'error', error: result.failure ?? reason ?? 'The cell failed.' };
+    }
+  }
 }

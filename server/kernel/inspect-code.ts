@@ -1,5 +1,13 @@
-import type { KernelSession } from '../kernel/kernel-session.ts';
-import type { InspectResult } from './turn-context.ts';
+import type { KernelSession } from './kernel-session.ts';
+
+/** The result of a silent execution: nothing is shown in the conversation or stored. */
+export interface InspectResult {
+  stdout: string;
+  stderr: string;
+  /** `text/plain` of the execute_result, if any. */
+  result?: string;
+  error?: { ename: string; evalue: string };
+}
 
 /**
  * Run code silently (no cell, no history, no execution count) and collect what it printed, its

@@ -1,4 +1,4 @@
-import type { NoticeCell } from '../protocol/index.ts';
+import type { NoticeCell } from '../../protocol/index.ts';
 
 /** How the last restore of a conversation's kernel state went. */
 export interface RestoreReport {
