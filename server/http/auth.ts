@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
+import { PublicError } from '../errors.ts';
 import { crossOriginRefusal, fromOwnOrigin } from './csrf.ts';
 import { loginRedirectTarget } from './login-redirect.ts';
 import { ownOrigin } from './own-origin.ts';
@@ -44,19 +45,20 @@ const UNAUTHORIZED = 'Unauthorized: open the link the server printed, or send Au
 
 /**
  * `/api/*`: a bearer token, or a live session cookie on a request from Talkbook's own page
- * (csrf.ts). Sets `caller`. 401 without either, 403 for a cookie used from elsewhere.
+ * (csrf.ts). Sets `caller`. Refuses with a `PublicError`: 401 without either, 403 for a cookie
+ * used from elsewhere.
  */
 export function apiAuth(auth: EdgeAuth): MiddlewareHandler {
   return async (c, next) => {
     const bearer = bearerToken(c.req.header('Authorization'));
     if (bearer !== undefined) {
-      if (!tokenMatches(auth.token, bearer)) return c.json({ error: UNAUTHORIZED }, 401);
+      if (!tokenMatches(auth.token, bearer)) throw new PublicError(UNAUTHORIZED, 401);
       c.set('caller', { via: 'token' });
       return next();
     }
     const own = ownOrigin(c.req.url, auth.publicUrl);
     const session = await sessionOf(auth, c.req.header('Cookie'), own.secure);
-    if (!session) return c.json({ error: UNAUTHORIZED }, 401);
+    if (!session) throw new PublicError(UNAUTHORIZED, 401);
     const refusal = crossOriginRefusal(
       {
         method: c.req.method,
@@ -67,7 +69,7 @@ export function apiAuth(auth: EdgeAuth): MiddlewareHandler {
       },
       own.origin,
     );
-    if (refusal) return c.json({ error: refusal }, 403);
+    if (refusal) throw new PublicError(refusal, 403);
     c.set('caller', { via: 'session', session });
     await next();
   };
