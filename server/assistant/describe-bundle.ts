@@ -1,4 +1,4 @@
-import type { MimeBundle } from '../protocol/index.ts';
+import { CHART_MIME, TABLE_MIME, WIDGET_MIME, type MimeBundle } from '../protocol/index.ts';
 import { cutMiddle, formatBytes, stripAnsi } from './text-budget.ts';
 
 /** An image the model may look at (vision), decoded size in `bytes`. */
@@ -26,7 +26,7 @@ export function describeBundle(data: MimeBundle): BundleDescription {
   let text: string | undefined;
   for (const [mime, value] of Object.entries(data)) {
     // Interactive twins of the PNG and HTML described here (kernel-config/startup): not for the model.
-    if (mime === 'application/vnd.talkbook.chart+json' || mime === 'application/vnd.talkbook.table+json') continue;
+    if (mime === CHART_MIME || mime === TABLE_MIME) continue;
     const raw = asText(value);
     if (mime === 'text/plain') continue;
     if (mime === 'image/png' || mime === 'image/jpeg') {
@@ -43,7 +43,7 @@ export function describeBundle(data: MimeBundle): BundleDescription {
     } else if (mime === 'text/markdown' || mime === 'text/latex') {
       text = raw;
     } else if (mime === 'application/json' || mime.endsWith('+json')) {
-      if (mime === 'application/vnd.jupyter.widget-view+json') lines.push(`[interactive widget, ${SHOWN}]`);
+      if (mime === WIDGET_MIME) lines.push(`[interactive widget, ${SHOWN}]`);
       else text ??= cutMiddle(JSON.stringify(value), 2_000);
     } else {
       lines.push(`[${mime} ${formatBytes(utf8Bytes(raw))}, ${SHOWN}]`);

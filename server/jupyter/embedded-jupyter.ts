@@ -104,7 +104,7 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
       const delayMs = Math.min(5000, 200 * 2 ** Math.min(restarts, 5));
       // Its kernels went with it; anything of theirs still running goes before the next server.
       const swept = killOrphanKernels({ runtimeDir: join(options.runtimeDir, 'rt'), log });
-      setTimeout(async () => {
+      const relaunch = async () => {
         await swept;
         if (stopping) return;
         launch();
@@ -117,7 +117,8 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
             options.onRestart?.();
           })
           .catch((error: unknown) => log.error('the embedded Jupyter server did not come back', error));
-      }, delayMs).unref();
+      };
+      setTimeout(() => void relaunch(), delayMs).unref();
     });
     return () => stderrTail;
   };

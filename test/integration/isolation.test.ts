@@ -278,7 +278,10 @@ describe('uploads', () => {
       const pump = () => {
         while (sent < 300) {
           sent += 1;
-          if (!req.write(chunk)) return req.once('drain', pump);
+          if (!req.write(chunk)) {
+            req.once('drain', pump);
+            return;
+          }
         }
         req.end(`\r\n--${boundary}--\r\n`);
       };

@@ -69,16 +69,17 @@ export function openConversationSocket(id: string, options: ConversationSocketOp
   const scheduleReconnect = () => {
     const delay = backoff[Math.min(attempt, backoff.length - 1)] ?? 1000;
     attempt += 1;
-    timer = setTimeout(async () => {
+    const retry = async () => {
       timer = undefined;
-      const retry = options.shouldRetry ? await options.shouldRetry().catch(() => true) : true;
-      if (!retry) {
+      const again = options.shouldRetry ? await options.shouldRetry().catch(() => true) : true;
+      if (!again) {
         closed = true;
         options.onStatus('closed');
         return;
       }
       connect();
-    }, delay);
+    };
+    timer = setTimeout(() => void retry(), delay);
   };
 
   // Back online or back to the tab: try at once instead of waiting out the backoff.

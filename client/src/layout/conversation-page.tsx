@@ -31,9 +31,10 @@ export function ConversationPage({ id, canAsk, kernelspecs, onFrame }: Conversat
   const [filesOpen, setFilesOpen] = useState(false);
   const [filesVersion, setFilesVersion] = useState(0);
 
+  const title = state?.title;
   useEffect(() => {
-    document.title = state ? `${state.title} · Talkbook` : 'Talkbook';
-  }, [state?.title]);
+    document.title = title !== undefined ? `${title} · Talkbook` : 'Talkbook';
+  }, [title]);
 
   const report = useCallback(
     (error: unknown) => dispatch({ type: 'toast', level: 'error', text: error instanceof Error ? error.message : String(error) }),

@@ -1,4 +1,4 @@
-import type { Output } from '../protocol.ts';
+import { assertNever, type Output } from '../protocol.ts';
 import { ErrorOutput } from './error-output.tsx';
 import { RichOutput } from './rich-output.tsx';
 import { StreamOutput } from './stream-output.tsx';
@@ -13,5 +13,7 @@ export function OutputView({ output }: { output: Output }) {
     case 'display_data':
     case 'execute_result':
       return <RichOutput output={output} />;
+    default:
+      return assertNever(output);
   }
 }

@@ -268,7 +268,8 @@ export async function startMockTalkbook(options: MockTalkbookOptions = {}): Prom
     if (given !== null) {
       url.searchParams.delete('token');
       res.writeHead(given === token ? 302 : 401, given === token ? { 'set-cookie': `talkbook_session=${token}; HttpOnly; SameSite=Strict; Path=/`, location: `${url.pathname}${url.search}` } : {});
-      return res.end();
+      res.end();
+      return;
     }
     if (url.pathname.startsWith('/api/')) {
       api(req, res, url.pathname).catch((error: unknown) => json(res, 500, { error: String(error) }));

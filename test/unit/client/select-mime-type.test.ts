@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MIME_PRIORITY } from '../../../client/src/mime/priority.ts';
+import { MIME_PRIORITY } from '../../../client/src/outputs/renderers/registry.ts';
 import { selectMimeType } from '../../../client/src/mime/select-mime-type.ts';
 import { mimeText } from '../../../client/src/mime/mime-text.ts';
 

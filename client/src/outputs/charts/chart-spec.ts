@@ -4,7 +4,7 @@ import { z } from 'zod';
  * What the kernel's talkbook_display extension says about a shown matplotlib figure
  * (kernel-config/startup/README.md). Untrusted data: validated before anything is drawn.
  */
-export const CHART_MIME = 'application/vnd.talkbook.chart+json';
+export { CHART_MIME } from '../../protocol.ts';
 
 const value = z.number().nullable();
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/).nullable().catch(null);

@@ -1,9 +1,9 @@
-import { init, use } from 'echarts/core';
+import * as echarts from 'echarts/core';
 import { BarChart, BoxplotChart, LineChart, PieChart, ScatterChart } from 'echarts/charts';
 import { DataZoomComponent, GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
 /** Only the ECharts parts the chart panels use (tree-shaken into the lazy chart chunk). */
-use([LineChart, BarChart, ScatterChart, PieChart, BoxplotChart, GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, CanvasRenderer]);
+echarts.use([LineChart, BarChart, ScatterChart, PieChart, BoxplotChart, GridComponent, TooltipComponent, LegendComponent, DataZoomComponent, CanvasRenderer]);
 
-export { init };
+export const init = echarts.init;

@@ -3,8 +3,7 @@
  * library's own renderer. Pure. The spec is untrusted, but it only ever reaches the frame
  * (opaque origin, no network); it is embedded as JSON that cannot close its <script>.
  */
-export const PLOTLY_MIME = 'application/vnd.plotly.v1+json';
-export const VEGA_LITE_MIMES: readonly string[] = ['application/vnd.vegalite.v5+json', 'application/vnd.vegalite.v4+json'];
+export { PLOTLY_MIME, VEGA_LITE_MIMES } from '../../protocol.ts';
 
 /** JSON that is safe inside <script>: no "</script>", no "<!--", no line separators. */
 export function scriptJson(value: unknown): string {

@@ -4,7 +4,7 @@ import { z } from 'zod';
  * What the kernel's talkbook_display extension says about a pandas DataFrame or Series
  * (kernel-config/startup/README.md): the first rows, capped, and the real totals. Untrusted data.
  */
-export const TABLE_MIME = 'application/vnd.talkbook.table+json';
+export { TABLE_MIME } from '../../protocol.ts';
 
 export const tableCell = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderToString } from 'react-dom/server';
 import { OutputView } from '../../../../client/src/outputs/output-view.tsx';
-import { MIME_PRIORITY } from '../../../../client/src/mime/priority.ts';
+import { MIME_PRIORITY } from '../../../../client/src/outputs/renderers/registry.ts';
 import { selectMimeType } from '../../../../client/src/mime/select-mime-type.ts';
 import type { Output } from '../../../../client/src/protocol.ts';
 import { chart, sinCos } from './chart-samples.ts';
