@@ -11,6 +11,14 @@ const optionalText = z
   .optional()
   .transform((value) => (value && value.trim() ? value.trim() : undefined));
 
+function isWebAddress(text: string): boolean {
+  try {
+    return ['http:', 'https:'].includes(new URL(text).protocol);
+  } catch {
+    return false;
+  }
+}
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Every environment variable Talkbook reads, with its default. README's table mirrors this. */
@@ -18,6 +26,7 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('127.0.0.1'),
   TALKBOOK_TOKEN: optionalText,
+  TALKBOOK_PUBLIC_URL: optionalText.refine((url) => url === undefined || isWebAddress(url), 'an http:// or https:// address, e.g. https://talkbook.example.com'),
   TALKBOOK_DATA_DIR: z.string().default('./data'),
   DATABASE_URL: optionalText.pipe(z.string().regex(/^postgres(ql)?:\/\//).optional()),
   JUPYTER_URL: optionalText,
@@ -55,6 +64,8 @@ export interface Config {
   port: number;
   host: string;
   token: string | undefined;
+  /** TALKBOOK_PUBLIC_URL: the address browsers use, when a proxy stands in front. */
+  publicUrl: string | undefined;
   dataDir: string;
   /** PostgreSQL instead of SQLite in the data folder (DATABASE_URL). */
   databaseUrl: string | undefined;
@@ -138,6 +149,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     token: e.TALKBOOK_TOKEN,
+    publicUrl: e.TALKBOOK_PUBLIC_URL,
     dataDir: resolve(e.TALKBOOK_DATA_DIR),
     databaseUrl: e.DATABASE_URL,
     jupyter: e.JUPYTER_URL

@@ -15,6 +15,7 @@ import { ContentsWorkspaceFiles, GatewayAwareFiles, KernelWorkspaceFiles, listFi
 import { createApp } from './http/app.ts';
 import { filesRoutes, requestTimeoutMs } from './http/files-routes.ts';
 import { notebookRoutes } from './http/notebook-routes.ts';
+import { Sessions } from './http/sessions.ts';
 import { attachSocketServer } from './http/socket-server.ts';
 import { startEmbeddedJupyter, type EmbeddedJupyter } from './jupyter/embedded-jupyter.ts';
 import { jupyterSettings } from './jupyter/jupyter-settings.ts';
@@ -159,8 +160,11 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     }
   };
 
+  const sessions = new Sessions();
   const app = createApp({
     token,
+    sessions,
+    publicUrl: config.publicUrl,
     log,
     clientDir: options.clientDir ?? defaultClientDir,
     conversations,
@@ -187,7 +191,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   } catch (error) {
     throw new PublicError(`Could not listen on ${config.host}:${config.port}: ${errorMessage(error)} (set PORT or HOST).`, 500, { cause: error });
   }
-  const wss = attachSocketServer(server, { token, conversations, log });
+  const wss = attachSocketServer(server, { token, sessions, publicUrl: config.publicUrl, conversations, log });
   // Warm kernels for new conversations, started in the background once the server answers.
   void kernels.specs().then(
     (specs) => kernelPool.start(specs.default),
@@ -203,7 +207,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     url,
     port,
     token,
-    loginUrl: `${url}/?token=${encodeURIComponent(token)}`,
+    loginUrl: `${config.publicUrl ? new URL(config.publicUrl).origin : url}/?token=${encodeURIComponent(token)}`,
     config,
     get jupyterPid() {
       return embedded?.pid;

@@ -9,11 +9,15 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { PublicError, toPublic } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { apiRoutes, type ApiDeps } from './api-routes.ts';
-import { bearerToken, cookieToken, sessionCookie, tokenMatches } from './auth.ts';
+import { apiAuth, loginLink } from './auth.ts';
 import { securityHeaders } from './security-headers.ts';
+import type { SessionStore } from './sessions.ts';
 
 export interface AppDeps extends ApiDeps {
   token: string;
+  sessions: SessionStore;
+  /** `TALKBOOK_PUBLIC_URL`, when set. */
+  publicUrl?: string;
   log: Logger;
   /** Built client (`client/dist`). */
   clientDir: string;
@@ -49,13 +53,8 @@ export function createApp(deps: AppDeps): Hono {
     return c.json({ status: 'ok', model: deps.model(), ...(deps.sandboxed === undefined ? {} : { sandboxed: deps.sandboxed }) });
   });
 
-  app.use('/api/*', async (c, next) => {
-    const given = bearerToken(c.req.header('Authorization')) ?? cookieToken(c.req.header('Cookie'));
-    if (!tokenMatches(deps.token, given)) {
-      return c.json({ error: 'Unauthorized: open the link the server printed, or send Authorization: Bearer <token>.' }, 401);
-    }
-    return next();
-  });
+  const auth = { token: deps.token, sessions: deps.sessions, publicUrl: deps.publicUrl };
+  app.use('/api/*', apiAuth(auth));
   const jsonBodyLimit = bodyLimit({
     maxSize: JSON_BODY_LIMIT,
     onError: (c) => c.json({ error: `The request body is larger than ${JSON_BODY_LIMIT} bytes.` }, 413),
@@ -68,17 +67,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route('/api', api);
   app.all('/api/*', (c) => c.json({ error: 'Not found' }, 404));
 
-  // Opening the printed link: the token becomes an HttpOnly cookie and leaves the address bar.
-  app.use('*', async (c, next) => {
-    const url = new URL(c.req.url);
-    const given = url.searchParams.get('token');
-    if (given === null) return next();
-    if (!tokenMatches(deps.token, given)) return c.text('This link holds a wrong token. Open the link the server printed.', 401);
-    url.searchParams.delete('token');
-    c.header('Set-Cookie', sessionCookie(deps.token, url.protocol === 'https:'));
-    c.header('Cache-Control', 'no-store');
-    return c.redirect(`${url.pathname}${url.search}`, 302);
-  });
+  // Opening the printed link: a session cookie, and the token leaves the address bar.
+  app.use('*', loginLink(auth));
 
   // The build writes Brotli and gzip copies (client/vite.config.ts): sent as the browser accepts.
   app.use('/assets/*', serveStatic({ root: deps.clientDir, precompressed: true, onFound: (_path, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable') }));

@@ -5,27 +5,31 @@ import type { Conversations } from '../conversation/conversations.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { MAX_CLIENT_FRAME_BYTES } from '../protocol/index.ts';
-import { authorizeUpgrade } from './auth.ts';
+import { authorizeUpgrade, type EdgeAuth } from './auth.ts';
 import { attachConversationSocket } from './conversation-socket.ts';
 
 const SOCKET_PATH = /^\/api\/conversations\/([A-Za-z0-9_-]{1,100})\/ws$/;
 
-/** Accept WebSocket upgrades on `/api/conversations/:id/ws` after checking the token. */
-export function attachSocketServer(server: Server, deps: { token: string; conversations: Conversations; log: Logger }): WebSocketServer {
+/** Accept WebSocket upgrades on `/api/conversations/:id/ws` after checking the token or session. */
+export function attachSocketServer(server: Server, deps: EdgeAuth & { conversations: Conversations; log: Logger }): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false });
 
-  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => void upgrade(request, socket, head));
+
+  async function upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     try {
       const url = new URL(request.url ?? '/', 'http://localhost');
       const match = url.pathname.match(SOCKET_PATH);
       if (!match) return refuse(socket, 404, 'Not Found');
-      const authorized = authorizeUpgrade(deps.token, {
+      const caller = await authorizeUpgrade(deps, {
         url: request.url ?? '/',
         host: request.headers.host,
         origin: request.headers.origin,
+        secFetchSite: header(request.headers['sec-fetch-site']),
         cookie: request.headers.cookie,
       });
-      if (!authorized) return refuse(socket, 401, 'Unauthorized');
+      if (socket.destroyed) return;
+      if (!caller) return refuse(socket, 401, 'Unauthorized');
       const id = match[1]!;
       const afterParam = url.searchParams.get('after');
       const after = afterParam !== null && /^-?\d+$/.test(afterParam) ? Number(afterParam) : undefined;
@@ -46,8 +50,12 @@ export function attachSocketServer(server: Server, deps: { token: string; conver
       deps.log.error('upgrade failed', error);
       refuse(socket, 500, 'Internal Server Error');
     }
-  });
+  }
   return wss;
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function refuse(socket: Duplex, status: number, text: string): void {

@@ -61,11 +61,12 @@ describe('Talkbook in a browser (real server, real kernels)', { timeout: 180_000
     await box().press('Control+Enter');
   };
 
-  it('logs in with the printed link: the token becomes an HttpOnly cookie and leaves the address bar', async () => {
+  it('logs in with the printed link: a session cookie (never the token) and the token leaves the address bar', async () => {
     await page.goto(`${talkbook.url}/?token=${encodeURIComponent(talkbook.token)}`);
     expect(page.url()).toBe(`${talkbook.url}/`);
     const cookies = await context.cookies();
-    expect(cookies.some((cookie) => cookie.httpOnly && cookie.value.includes(talkbook.token))).toBe(true);
+    expect(cookies.map((cookie) => [cookie.name, cookie.httpOnly, cookie.sameSite])).toEqual([['talkbook_session', true, 'Strict']]);
+    expect(cookies.some((cookie) => cookie.value.includes(talkbook.token))).toBe(false);
     await page.getByRole('button', { name: 'New conversation', exact: true }).waitFor();
     await screenshot(page, 'e2e-01-home');
   });

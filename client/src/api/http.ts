@@ -37,7 +37,12 @@ export function notifyUnauthorized(): void {
  */
 export async function request<T>(path: string, init: RequestInit = {}, schema?: z.ZodType<T>): Promise<T | undefined> {
   const headers = new Headers(init.headers);
-  if (init.body !== undefined && !headers.has('content-type')) headers.set('content-type', 'application/json');
+  // The server refuses a state-changing request made with the cookie unless it is JSON (a type
+  // another site or port cannot send without a CORS preflight), even one without a body.
+  const method = (init.method ?? 'GET').toUpperCase();
+  if ((init.body !== undefined || (method !== 'GET' && method !== 'HEAD')) && !headers.has('content-type')) {
+    headers.set('content-type', 'application/json');
+  }
   const response = await fetch(path, { ...init, headers, credentials: 'same-origin' });
   if (response.status === 401) {
     onUnauthorized();
