@@ -138,7 +138,15 @@ const saved = z.object({
   budgetBytes: count,
   ms: z.number().nonnegative(),
 });
-const failed = z.object({ status: z.literal('failed'), message: z.string().max(2000), ms: z.number().nonnegative() });
+/**
+ * `failed`: the checkpoint could not be written (the cell still succeeded). `skipped` (with
+ * `ifSucceeded`): the cell raised (`reason: 'error'`), or the request reached the kernel before
+ * the cell did (`'unseen'`: save again once the cell is done).
+ */
+const notSaved = z.union([
+  z.object({ status: z.literal('failed'), message: z.string().max(2000), ms: z.number().nonnegative() }),
+  z.object({ status: z.literal('skipped'), reason: z.enum(['error', 'unseen']), message: z.string().max(2000), ms: z.number().nonnegative() }),
+]);
 
 const restored = z.object({
   id: checkpointId.nullable(),
@@ -169,7 +177,7 @@ const listed = z.object({
 
 const replies = {
   hello: listed,
-  save: z.union([saved, failed]),
+  save: z.union([saved, notSaved]),
   restore: restored,
   undo: restored.extend({ undone: checkpointId }),
   list: listed.extend({
@@ -189,6 +197,12 @@ type Op = keyof typeof replies;
 
 export type CheckpointEngineInfo = z.infer<typeof listed>;
 export type SaveResult = z.infer<typeof replies.save>;
+export type SavedCheckpoint = z.infer<typeof saved>;
+
+/** Whether a save made a checkpoint (`saved`, or `partial`: some variables could not be saved). */
+export function isSaved(result: SaveResult): result is SavedCheckpoint {
+  return result.status === 'saved' || result.status === 'partial';
+}
 export type RestoreResult = z.infer<typeof restored>;
 export type UndoResult = z.infer<typeof replies.undo>;
 export type CheckpointList = z.infer<typeof replies.list>;
@@ -256,9 +270,24 @@ export async function installCheckpoints(session: KernelSession, options: Checkp
   return (await request(session, 'hello', {})).reply;
 }
 
-/** Checkpoint the kernel after a cell that ran without error. A checkpoint that fails is `status: 'failed'`, never a throw from the kernel's side. */
-export async function saveCheckpoint(session: KernelSession, cell: { cellId: string; source: string }, options: { timeoutMs?: number } = {}): Promise<SaveResult> {
-  return (await request(session, 'save', { cellId: cell.cellId, source: cell.source }, { timeoutMs: options.timeoutMs ?? 120_000 })).reply;
+/**
+ * Checkpoint the kernel after a cell that ran without error. A checkpoint that fails is
+ * `status: 'failed'`, never a throw from the kernel's side.
+ *
+ * With `ifSucceeded`, call it right after starting the cell (`session.execute`), without waiting
+ * for the cell: the request waits in the kernel behind it, which checkpoints only if that cell
+ * (same `source`) ran without error, and answers right after it: one round trip less. It lets
+ * one turn of the event loop pass first, so that an execution started on an idle session is on
+ * the wire before it. `timeoutMs` must then cover the cell too (default 120 s).
+ */
+export async function saveCheckpoint(
+  session: KernelSession,
+  cell: { cellId: string; source: string; ifSucceeded?: boolean },
+  options: { timeoutMs?: number } = {},
+): Promise<SaveResult> {
+  const args = { cellId: cell.cellId, source: cell.source, ifSucceeded: cell.ifSucceeded ?? false };
+  if (args.ifSucceeded) await new Promise((resolve) => setImmediate(resolve));
+  return (await request(session, 'save', args, { timeoutMs: options.timeoutMs ?? 120_000 })).reply;
 }
 
 /** Bring checkpoint `id` into the kernel (and, with `files`, its workspace files back). */

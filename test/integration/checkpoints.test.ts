@@ -8,6 +8,7 @@ import {
   exportCheckpoint,
   importCheckpoint,
   installCheckpoints,
+  isSaved,
   listCheckpoints,
   readCheckpointBlob,
   restoreCheckpoint,
@@ -82,7 +83,7 @@ async function cell(session: KernelSession, code: string): Promise<string> {
 async function checkpointed(session: KernelSession, cellId: string, code: string) {
   await cell(session, code);
   const saved = await saveCheckpoint(session, { cellId, source: code });
-  if (saved.status === 'failed') throw new Error(saved.message);
+  if (!isSaved(saved)) throw new Error(saved.message);
   return saved;
 }
 
@@ -99,6 +100,17 @@ describe('kernel checkpoints', () => {
     expect(restored.restored).toEqual(['np', 'x']);
     expect(restored.missing).toEqual([]);
     expect(await cell(fresh, 'print(repr(x.tolist()), repr(np.random.rand()))')).toBe(before);
+  });
+
+  it('checkpoints with the cell in one round trip, only when the cell succeeds', async () => {
+    const { session } = await conversation();
+    const good = 'import time\ntime.sleep(0.5)\nvalue = 7';
+    const [, saved] = await Promise.all([cell(session, good), saveCheckpoint(session, { cellId: 'c1', source: good, ifSucceeded: true })]);
+    expect(saved.status).toBe('saved');
+    const bad = "value = 8\nraise ValueError('no')";
+    const [failed, skipped] = await Promise.allSettled([cell(session, bad), saveCheckpoint(session, { cellId: 'c2', source: bad, ifSucceeded: true })]);
+    expect(failed.status).toBe('rejected');
+    expect(skipped).toMatchObject({ status: 'fulfilled', value: { status: 'skipped', reason: 'error' } });
   });
 
   it('keeps aliases, session functions, classes, lambdas, module aliases and frames', async () => {
@@ -204,7 +216,7 @@ describe('kernel checkpoints', () => {
     expect(await cell(session, code)).toBe('ran\n');
     const saved = await saveCheckpoint(session, { cellId: 'c1', source: code });
     expect(saved.status).toBe('partial');
-    if (saved.status === 'failed') return;
+    if (!isSaved(saved)) return;
     expect(saved.unsaved).toMatchObject([{ name: 'thing', cellId: 'c1' }]);
     expect(saved.unsaved[0]!.reason).toMatch(/RuntimeError: not today/);
     expect(saved.written).toContain('fine');

@@ -85,7 +85,7 @@ def op_put_blob(engine, request, buffers):
 
 OPS = {
     "hello": lambda engine, request, buffers: (describe(engine), []),
-    "save": lambda engine, request, buffers: (engine.save(_optional(request.get("cellId")), _optional(request.get("source"))), []),
+    "save": lambda engine, request, buffers: (engine.save(_optional(request.get("cellId")), _optional(request.get("source")), bool(request.get("ifSucceeded"))), []),
     "restore": lambda engine, request, buffers: (restore(engine, request.get("id"), bool(request.get("files"))), []),
     "undo": lambda engine, request, buffers: (undo(engine, request.get("id"), bool(request.get("files", True))), []),
     "list": op_list,
@@ -157,7 +157,7 @@ def follow_cells(shell, engine):
     def after(result):
         info = getattr(result, "info", None)
         try:
-            engine.after_cell(getattr(info, "raw_cell", "") or "")
+            engine.after_cell(getattr(info, "raw_cell", "") or "", getattr(result, "success", False))
         except Exception:
             engine.pending_everything = True
 

@@ -46,6 +46,7 @@ class Engine:
         self.hidden = hidden if hidden is not None else {}
         self.transform = transform
         self.head = None
+        self.last_cell = None  # (source, ran without error) of the last cell the person ran
         self.live = {}  # name → id() of its value when the namespace matched `head`
         self.reset_pending(everything=True, reason="no checkpoint yet")
 
@@ -63,7 +64,8 @@ class Engine:
         if self.before_files is None:
             self.before_files, _ = self.workspace.scan()
 
-    def after_cell(self, source):
+    def after_cell(self, source, succeeded=True):
+        self.last_cell = (source, bool(succeeded))
         self.note(self.analyze(source), source)
 
     def analyze(self, source):
@@ -78,10 +80,19 @@ class Engine:
 
     # save -----------------------------------------------------------------------------------
 
-    def save(self, cell_id=None, source=None):
+    def save(self, cell_id=None, source=None, if_succeeded=False):
         """Checkpoint the namespace and workspace after a cell. Never raises: a failure is a
-        status (`failed`, with a message) for the cell's footer."""
+        status (`failed`, with a message) for the cell's footer.
+
+        With `if_succeeded`, only if the last cell the person ran was `source` and it ran
+        without error (else `skipped`): Talkbook can then send this request together with the
+        cell, and the kernel answers right after the cell, one round trip saved."""
         started = time.perf_counter()
+        if if_succeeded:
+            if self.last_cell is None or self.last_cell[0] != source:
+                return {"status": "skipped", "reason": "unseen", "message": "The kernel has not run that cell (yet).", "ms": _ms(started)}
+            if not self.last_cell[1]:
+                return {"status": "skipped", "reason": "error", "message": "The cell did not run without error.", "ms": _ms(started)}
         try:
             result = self._save(cell_id, source)
         except BaseException as error:  # KeyboardInterrupt too: the cell itself succeeded

@@ -24,6 +24,7 @@ CHECKPOINT_ID = re.compile(r"[0-9]{6,12}-[0-9a-f]{8}")
 CHUNK = 4 * 1024 * 1024
 SPOOL_IN_MEMORY = 16 * 1024 * 1024
 ORPHAN_AGE_S = 3600
+BIG_READ = 1024 * 1024
 
 
 def new_hasher():
@@ -199,20 +200,19 @@ class Store:
         return blob, size, True
 
     def read(self, blob):
-        """The blob's bytes in a writable bytearray (numpy arrays made on it stay writable)."""
+        """The blob's bytes in writable memory (numpy arrays made on it stay writable)."""
         path = self.blob_path(blob)
         try:
             with open(path, "rb", buffering=0) as f:
                 size = os.fstat(f.fileno()).st_size
-                data = bytearray(size)
-                view = memoryview(data)
-                got = 0
-                while got < size:
-                    n = f.readinto(view[got:])
-                    if not n:
-                        break
-                    got += n
-                view.release()
+                data = writable_memory(size)
+                with memoryview(data).cast("B") as view:
+                    got = 0
+                    while got < size:
+                        n = f.readinto(view[got:])
+                        if not n:
+                            break
+                        got += n
         except FileNotFoundError:
             raise StoreError("missing", f"The checkpoint's blob {blob[:12]}… is missing.")
         if got != size:
@@ -367,6 +367,19 @@ class Store:
         with open(tmp, "wb") as f:
             f.write(raw)
         os.replace(tmp, path)
+
+
+def writable_memory(size):
+    """`size` bytes to read into. A bytearray zero-fills its memory first, which costs as much
+    as the read itself for big blobs; numpy's empty array leaves it untouched until read into."""
+    if size >= BIG_READ:
+        try:
+            import numpy
+
+            return numpy.empty(size, dtype=numpy.uint8)
+        except ImportError:
+            pass
+    return bytearray(size)
 
 
 def blobs_of(manifest):

@@ -107,6 +107,18 @@ class UnsavedTest(ShellCase):
         self.assertIn("y", again["written"])
 
 
+class IfSucceededTest(ShellCase):
+    def test_a_save_sent_with_the_cell_only_checkpoints_a_cell_that_succeeded(self):
+        failing = "x = 1\nraise ValueError('no')"
+        self.shell.run_cell(failing)
+        self.assertEqual(self.engine.save("c1", failing, if_succeeded=True)["status"], "skipped")
+        self.assertEqual(self.engine.save("c2", "never ran", if_succeeded=True)["status"], "skipped")
+        self.cell("y = 2", save=False)
+        saved = self.engine.save("c3", "y = 2", if_succeeded=True)
+        self.assertEqual(saved["status"], "saved")
+        self.assertIn("x", saved["written"])  # the failed cell's assignment is still part of the state
+
+
 class IncrementalTest(ShellCase):
     def test_an_unchanged_big_array_is_not_written_again(self):
         first = self.cell("import numpy as np\nbig = np.random.rand(2_000_000)\nsmall = 1", "c1")
