@@ -66,7 +66,7 @@ def _analyze_into(source, transform, result, depth):
         return
     try:
         tree = ast.parse(transform(source))
-    except (SyntaxError, ValueError) as error:
+    except Exception as error:  # SyntaxError, or IPython's transformer choking on odd input
         result.conservative(f"the cell could not be parsed ({type(error).__name__})")
         return
     _Visitor(result, lambda code: _analyze_into(code, transform, result, depth + 1)).visit(tree)
