@@ -18,45 +18,14 @@ export const KERNEL_CHECKPOINTS_TARGET = 'talkbook.checkpoints';
 
 const packageDir = fileURLToPath(new URL('../../kernel-config/startup/talkbook_checkpoint', import.meta.url));
 const startupDir = fileURLToPath(new URL('../../kernel-config/startup', import.meta.url));
+/** The package's modules, sent to each kernel with `install.py`, which makes them importable and starts the engine. */
 const sources = Object.fromEntries(
   readdirSync(packageDir)
-    .filter((name) => name.endsWith('.py'))
+    .filter((name) => name.endsWith('.py') && name !== 'install.py')
     .map((name) => [name.slice(0, -3), readFileSync(join(packageDir, name), 'utf8')]),
 );
+const installer = readFileSync(join(packageDir, 'install.py'), 'utf8');
 
-/** Installs the engine from the sources sent along (so it is this server's version, on any kernel), then starts it. */
-const installer = `
-import importlib.abc, importlib.util, sys
-PACKAGE = "talkbook_checkpoint"
-for name in [n for n in sys.modules if n == PACKAGE or n.startswith(PACKAGE + ".")]:
-    del sys.modules[name]
-sys.meta_path[:] = [f for f in sys.meta_path if not getattr(f, "talkbook_checkpoint_sources", False)]
-
-class Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    talkbook_checkpoint_sources = True
-
-    def key(self, fullname):
-        if fullname == PACKAGE:
-            return "__init__"
-        return fullname[len(PACKAGE) + 1:] if fullname.startswith(PACKAGE + ".") else None
-
-    def find_spec(self, fullname, path, target=None):
-        key = self.key(fullname)
-        if key not in SOURCES:
-            return None
-        return importlib.util.spec_from_loader(fullname, self, is_package=key == "__init__")
-
-    def create_module(self, spec):
-        return None
-
-    def exec_module(self, module):
-        key = self.key(module.__name__)
-        exec(compile(SOURCES[key], "<talkbook_checkpoint/%s.py>" % key, "exec"), module.__dict__)
-
-sys.meta_path.insert(0, Finder())
-import talkbook_checkpoint
-talkbook_checkpoint.serve(**OPTIONS)
-`;
 
 export interface CheckpointEngineOptions {
   /** The conversation's checkpoint folder as the kernel sees it (beside its workspace, never inside). */

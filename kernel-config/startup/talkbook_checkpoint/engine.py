@@ -16,7 +16,8 @@ from .manifest import FORMAT_VERSION
 from .names import Analysis, analyze
 from .namespace import module_name, user_names
 from .serialize import Refused, describe_error, dump_group, refusal
-from .store import Spool, Store
+from .spool import Spool
+from .store import Store
 from .workspace import Workspace, diff
 
 MB = 1024 * 1024

@@ -11,7 +11,6 @@ or manifest is either complete or absent; nothing is fsynced (a checkpoint is a 
 the cells can rebuild).
 """
 import hashlib
-import io
 import json
 import os
 import re
@@ -22,7 +21,6 @@ FORMAT = "talkbook-checkpoints 1"
 HASH = re.compile(r"[0-9a-f]{64}")
 CHECKPOINT_ID = re.compile(r"[0-9]{6,12}-[0-9a-f]{8}")
 CHUNK = 4 * 1024 * 1024
-SPOOL_IN_MEMORY = 16 * 1024 * 1024
 ORPHAN_AGE_S = 3600
 BIG_READ = 1024 * 1024
 
@@ -46,64 +44,6 @@ class StoreError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
-
-
-class Spool(io.RawIOBase):
-    """A write-only stream that hashes what it is given, in memory until it grows big."""
-
-    def __init__(self, tmp_dir):
-        super().__init__()
-        self.tmp_dir = tmp_dir
-        self.hasher = new_hasher()
-        self.memory = io.BytesIO()
-        self.file = None
-        self.path = None
-        self.size = 0
-
-    def writable(self):
-        return True
-
-    def seekable(self):
-        return True
-
-    def write(self, data):
-        with memoryview(data) as view:
-            self.hasher.update(view)
-            if self.file is None and self.size + view.nbytes > SPOOL_IN_MEMORY:
-                self.path = os.path.join(self.tmp_dir, f"spool-{secrets.token_hex(8)}")
-                self.file = open(self.path, "wb")
-                self.file.write(self.memory.getbuffer())
-                self.memory = None
-            (self.file or self.memory).write(view)
-            self.size += view.nbytes
-            return view.nbytes
-
-    def seek(self, offset, whence=0):
-        if offset != 0 or whence != 0:
-            raise io.UnsupportedOperation("a spool only rewinds to the start")
-        return 0
-
-    def truncate(self, size=None):
-        self.discard()
-        self.hasher = new_hasher()
-        self.memory = io.BytesIO()
-        self.size = 0
-        return 0
-
-    def discard(self):
-        if self.file is not None:
-            self.file.close()
-            os.unlink(self.path)
-            self.file = None
-            self.path = None
-
-    def data(self):
-        """The bytes written so far (reads the spill file back: only for small spools)."""
-        if self.file is None:
-            return self.memory.getvalue()
-        self.file.flush()
-        with open(self.path, "rb") as f:
-            return f.read()
 
 
 class Store:
