@@ -130,6 +130,8 @@ const restored = z.object({
   /** Missing names no known cell made. */
   unknown: names,
   bytesRead: count,
+  /** Mapped from blob files rather than read (`lazy`): their pages load as they are used. */
+  bytesMapped: count,
   ms: z.number().nonnegative(),
   mbPerS: z.number().nonnegative().nullable(),
   files: fileRestore.optional(),
@@ -259,9 +261,18 @@ export async function saveCheckpoint(
   return (await request(session, 'save', args, { timeoutMs: options.timeoutMs ?? 120_000 })).reply;
 }
 
-/** Bring checkpoint `id` into the kernel (and, with `files`, its workspace files back). */
-export async function restoreCheckpoint(session: KernelSession, target: { id: string; files?: boolean }, options: { timeoutMs?: number } = {}): Promise<RestoreResult> {
-  return (await request(session, 'restore', { id: target.id, files: target.files ?? false }, { timeoutMs: options.timeoutMs ?? 300_000 })).reply;
+/**
+ * Bring checkpoint `id` into the kernel (and, with `files`, its workspace files back). `lazy`
+ * (default true) maps buffers of 16 MiB and more from their blob files instead of reading them:
+ * a hibernated kernel with a 500 MB frame is back at once, its pages load as they are used.
+ */
+export async function restoreCheckpoint(
+  session: KernelSession,
+  target: { id: string; files?: boolean; lazy?: boolean },
+  options: { timeoutMs?: number } = {},
+): Promise<RestoreResult> {
+  const args = { id: target.id, files: target.files ?? false, lazy: target.lazy ?? true };
+  return (await request(session, 'restore', args, { timeoutMs: options.timeoutMs ?? 300_000 })).reply;
 }
 
 /** The state before the cell of checkpoint `id`: the variables of the checkpoint before it, and that cell's file changes undone (unless `files: false`). */
@@ -316,7 +327,8 @@ export async function importCheckpoint(
   exported: CheckpointExport,
   openBlob: (hash: string) => AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
 ): Promise<{ id: string; sentBytes: number }> {
-  const manifest = checkpointManifest.parse(exported.checkpoint);
+  const manifest = checkpointManifest.safeParse(exported.checkpoint);
+  if (!manifest.success) throw new TalkbookError('That is not a checkpoint manifest Talkbook can send to a kernel.', 500);
   const { reply } = await request(session, 'has_blobs', { hashes: exported.blobs.map((blob) => blob.hash) });
   let sentBytes = 0;
   for (const hash of reply.missing) {
@@ -332,7 +344,7 @@ export async function importCheckpoint(
     await request(session, 'put_blob', { hash, offset, final: true });
     sentBytes += offset;
   }
-  const imported = await request(session, 'import', { checkpoint: manifest });
+  const imported = await request(session, 'import', { checkpoint: manifest.data });
   return { id: imported.reply.id, sentBytes };
 }
 

@@ -86,7 +86,7 @@ def op_put_blob(engine, request, buffers):
 OPS = {
     "hello": lambda engine, request, buffers: (describe(engine), []),
     "save": lambda engine, request, buffers: (engine.save(_optional(request.get("cellId")), _optional(request.get("source")), bool(request.get("ifSucceeded"))), []),
-    "restore": lambda engine, request, buffers: (restore(engine, request.get("id"), bool(request.get("files"))), []),
+    "restore": lambda engine, request, buffers: (restore(engine, request.get("id"), bool(request.get("files")), request.get("lazy", True) is not False), []),
     "undo": lambda engine, request, buffers: (undo(engine, request.get("id"), bool(request.get("files", True))), []),
     "list": op_list,
     "drop": op_drop,

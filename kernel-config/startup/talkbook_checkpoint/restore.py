@@ -19,7 +19,12 @@ from .serialize import describe_error, load_group
 from .store import StoreError
 
 
-def restore(engine, checkpoint_id, files=False):
+MAP_AT_LEAST = 16 * 1024 * 1024
+
+
+def restore(engine, checkpoint_id, files=False, lazy=True):
+    """With `lazy`, buffers of 16 MiB and more are mapped from their blob files instead of
+    read (see Store.map): a 500 MB frame is back at once and its pages load as they are used."""
     started = time.perf_counter()
     manifest = engine.store.manifest(checkpoint_id)
     ns = engine.user_ns
@@ -41,15 +46,23 @@ def restore(engine, checkpoint_id, files=False):
         del ns[name]
 
     restored, kept, missing = [], [], []
-    bytes_read = 0
+    bytes_read = bytes_mapped = 0
     for group in manifest["groups"]:
         if _group_key(group) in same_groups and all(unchanged(name) for name in group["names"]):
             kept += group["names"]
             continue
         try:
             data = engine.store.read(group["pickle"])
-            buffers = [engine.store.read(blob) for blob in group["buffers"]]
-            bytes_read += len(data) + sum(len(buffer) for buffer in buffers)
+            buffers = []
+            for blob in group["buffers"]:
+                size = engine.store.sizes.get(blob, 0)
+                buffers.append(_mapped(engine.store, blob) if lazy and size >= MAP_AT_LEAST else None)
+                if buffers[-1] is None:
+                    buffers[-1] = engine.store.read(blob)
+                    bytes_read += size
+                else:
+                    bytes_mapped += size
+            bytes_read += len(data)
             values = load_group(data, buffers, group["pickler"])
         except Exception as error:
             for name in group["names"]:
@@ -96,6 +109,7 @@ def restore(engine, checkpoint_id, files=False):
         "replay": replay,
         "unknown": unknown,
         "bytesRead": bytes_read,
+        "bytesMapped": bytes_mapped,
     }
     if files:
         current, _ = engine.workspace.scan()
@@ -129,7 +143,7 @@ def undo(engine, checkpoint_id, files=True):
         for name in removed:
             del ns[name]
         engine._now_at(None, ns, [])
-        result = {"id": None, "restored": [], "kept": [], "removed": removed, "missing": [], "replay": [], "unknown": [], "bytesRead": 0, "ms": round((time.perf_counter() - started) * 1000, 2), "mbPerS": None}
+        result = {"id": None, "restored": [], "kept": [], "removed": removed, "missing": [], "replay": [], "unknown": [], "bytesRead": 0, "bytesMapped": 0, "ms": round((time.perf_counter() - started) * 1000, 2), "mbPerS": None}
     if files:
         result["files"] = revert_files(engine, manifest)
     result["undone"] = checkpoint_id
@@ -171,6 +185,13 @@ def replay_plan(lineage, missing):
                 seen.add(read)
                 queue.append(read)
     return [cell for cell, _ in sorted(cells.items(), key=lambda item: item[1])], sorted(unknown)
+
+
+def _mapped(store, blob):
+    try:
+        return store.map(blob)
+    except (OSError, ValueError):  # a filesystem that cannot map files: read it instead
+        return None
 
 
 def _group_key(group):

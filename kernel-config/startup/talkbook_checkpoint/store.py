@@ -12,6 +12,7 @@ the cells can rebuild).
 """
 import hashlib
 import json
+import mmap
 import os
 import re
 import secrets
@@ -158,6 +159,19 @@ class Store:
         if got != size:
             raise StoreError("missing", f"The checkpoint's blob {blob[:12]}… is truncated.")
         return data
+
+    def map(self, blob):
+        """The blob as a private copy-on-write mapping of its file: nothing is read until used,
+        pages come from the page cache, and writes stay in the kernel's memory. The file can
+        be deleted (thinned) while mapped; it is never changed in place."""
+        path = self.blob_path(blob)
+        try:
+            with open(path, "rb") as f:
+                if os.fstat(f.fileno()).st_size == 0:
+                    return bytearray()
+                return mmap.mmap(f.fileno(), 0, flags=mmap.MAP_PRIVATE, prot=mmap.PROT_READ | mmap.PROT_WRITE)
+        except FileNotFoundError:
+            raise StoreError("missing", f"The checkpoint's blob {blob[:12]}… is missing.")
 
     def read_range(self, blob, offset, length):
         with open(self.blob_path(blob), "rb") as f:

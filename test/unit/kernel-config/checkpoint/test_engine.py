@@ -54,6 +54,29 @@ class SaveAndRestoreTest(ShellCase):
         return restore(self.engine, checkpoint_id, files)
 
 
+class LazyRestoreTest(ShellCase):
+    def test_big_buffers_are_mapped_copy_on_write_and_outlive_their_blobs(self):
+        saved = self.cell("import numpy as np\nbig = np.arange(3_000_000, dtype='float64')\nsmall = np.arange(10)", "c1")
+        from talkbook_checkpoint import restore
+        from talkbook_checkpoint.store import blobs_of
+
+        self.fresh_kernel()
+        lazy = restore(self.engine, saved["id"])
+        self.assertEqual(lazy["bytesMapped"], 24_000_000)
+        big = self.ns("big")
+        self.assertTrue(big.flags.writeable)
+        big[0] = -5.0  # copy-on-write: the blob keeps what was saved
+        self.fresh_kernel()
+        eager = restore(self.engine, saved["id"], lazy=False)
+        self.assertEqual(eager["bytesMapped"], 0)
+        self.assertGreaterEqual(eager["bytesRead"], 24_000_000)
+        self.assertEqual(self.ns("big")[0], 0.0)
+        # Thinned away while mapped: the mapping still holds the data.
+        for blob, _ in blobs_of(self.engine.store.manifests[saved["id"]]):
+            os.unlink(self.engine.store.blob_path(blob))
+        self.assertEqual(float(big[1:].sum()), float(np.arange(1, 3_000_000).sum()))
+
+
 class UnsavedTest(ShellCase):
     def test_open_files_generators_and_connections_are_reported_with_their_cells(self):
         self.cell("log = open('log.txt', 'w')\nlog.write('kept')", "open-cell")
