@@ -13,7 +13,7 @@ from . import rng
 from .budget import thin
 from .graph import co_variable_groups, stop_ids, walk
 from .manifest import FORMAT_VERSION
-from .names import Analysis, analyze
+from .names import analyze
 from .namespace import module_name, user_names
 from .serialize import Refused, describe_error, dump_group, refusal
 from .spool import Spool
