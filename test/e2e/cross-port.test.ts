@@ -1,7 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { conversationList } from '../../server/protocol/index.ts';
 import { startTestTalkbook } from '../helpers/talkbook.ts';
 import { browserSession } from './support/browser-session.ts';
 import { screenshot } from './support/browser.ts';
@@ -54,7 +53,7 @@ describe('another port on the same host', { timeout: 180_000 }, () => {
     },
   });
 
-  const titles = async () => conversationList.parse(await (await session.talkbook.api('/api/conversations')).json()).map((c) => c.title);
+  const titles = async () => (await session.talkbook.list()).map((c) => c.title);
   /** Everything the other port received: URLs and every header (cookies included). */
   const received = () => JSON.stringify(seen);
 

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversationList } from '../../server/protocol/index.ts';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
 import { TestSocket } from '../helpers/test-socket.ts';
 
@@ -30,7 +29,7 @@ async function login(path = '/'): Promise<string> {
   return pair!.split(';')[0]!;
 }
 
-const titles = async () => conversationList.parse(await (await tb.api('/api/conversations')).json()).map((c) => c.title);
+const titles = async () => (await tb.list()).map((c) => c.title);
 
 /** A request with the session cookie and the headers a browser on `from` would add. */
 function withCookie(path: string, init: RequestInit & { from?: string; site?: string; type?: string | null } = {}) {
