@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { audit } from './support/axe-audit.ts';
 import { launchChromium, openPage, waitForFrames, type PageOptions } from './support/browser.ts';
-import { galleryCells } from './support/gallery.ts';
+import { everyOutputKind, galleryCells } from './support/gallery.ts';
 import { startMockTalkbook, type MockTalkbook } from './support/mock-talkbook.ts';
 import { conversationsList, headerAction } from './support/page-actions.ts';
 
@@ -62,7 +62,7 @@ describe('accessibility audit (axe-core, mock server)', { timeout: 120_000 }, ()
     server = await startMockTalkbook({ model: { configured: true, name: 'fake-model' } });
     const [, , finished] = galleryCells();
     ids = {
-      gallery: server.seed('Output gallery', galleryCells()),
+      gallery: server.seed('Output gallery', everyOutputKind()),
       // Only finished cells: cells can be deleted (a running one disables deleting).
       cells: server.seed('Cells', [{ ...finished!, id: 'cells-1' }]),
     };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, openPage, screenshot, waitForFrames, type PageOptions } from './support/browser.ts';
-import { galleryCells } from './support/gallery.ts';
+import { everyOutputKind } from './support/gallery.ts';
 import { startMockTalkbook, type MockTalkbook } from './support/mock-talkbook.ts';
 import { headerAction, sidewaysOverflow } from './support/page-actions.ts';
 import { smallTargets, swipe } from './support/touch.ts';
@@ -25,7 +25,7 @@ describe('phone and tablet layouts (mock server)', { timeout: 120_000 }, () => {
 
   beforeAll(async () => {
     server = await startMockTalkbook({ model: { configured: true, name: 'fake-model' } });
-    galleryId = server.seed('Output gallery', galleryCells());
+    galleryId = server.seed('Output gallery', everyOutputKind());
     otherId = server.seed('Second conversation', []);
     browser = await launchChromium();
   });

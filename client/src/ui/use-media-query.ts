@@ -1,7 +1,7 @@
 import { useCallback, useSyncExternalStore } from 'react';
 
 /** Below this width the sidebar is a drawer (phones, tablets in portrait). Keep in step with layout.css. */
-export const DRAWER_LAYOUT = '(max-width: 899.98px)';
+export const DRAWER_LAYOUT = '(max-width: 799.98px)';
 /** Phones: header actions in an overflow menu, side panels as bottom sheets, cell actions in a menu. */
 export const PHONE_LAYOUT = '(max-width: 719.98px)';
 

@@ -119,11 +119,19 @@ export function galleryCells(): Cell[] {
       { output_type: 'display_data', data: { 'text/html': { not: 'text' } }, metadata: {} },
       { output_type: 'stream', name: 'stdout', text: 'still here\n' },
     ]),
+    { id: cellId(), kind: 'notice', createdAt: at, level: 'warning', text: 'The kernel restarted: variables from earlier cells are gone.' },
+    code('while True: pass', [], { status: 'running', executionCount: null, endedAt: undefined, startedAt: new Date(Date.now() - 3_200).toISOString(), author: 'user' }),
+  ];
+}
+
+/** The gallery and the interactive outputs (a chart with its PNG, a table): every output kind there is. */
+export function everyOutputKind(): Cell[] {
+  const cells = galleryCells();
+  cells.push(
     code("plt.plot(t, np.sin(t), label='sin'); plt.plot(t, np.cos(t), label='cos'); plt.legend(); plt.show()\ncities", [
       { output_type: 'display_data', data: { 'application/vnd.talkbook.chart+json': chartSpec, 'image/png': sinePlotPng(), 'text/plain': '<Figure size 640x480 with 1 Axes>' }, metadata: { 'image/png': { width: 640, height: 400 } } },
       { output_type: 'execute_result', execution_count: 9, data: { 'application/vnd.talkbook.table+json': tableSpec, 'text/plain': '      city  population' }, metadata: {} },
     ]),
-    { id: cellId(), kind: 'notice', createdAt: at, level: 'warning', text: 'The kernel restarted: variables from earlier cells are gone.' },
-    code('while True: pass', [], { status: 'running', executionCount: null, endedAt: undefined, startedAt: new Date(Date.now() - 3_200).toISOString(), author: 'user' }),
-  ];
+  );
+  return cells;
 }
