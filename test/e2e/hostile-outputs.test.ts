@@ -76,7 +76,8 @@ describe('hostile outputs in a browser', { timeout: 180_000 }, () => {
     const box = page.getByRole('textbox', { name: 'Message' });
     await box.fill(code);
     await box.press('Control+Enter');
-    await page.getByText('corpus shown').waitFor({ timeout: 60_000 });
+    // The output, not the source line that prints it (that shows at once, while the kernel may still be starting).
+    await page.locator('.stream-stdout', { hasText: 'corpus shown' }).waitFor({ timeout: 60_000 });
     await waitForFrames(page).catch(() => undefined);
     await page.waitForTimeout(2500);
     await screenshot(page, 'hostile-outputs', true);
