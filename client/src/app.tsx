@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type MouseEvent } from 'react';
 import { api, type Health } from './api/conversations-api.ts';
 import { setUnauthorizedHandler } from './api/http.ts';
 import { ConversationPage } from './layout/conversation-page.tsx';
@@ -8,10 +8,17 @@ import { Welcome } from './layout/welcome.tsx';
 import type { ConversationSummary, KernelSpecList, ServerFrame } from './protocol.ts';
 import { useRoute } from './router/use-route.ts';
 import { useConversations } from './state/use-conversations.ts';
+import { ShortcutsHelp } from './keyboard/shortcuts-help.tsx';
+import { usePageShortcuts } from './keyboard/use-page-shortcuts.ts';
 import { ConfirmDialog } from './ui/confirm-dialog.tsx';
+import { Sheet } from './ui/sheet.tsx';
 import type { Upload } from './ui/upload-progress.tsx';
+import { DRAWER_LAYOUT, useMediaQuery } from './ui/use-media-query.ts';
 
-/** The whole page: sidebar of conversations, and the open conversation (or the welcome). */
+/**
+ * The whole page: sidebar of conversations, and the open conversation (or the welcome). On
+ * small screens the sidebar is a drawer, opened from the header's menu button.
+ */
 export function App() {
   const [route, navigate] = useRoute();
   const [signedOut, setSignedOut] = useState(false);
@@ -21,8 +28,16 @@ export function App() {
   const [deleting, setDeleting] = useState<ConversationSummary | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
   const [importing, setImporting] = useState<Upload | undefined>(undefined);
+  const [drawerOpen, setDrawerOpen] = useState(false);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const drawerLayout = useMediaQuery(DRAWER_LAYOUT);
   const conversations = useConversations();
   const activeId = route.name === 'conversation' ? route.id : undefined;
+  const openHelp = useCallback(() => {
+    setDrawerOpen(false);
+    setHelpOpen(true);
+  }, []);
+  usePageShortcuts({ help: openHelp });
 
   useEffect(() => {
     setUnauthorizedHandler(() => setSignedOut(true));
@@ -34,6 +49,7 @@ export function App() {
 
   const create = () =>
     api.create(kernel ? { kernel } : {}).then((summary) => {
+      setDrawerOpen(false);
       conversations.add(summary);
       navigate({ name: 'conversation', id: summary.id });
     }, report);
@@ -43,6 +59,7 @@ export function App() {
     api
       .importNotebook(file, (fraction) => setImporting({ name: file.name, fraction }))
       .then((summary) => {
+        setDrawerOpen(false);
         conversations.add(summary);
         navigate({ name: 'conversation', id: summary.id });
       }, report)
@@ -63,24 +80,43 @@ export function App() {
 
   // Without a model the server cannot answer `ask`; when it does not say, let the person try.
   const canAsk = health?.model?.configured !== false;
+  const sidebar = (
+    <Sidebar
+      list={conversations.list}
+      error={conversations.error}
+      activeId={activeId}
+      modelName={health?.model?.configured ? health.model.name : undefined}
+      onNew={create}
+      onOpen={(id) => {
+        setDrawerOpen(false);
+        navigate({ name: 'conversation', id });
+      }}
+      onRename={(id, title) => {
+        patch(id, { title });
+        api.rename(id, title).catch(report).finally(refresh);
+      }}
+      onDelete={setDeleting}
+      onImport={importNotebook}
+      importing={importing}
+      onHelp={openHelp}
+    />
+  );
+  const onDrawer = drawerLayout ? () => setDrawerOpen(true) : undefined;
   return (
     <div className="app">
-      <Sidebar
-        list={conversations.list}
-        error={conversations.error}
-        activeId={activeId}
-        modelName={health?.model?.configured ? health.model.name : undefined}
-        onNew={create}
-        onOpen={(id) => navigate({ name: 'conversation', id })}
-        onRename={(id, title) => {
-          patch(id, { title });
-          api.rename(id, title).catch(report).finally(refresh);
-        }}
-        onDelete={setDeleting}
-        onImport={importNotebook}
-        importing={importing}
-      />
-      <main className="main">
+      <a className="skip-link" href="#main" onClick={skipToMain}>
+        {activeId ? 'Skip to the message box' : 'Skip to main content'}
+      </a>
+      {drawerLayout ? (
+        drawerOpen ? (
+          <Sheet label="Conversations" side="left" onClose={() => setDrawerOpen(false)} className="drawer">
+            {sidebar}
+          </Sheet>
+        ) : null
+      ) : (
+        sidebar
+      )}
+      <main className="main" id="main" tabIndex={-1}>
         {error ? (
           <div className="app-error" role="alert">
             {error}
@@ -90,9 +126,9 @@ export function App() {
           </div>
         ) : null}
         {activeId ? (
-          <ConversationPage key={activeId} id={activeId} canAsk={canAsk} kernelspecs={kernelspecs} onFrame={onFrame} />
+          <ConversationPage key={activeId} id={activeId} canAsk={canAsk} kernelspecs={kernelspecs} onFrame={onFrame} onHelp={openHelp} onDrawer={onDrawer} />
         ) : (
-          <Welcome kernelspecs={kernelspecs} kernel={kernel} onKernel={setKernel} onStart={create} />
+          <Welcome kernelspecs={kernelspecs} kernel={kernel} onKernel={setKernel} onStart={create} onDrawer={onDrawer} />
         )}
       </main>
       {deleting ? (
@@ -113,6 +149,14 @@ export function App() {
           “{deleting.title}” and its history are deleted, and its kernel is shut down. This cannot be undone.
         </ConfirmDialog>
       ) : null}
+      {helpOpen ? <ShortcutsHelp onClose={() => setHelpOpen(false)} /> : null}
     </div>
   );
+}
+
+/** The skip link focuses the message box when a conversation is open, the main column otherwise. */
+function skipToMain(event: MouseEvent<HTMLAnchorElement>): void {
+  event.preventDefault();
+  const target = document.querySelector<HTMLElement>('textarea[data-prompt]') ?? document.getElementById('main');
+  target?.focus();
 }

@@ -6,6 +6,8 @@ import './styles/layout.css';
 import './styles/cells.css';
 import './styles/outputs.css';
 import './styles/syntax.css';
+import './styles/overlays.css';
+import './styles/small-screens.css';
 
 const root = document.getElementById('root');
 if (root) {

@@ -212,12 +212,12 @@ describe('interactive charts and tables in a browser', { timeout: 180_000 }, () 
     const frames = cell.locator('iframe.output-frame');
     await expect.poll(() => frames.count()).toBe(2);
     for (const title of ['Plotly chart', 'Vega-Lite chart']) {
-      expect(await cell.locator(`iframe[title="${title}"]`).getAttribute('sandbox')).toBe('allow-scripts');
+      expect(await cell.locator(`iframe[title^="${title}"]`).getAttribute('sandbox')).toBe('allow-scripts');
     }
-    const plotly = page.frameLocator('.code-cell iframe[title="Plotly chart"]').last();
+    const plotly = page.frameLocator('.code-cell iframe[title^="Plotly chart"]').last();
     await plotly.locator('.main-svg').first().waitFor({ timeout: 30_000 });
     expect(await plotly.locator('.gtitle').textContent()).toBe('Plotly bars');
-    const vega = page.frameLocator('.code-cell iframe[title="Vega-Lite chart"]').last();
+    const vega = page.frameLocator('.code-cell iframe[title^="Vega-Lite chart"]').last();
     await vega.locator('#vis canvas, #vis svg').first().waitFor({ timeout: 30_000 });
     expect(await vega.locator('.library-error').count()).toBe(0);
     await waitForFrames(page);

@@ -117,7 +117,8 @@ describe('Talkbook in a browser (real server, real kernels)', { timeout: 180_000
     await page.getByRole('button', { name: 'Stop', exact: true }).waitFor();
     await screenshot(page, 'e2e-04-running');
     await page.getByRole('button', { name: 'Interrupt' }).click();
-    await cell.locator('.output-traceback', { hasText: 'KeyboardInterrupt' }).waitFor({ timeout: 30_000 });
+    // A traceback, or on stderr when the signal lands inside ipykernel's own flush (it does, under load).
+    await cell.locator('.output-area', { hasText: 'KeyboardInterrupt' }).waitFor({ timeout: 30_000 });
     await expect.poll(() => cell.getAttribute('class')).toMatch(/status-(interrupted|error)/);
 
     await runCode('print(y + 1)');

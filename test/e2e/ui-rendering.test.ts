@@ -40,7 +40,7 @@ describe('rendering (mock server)', () => {
       await page.locator('.output-broken', { hasText: 'text/html data is not text' }).waitFor();
       await page.locator('.stream-stdout', { hasText: 'still here' }).waitFor();
       await waitForFrames(page);
-      const frame = page.frameLocator('iframe[title="HTML output"]');
+      const frame = page.frameLocator('iframe[title^="HTML output"]');
       await expect.poll(() => frame.locator('table.dataframe td').first().textContent()).toBe('Lisbon');
 
       const frames = page.locator('iframe.output-frame');

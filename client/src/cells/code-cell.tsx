@@ -1,10 +1,12 @@
-import { memo, useState } from 'react';
+import { memo, useRef, useState } from 'react';
 import type { CodeCell as CodeCellData } from '../protocol.ts';
 import { CellEditor } from './cell-editor.tsx';
 import { OutputArea } from '../outputs/output-area.tsx';
 import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
-import { CopyButton } from '../ui/copy-button.tsx';
+import { cellAfterRemoving, focusCell } from '../keyboard/cell-focus.ts';
+import { copyText, CopyButton } from '../ui/copy-button.tsx';
 import { Icon } from '../ui/icons.tsx';
+import { Menu } from '../ui/menu.tsx';
 import { CellStatus } from './cell-status.tsx';
 import { CodeSource } from './code-source.tsx';
 
@@ -22,24 +24,55 @@ export interface CodeCellProps {
   replay?: 'replaying' | 'failed' | undefined;
 }
 
+const deleteLater = 'Cells can be deleted once the running request ends';
+
 function promptLabel(cell: CodeCellData): string {
   if (cell.status === 'running') return '*';
   return cell.executionCount === null ? ' ' : String(cell.executionCount);
 }
 
-/** A code cell: who wrote it, `[n]`, live status, highlighted source, outputs. */
+const STATUS_WORDS: Record<CodeCellData['status'], string> = {
+  queued: 'queued',
+  running: 'running',
+  ok: 'done',
+  error: 'error',
+  interrupted: 'interrupted',
+};
+
+/** What a screen reader hears for the cell: execution count, author and status. */
+export function codeCellLabel(cell: CodeCellData): string {
+  const count = cell.executionCount === null || cell.status === 'running' ? '' : ` [${cell.executionCount}]`;
+  return `Code cell${count} by ${cell.author === 'user' ? 'you' : 'the assistant'}, ${STATUS_WORDS[cell.status]}`;
+}
+
+/**
+ * A code cell: who wrote it, `[n]`, live status, highlighted source, outputs. Its actions are in
+ * the toolbar (larger screens) and in its menu (every screen; `m` opens it from the keyboard).
+ */
 export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onDelete, replay, language }: CodeCellProps) {
   const [collapsed, setCollapsed] = useState(false);
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const article = useRef<HTMLElement>(null);
+  // Leaving the editor (run or Escape) puts focus back on the cell, never on the page's body.
+  const stopEditing = () => {
+    setEditing(false);
+    article.current?.focus({ preventScroll: true });
+  };
+  const startEditing = () => {
+    setCollapsed(false);
+    setEditing(true);
+  };
 
   const count = promptLabel(cell);
   const lines = cell.source.split('\n');
 
   return (
     <article
+      ref={article}
+      tabIndex={0}
       className={`cell code-cell author-${cell.author} status-${cell.status}${replay ? ` replay-${replay}` : ''}${cell.noReplay ? ' no-replay' : ''}`}
-      aria-label={`Code cell [${count.trim() || ' '}] by ${cell.author === 'user' ? 'you' : 'the assistant'}`}
+      aria-label={codeCellLabel(cell)}
       data-cell-id={cell.id}
     >
       <div className="cell-gutter execution-count" title="Execution count">
@@ -47,6 +80,9 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
       </div>
       <div className="cell-main">
         <header className="cell-header">
+          <span className="cell-count" aria-hidden="true">
+            [{count}]
+          </span>
           <span className={`author-badge author-${cell.author}`}>
             <Icon name={cell.author === 'user' ? 'code' : 'bolt'} />
             {cell.author === 'user' ? 'You' : 'Assistant'}
@@ -70,7 +106,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
           <span className="spacer" />
           <button
             type="button"
-            className={`icon-button${cell.noReplay ? ' pressed' : ''}`}
+            className={`icon-button cell-tool${cell.noReplay ? ' pressed' : ''}`}
             aria-pressed={Boolean(cell.noReplay)}
             aria-label="Don't replay when restoring state"
             title={cell.noReplay ? 'Restoring state skips this cell (click to replay it again)' : "Don't replay this cell when restoring state"}
@@ -80,7 +116,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
           </button>
           <button
             type="button"
-            className="icon-button"
+            className="icon-button cell-tool"
             aria-expanded={!collapsed}
             aria-label={collapsed ? 'Expand cell' : 'Collapse cell'}
             title={collapsed ? 'Expand' : 'Collapse'}
@@ -88,29 +124,33 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
           >
             <Icon name={collapsed ? 'chevronRight' : 'chevronDown'} />
           </button>
-          <CopyButton text={cell.source} />
-          <button
-            type="button"
-            className="icon-button"
-            aria-label="Edit and run again"
-            title="Edit and run again"
-            onClick={() => {
-              setCollapsed(false);
-              setEditing(true);
-            }}
-          >
+          <CopyButton text={cell.source} className="icon-button cell-tool" />
+          <button type="button" className="icon-button cell-tool" aria-label="Edit and run again" title="Edit and run again" data-cell-edit onClick={startEditing}>
             <Icon name="pencil" />
           </button>
           <button
             type="button"
-            className="icon-button"
+            className="icon-button cell-tool"
             aria-label="Delete cell"
-            title={onDelete ? 'Delete cell' : 'Cells can be deleted once the running request ends'}
+            title={onDelete ? 'Delete cell' : deleteLater}
             disabled={!onDelete}
             onClick={() => setConfirmDelete(true)}
           >
             <Icon name="trash" />
           </button>
+          <Menu
+            label="Cell actions"
+            icon="more"
+            name="cell"
+            className="icon-button cell-menu-button"
+            items={[
+              { label: 'Edit and run again', icon: 'pencil', onSelect: startEditing },
+              { label: 'Copy code', icon: 'copy', onSelect: () => void copyText(cell.source).catch(() => {}) },
+              { label: collapsed ? 'Expand cell' : 'Collapse cell', icon: collapsed ? 'chevronRight' : 'chevronDown', onSelect: () => setCollapsed(!collapsed) },
+              { label: 'Replay when restoring state', icon: 'restart', checked: !cell.noReplay, onSelect: () => onSetNoReplay(cell.id, !cell.noReplay) },
+              { label: 'Delete cell', icon: 'trash', danger: true, disabled: !onDelete, title: onDelete ? undefined : deleteLater, onSelect: () => setConfirmDelete(true) },
+            ]}
+          />
         </header>
         {confirmDelete ? (
           <ConfirmDialog
@@ -120,7 +160,10 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
             onCancel={() => setConfirmDelete(false)}
             onConfirm={() => {
               setConfirmDelete(false);
+              const next = article.current ? cellAfterRemoving(article.current) : undefined;
               onDelete?.(cell.id);
+              // The dialog would hand focus back to a button that is about to go: the next cell gets it.
+              requestAnimationFrame(() => focusCell(next));
             }}
           >
             Its code and outputs leave the conversation and the exported notebook. What it defined stays in the kernel until it restarts.
@@ -141,10 +184,10 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
                 source={cell.source}
                 language={language}
                 onRun={(code) => {
-                  setEditing(false);
+                  stopEditing();
                   onRun(code, cell.id);
                 }}
-                onCancel={() => setEditing(false)}
+                onCancel={stopEditing}
               />
             ) : (
               <CodeSource source={cell.source} language={language} />

@@ -6,7 +6,7 @@ import { Icon } from '../ui/icons.tsx';
 /** What the person asked, as they typed it. */
 export const UserCell = memo(function UserCell({ cell }: { cell: UserCellData }) {
   return (
-    <article className="cell user-cell" aria-label="Your message">
+    <article className="cell user-cell" aria-label="Your message" tabIndex={0} data-cell-id={cell.id}>
       <div className="user-bubble">{cell.text}</div>
     </article>
   );
@@ -16,7 +16,7 @@ export const UserCell = memo(function UserCell({ cell }: { cell: UserCellData })
 export const AssistantCell = memo(function AssistantCell({ cell, streaming }: { cell: AssistantCellData; streaming: boolean }) {
   const text = useDeferredValue(cell.text);
   return (
-    <article className="cell assistant-cell" aria-label="Assistant message" aria-busy={streaming}>
+    <article className="cell assistant-cell" aria-label={streaming ? 'The assistant, writing' : 'The assistant’s answer'} aria-busy={streaming} tabIndex={0} data-cell-id={cell.id}>
       {text ? <Markdown text={text} /> : streaming ? <span className="typing" aria-label="Assistant is writing" /> : null}
     </article>
   );
@@ -28,13 +28,15 @@ export const AssistantCell = memo(function AssistantCell({ cell, streaming }: { 
  */
 export const NoticeCell = memo(function NoticeCell({ cell, onDelete }: { cell: NoticeCellData; onDelete: ((cellId: string) => void) | undefined }) {
   return (
-    <div className={`cell notice-cell notice-${cell.level}`} role="note">
-      <Markdown text={cell.text} />
-      {onDelete ? (
-        <button type="button" className="icon-button notice-dismiss" aria-label="Dismiss notice" title="Dismiss" onClick={() => onDelete(cell.id)}>
-          <Icon name="x" />
-        </button>
-      ) : null}
-    </div>
+    <article className={`cell notice-cell notice-${cell.level}`} aria-label="Notice from Talkbook" tabIndex={0} data-cell-id={cell.id}>
+      <div role="note">
+        <Markdown text={cell.text} />
+        {onDelete ? (
+          <button type="button" className="icon-button notice-dismiss" aria-label="Dismiss notice" title="Dismiss" onClick={() => onDelete(cell.id)}>
+            <Icon name="x" />
+          </button>
+        ) : null}
+      </div>
+    </article>
   );
 });

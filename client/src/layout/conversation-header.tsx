@@ -1,6 +1,9 @@
 import type { KernelState } from '../protocol.ts';
 import { Icon } from '../ui/icons.tsx';
 import { KernelDot, kernelLabel } from '../ui/kernel-dot.tsx';
+import { Menu, type MenuItem } from '../ui/menu.tsx';
+import { PHONE_LAYOUT, useMediaQuery } from '../ui/use-media-query.ts';
+import { DrawerButton } from './drawer-button.tsx';
 
 export interface ConversationHeaderProps {
   title: string;
@@ -12,12 +15,21 @@ export interface ConversationHeaderProps {
   onRunAll: () => void;
   onToggleFiles: () => void;
   filesOpen: boolean;
+  onHelp: () => void;
+  /** Present when the sidebar is a drawer: opens it. */
+  onDrawer?: (() => void) | undefined;
 }
 
-/** The open conversation's title, kernel state, and the kernel and export buttons. */
-export function ConversationHeader({ title, kernel, kernelState, notebookUrl, onInterrupt, onRestart, onRunAll, onToggleFiles, filesOpen }: ConversationHeaderProps) {
+/**
+ * The open conversation's title, kernel state, and the kernel and export buttons. On phones the
+ * title and kernel state stay, and the actions move into an overflow menu.
+ */
+export function ConversationHeader(props: ConversationHeaderProps) {
+  const { title, kernel, kernelState, onDrawer } = props;
+  const phone = useMediaQuery(PHONE_LAYOUT);
   return (
     <header className="conversation-header">
+      {onDrawer ? <DrawerButton onOpen={onDrawer} /> : null}
       <h1 className="conversation-heading" title={title}>
         {title}
       </h1>
@@ -27,28 +39,49 @@ export function ConversationHeader({ title, kernel, kernelState, notebookUrl, on
         <span className="kernel-state">{kernelState ?? 'not started'}</span>
       </span>
       <span className="spacer" />
-      <div className="header-actions">
-        <button type="button" className="button ghost" onClick={onRunAll} title="Run every code cell again, in order, in this kernel">
-          <Icon name="play" />
-          <span className="button-label">Run all</span>
-        </button>
-        <button type="button" className="button ghost" onClick={onInterrupt} title="Interrupt the running code (KeyboardInterrupt)">
-          <Icon name="stop" />
-          <span className="button-label">Interrupt</span>
-        </button>
-        <button type="button" className="button ghost" onClick={onRestart} title="Restart the kernel: all variables are lost">
-          <Icon name="restart" />
-          <span className="button-label">Restart kernel</span>
-        </button>
-        <button type="button" className="button ghost" onClick={onToggleFiles} aria-expanded={filesOpen} title="The files in this conversation's workspace">
-          <Icon name="paperclip" />
-          <span className="button-label">Files</span>
-        </button>
-        <a className="button ghost" href={notebookUrl} download title="Download this conversation as a Jupyter notebook (.ipynb)">
-          <Icon name="download" />
-          <span className="button-label">Export notebook</span>
-        </a>
-      </div>
+      {phone ? (
+        <Menu label="Conversation actions" icon="more" className="icon-button header-menu-button" items={menuItems(props)} />
+      ) : (
+        <HeaderActions {...props} />
+      )}
     </header>
+  );
+}
+
+function menuItems({ notebookUrl, onInterrupt, onRestart, onRunAll, onToggleFiles, filesOpen, onHelp }: ConversationHeaderProps): MenuItem[] {
+  return [
+    { label: 'Run all', icon: 'play', onSelect: onRunAll, title: 'Run every code cell again, in order, in this kernel' },
+    { label: 'Interrupt', icon: 'stop', onSelect: onInterrupt, title: 'Interrupt the running code (KeyboardInterrupt)' },
+    { label: 'Restart kernel', icon: 'restart', onSelect: onRestart, title: 'Restart the kernel: all variables are lost' },
+    { label: filesOpen ? 'Hide files' : 'Files', icon: 'paperclip', onSelect: onToggleFiles },
+    { label: 'Export notebook', icon: 'download', href: notebookUrl, download: true, title: 'Download this conversation as a Jupyter notebook (.ipynb)' },
+    { label: 'Keyboard shortcuts', icon: 'keyboard', onSelect: onHelp },
+  ];
+}
+
+function HeaderActions({ notebookUrl, onInterrupt, onRestart, onRunAll, onToggleFiles, filesOpen }: ConversationHeaderProps) {
+  return (
+    <div className="header-actions">
+      <button type="button" className="button ghost" onClick={onRunAll} title="Run every code cell again, in order, in this kernel">
+        <Icon name="play" />
+        <span className="button-label">Run all</span>
+      </button>
+      <button type="button" className="button ghost" onClick={onInterrupt} title="Interrupt the running code (KeyboardInterrupt)">
+        <Icon name="stop" />
+        <span className="button-label">Interrupt</span>
+      </button>
+      <button type="button" className="button ghost" onClick={onRestart} title="Restart the kernel: all variables are lost">
+        <Icon name="restart" />
+        <span className="button-label">Restart kernel</span>
+      </button>
+      <button type="button" className="button ghost" onClick={onToggleFiles} aria-expanded={filesOpen} title="The files in this conversation's workspace">
+        <Icon name="paperclip" />
+        <span className="button-label">Files</span>
+      </button>
+      <a className="button ghost" href={notebookUrl} download title="Download this conversation as a Jupyter notebook (.ipynb)">
+        <Icon name="download" />
+        <span className="button-label">Export notebook</span>
+      </a>
+    </div>
   );
 }

@@ -2,6 +2,8 @@ import { formatBytes } from '../ui/format-bytes.ts';
 import { useCallback, useEffect, useState } from 'react';
 import { api } from '../api/conversations-api.ts';
 import type { Cell, KernelSpecList, ServerFrame } from '../protocol.ts';
+import { LiveAnnouncer } from '../announce/live-announcer.tsx';
+import { usePageShortcuts } from '../keyboard/use-page-shortcuts.ts';
 import { PromptBox } from '../prompt/prompt-box.tsx';
 import { isBusy, replayMark } from '../state/conversation-state.ts';
 import { useConversation } from '../state/use-conversation.ts';
@@ -22,10 +24,13 @@ export interface ConversationPageProps {
   /** The server's kernel specs, for the conversation kernel's display name and language. */
   kernelspecs?: KernelSpecList | undefined;
   onFrame: (id: string, frame: ServerFrame) => void;
+  onHelp: () => void;
+  /** Present when the sidebar is a drawer: opens it. */
+  onDrawer?: (() => void) | undefined;
 }
 
 /** One open conversation: header, notebook, prompt box; live over its WebSocket. */
-export function ConversationPage({ id, canAsk, kernelspecs, onFrame }: ConversationPageProps) {
+export function ConversationPage({ id, canAsk, kernelspecs, onFrame, onHelp, onDrawer }: ConversationPageProps) {
   const { load, state, connection, send, dispatch } = useConversation(id, (frame) => onFrame(id, frame));
   const [confirmRestart, setConfirmRestart] = useState(false);
   const [filesOpen, setFilesOpen] = useState(false);
@@ -44,6 +49,8 @@ export function ConversationPage({ id, canAsk, kernelspecs, onFrame }: Conversat
   const setNoReplay = useCallback((cellId: string, noReplay: boolean) => send({ type: 'set_cell', cellId, noReplay }), [send]);
   const deleteCell = useCallback((cellId: string) => send({ type: 'delete_cell', cellId }), [send]);
   const dismiss = useCallback((key: number) => dispatch({ type: 'dismiss', key }), [dispatch]);
+  const interrupt = useCallback(() => api.interrupt(id).catch(report), [id, report]);
+  usePageShortcuts({ interrupt, prompt: true });
 
   const uploads = useUploads(id, {
     stored: (stored) => {
@@ -66,14 +73,17 @@ export function ConversationPage({ id, canAsk, kernelspecs, onFrame }: Conversat
         kernel={spec?.displayName ?? state.kernel}
         kernelState={state.kernelState}
         notebookUrl={api.notebookUrl(id)}
-        onInterrupt={() => api.interrupt(id).catch(report)}
+        onInterrupt={interrupt}
         onRestart={() => setConfirmRestart(true)}
         onRunAll={() => send({ type: 'run_all' })}
         onToggleFiles={() => setFilesOpen((open) => !open)}
         filesOpen={filesOpen}
+        onHelp={onHelp}
+        onDrawer={onDrawer}
       />
       {filesOpen ? <FilesPanel conversationId={id} version={`${filesVersion}:${workspaceChange(state.cells)}`} onClose={() => setFilesOpen(false)} /> : null}
       <ConnectionBanner status={connection} />
+      <LiveAnnouncer cells={state.cells} busy={busy} />
       <Notebook
         cells={state.cells}
         busy={busy}

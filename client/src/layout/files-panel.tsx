@@ -3,6 +3,7 @@ import { api } from '../api/conversations-api.ts';
 import type { WorkspaceFileEntry } from '../protocol.ts';
 import { formatBytes } from '../ui/format-bytes.ts';
 import { Icon } from '../ui/icons.tsx';
+import { SidePanel } from './side-panel.tsx';
 
 export interface FilesPanelProps {
   conversationId: string;
@@ -11,7 +12,7 @@ export interface FilesPanelProps {
   onClose: () => void;
 }
 
-/** The conversation's workspace: uploads and files its code wrote, each a download link. */
+/** The conversation's workspace: uploads and files its code wrote, each a download link (a sheet on phones). */
 export function FilesPanel({ conversationId, version, onClose }: FilesPanelProps) {
   const [files, setFiles] = useState<WorkspaceFileEntry[] | undefined>(undefined);
   const [error, setError] = useState<string | undefined>(undefined);
@@ -28,13 +29,7 @@ export function FilesPanel({ conversationId, version, onClose }: FilesPanelProps
   }, [conversationId, version]);
 
   return (
-    <aside className="files-panel" aria-label="Files">
-      <div className="files-panel-head">
-        <h2>Files</h2>
-        <button type="button" className="button ghost icon-only" onClick={onClose} aria-label="Close files">
-          <Icon name="x" />
-        </button>
-      </div>
+    <SidePanel title="Files" closeLabel="Close files" onClose={onClose} className="files-panel">
       {error ? <p className="files-panel-note">{error}</p> : null}
       {!files && !error ? <p className="files-panel-note">Loading…</p> : null}
       {files && files.length === 0 ? <p className="files-panel-note">No files yet. Upload one with the paperclip or drop it here, or write one from code.</p> : null}
@@ -57,6 +52,6 @@ export function FilesPanel({ conversationId, version, onClose }: FilesPanelProps
           Notebook and files (.zip)
         </a>
       ) : null}
-    </aside>
+    </SidePanel>
   );
 }

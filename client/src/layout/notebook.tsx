@@ -1,6 +1,8 @@
-import { useEffect, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useLayoutEffect, useRef, type KeyboardEvent as ReactKeyboardEvent, type ReactNode } from 'react';
 import type { Cell } from '../protocol.ts';
 import { CellView } from '../cells/cell-view.tsx';
+import { cellOf, focusCell, neighbourCell } from '../keyboard/cell-focus.ts';
+import { isPlainKey, isTextEntry } from '../keyboard/shortcuts.ts';
 
 /** How close to the bottom (px) still counts as "following" the conversation. */
 const FOLLOW_SLACK_PX = 96;
@@ -19,8 +21,10 @@ export interface NotebookProps {
 }
 
 /**
- * The conversation as a notebook: every cell in order. Follows new output while the reader
- * is at the bottom, and stays put once they scroll up to read.
+ * The conversation as a notebook: every cell in order, an ARIA feed of articles. Follows new
+ * output while the reader is at the bottom, and stays put once they scroll up to read. With a
+ * cell focused, j / k (and Page Down / Page Up on the cell itself) move between cells, m or
+ * Shift+F10 opens the cell's menu, Enter on a code cell edits it.
  */
 export function Notebook({ cells, busy, onRun, onSetNoReplay, onDelete, language, replayMark, empty }: NotebookProps) {
   const scroller = useRef<HTMLDivElement>(null);
@@ -83,20 +87,43 @@ export function Notebook({ cells, busy, onRun, onSetNoReplay, onDelete, language
   return (
     <div className="notebook-scroller" ref={scroller}>
       <div className="notebook" ref={content}>
-        {cells.length === 0 ? empty : null}
-        {cells.map((cell) => (
-          <CellView
-            key={cell.id}
-            cell={cell}
-            streaming={busy && cell === last}
-            onRun={onRun}
-            onSetNoReplay={onSetNoReplay}
-            onDelete={busy ? undefined : onDelete}
-            language={language}
-            replay={cell.id === replayMark?.cellId ? replayMark.kind : undefined}
-          />
-        ))}
+        {cells.length === 0 ? (
+          empty
+        ) : (
+          <div role="feed" className="feed" aria-label="Conversation" aria-busy={busy} onKeyDown={onFeedKey}>
+            {cells.map((cell) => (
+              <CellView
+                key={cell.id}
+                cell={cell}
+                streaming={busy && cell === last}
+                onRun={onRun}
+                onSetNoReplay={onSetNoReplay}
+                onDelete={busy ? undefined : onDelete}
+                language={language}
+                replay={cell.id === replayMark?.cellId ? replayMark.kind : undefined}
+              />
+            ))}
+          </div>
+        )}
       </div>
     </div>
   );
+}
+
+/** The cell keys (see the component's comment); anything typed into a field, menu or dialog is left alone. */
+function onFeedKey(event: ReactKeyboardEvent<HTMLDivElement>): void {
+  const target = event.target as Element;
+  if (event.defaultPrevented || isTextEntry(target) || target.closest('[role="menu"], dialog')) return;
+  const cell = cellOf(target);
+  if (!cell) return;
+  const onCell = target === cell;
+  const letter = isPlainKey(event) && !event.shiftKey ? event.key : undefined;
+  const menu = cell.querySelector<HTMLElement>('[data-menu="cell"]');
+  const edit = cell.querySelector<HTMLElement>('[data-cell-edit]');
+  if (letter === 'j' || (onCell && event.key === 'PageDown')) focusCell(neighbourCell(cell, 1));
+  else if (letter === 'k' || (onCell && event.key === 'PageUp')) focusCell(neighbourCell(cell, -1));
+  else if (menu && (letter === 'm' || (event.shiftKey && event.key === 'F10') || event.key === 'ContextMenu')) menu.click();
+  else if (edit && onCell && event.key === 'Enter') edit.click();
+  else return;
+  event.preventDefault();
 }

@@ -20,10 +20,12 @@ export interface SidebarProps {
   onDelete: (summary: ConversationSummary) => void;
   onImport: (file: File) => void;
   importing: Upload | undefined;
+  /** Opens the keyboard shortcuts help. */
+  onHelp: () => void;
 }
 
 /** Conversations, most recent first, and the button that starts a new one. */
-export function Sidebar({ list, error, activeId, modelName, onNew, onOpen, onRename, onDelete, onImport, importing }: SidebarProps) {
+export function Sidebar({ list, error, activeId, modelName, onNew, onOpen, onRename, onDelete, onImport, importing, onHelp }: SidebarProps) {
   const [query, setQuery] = useState('');
   // The conversation open now stays listed, so the page never shows one the list hides.
   const shown = query.trim() ? list?.filter((summary) => summary.id === activeId || matchesTitle(summary.title, query)) : list;
@@ -75,7 +77,12 @@ export function Sidebar({ list, error, activeId, modelName, onNew, onOpen, onRen
           ))}
         </ul>
       </div>
-      <footer className="sidebar-footer">{modelName ? `Assistant: ${modelName}` : 'Talkbook'}</footer>
+      <footer className="sidebar-footer">
+        <span className="sidebar-model">{modelName ? `Assistant: ${modelName}` : 'Talkbook'}</span>
+        <button type="button" className="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={onHelp}>
+          <Icon name="keyboard" />
+        </button>
+      </footer>
     </nav>
   );
 }

@@ -1,5 +1,6 @@
 import katex from 'katex';
-import { useMemo } from 'react';
+import { useMemo, useRef } from 'react';
+import { useScrollFocus } from '../ui/use-scroll-focus.ts';
 import 'katex/dist/katex.min.css';
 import { MarkdownView } from './markdown-view.tsx';
 import { splitLatex } from './split-latex.ts';
@@ -10,6 +11,8 @@ import { splitLatex } from './split-latex.ts';
  */
 export function LatexView({ source }: { source: string }) {
   const tex = useMemo(() => splitLatex(source), [source]);
+  const ref = useRef<HTMLDivElement>(null);
+  useScrollFocus(ref);
   const html = useMemo(() => {
     if (tex === undefined) return undefined;
     try {
@@ -21,5 +24,5 @@ export function LatexView({ source }: { source: string }) {
   if (tex === undefined) return <div className="markdown"><MarkdownView text={source} /></div>;
   if (html === null || html === undefined) return <pre className="output-text">{source}</pre>;
   // KaTeX's own output (trust: false), not the kernel's markup.
-  return <div className="output-latex" dangerouslySetInnerHTML={{ __html: html }} />;
+  return <div className="output-latex" ref={ref} dangerouslySetInnerHTML={{ __html: html }} />;
 }

@@ -1,6 +1,7 @@
 import { memo, useState } from 'react';
 import type { Output } from '../protocol.ts';
 import { OutputBoundary } from './output-boundary.tsx';
+import { OutputPlace } from './output-place.ts';
 import { OutputView } from './output-view.tsx';
 
 /** Cells with more outputs than this show the first ones and a "Show all". */
@@ -19,9 +20,11 @@ export const OutputArea = memo(function OutputArea({ outputs, executionCount }: 
               Out[{output.execution_count ?? executionCount ?? ' '}]
             </span>
           ) : null}
-          <OutputBoundary>
-            <OutputView output={output} />
-          </OutputBoundary>
+          <OutputPlace.Provider value={`cell [${executionCount ?? ' '}], output ${index + 1}`}>
+            <OutputBoundary>
+              <OutputView output={output} />
+            </OutputBoundary>
+          </OutputPlace.Provider>
         </div>
       ))}
       {shown.length < outputs.length ? (

@@ -1,4 +1,5 @@
 import { useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { focusCell, neighbourCell } from '../keyboard/cell-focus.ts';
 import { FileButton } from '../ui/file-button.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { ModeToggle, type PromptMode } from './mode-toggle.tsx';
@@ -43,6 +44,11 @@ export function PromptBox({ busy, canAsk, onAsk, onRun, onStop, onUpload, langua
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    // Escape leaves the box for the newest cell (from there j / k / m work); the text stays.
+    if (event.key === 'Escape' && !event.nativeEvent.isComposing) {
+      if (focusCell(neighbourCell(undefined, -1))) event.preventDefault();
+      return;
+    }
     if (event.key !== 'Enter' || event.nativeEvent.isComposing) return;
     if (event.ctrlKey || event.metaKey) {
       event.preventDefault();
@@ -63,13 +69,14 @@ export function PromptBox({ busy, canAsk, onAsk, onRun, onStop, onUpload, langua
   };
 
   return (
-    <form className={`prompt-box mode-${mode}`} onSubmit={onSubmit}>
+    <form className={`prompt-box mode-${mode}`} aria-label="Ask or run code" onSubmit={onSubmit}>
       <div className="prompt-field">
         <FileButton label="Upload files" className="icon-button attach-button" multiple onFiles={onUpload}>
           <Icon name="paperclip" />
         </FileButton>
         <textarea
           ref={area}
+          data-prompt
           aria-label="Message"
           rows={1}
           value={text}
@@ -89,12 +96,12 @@ export function PromptBox({ busy, canAsk, onAsk, onRun, onStop, onUpload, langua
           {busy ? (
             <button type="button" className="button stop-button" onClick={onStop}>
               <Icon name="stop" />
-              Stop
+              <span className="button-label">Stop</span>
             </button>
           ) : null}
           <button type="submit" className="button primary send-button" disabled={!text.trim()}>
             <Icon name={mode === 'ask' ? 'send' : 'play'} />
-            {mode === 'ask' ? 'Send' : 'Run'}
+            <span className="button-label">{mode === 'ask' ? 'Send' : 'Run'}</span>
           </button>
         </div>
       </div>

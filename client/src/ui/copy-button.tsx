@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Icon } from './icons.tsx';
 
-async function copyText(text: string): Promise<void> {
+/** Puts `text` on the clipboard (a hidden textarea where the Clipboard API is missing). */
+export async function copyText(text: string): Promise<void> {
   if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
   // Plain-http hosts have no Clipboard API: fall back to a hidden textarea.
   const area = document.createElement('textarea');
@@ -16,7 +17,7 @@ async function copyText(text: string): Promise<void> {
 }
 
 /** Copies `text`; says "Copied" for a moment. */
-export function CopyButton({ text, label = 'Copy code' }: { text: string; label?: string }) {
+export function CopyButton({ text, label = 'Copy code', className = 'icon-button' }: { text: string; label?: string; className?: string }) {
   const [copied, setCopied] = useState(false);
   useEffect(() => {
     if (!copied) return;
@@ -26,7 +27,7 @@ export function CopyButton({ text, label = 'Copy code' }: { text: string; label?
   return (
     <button
       type="button"
-      className="icon-button"
+      className={className}
       aria-label={copied ? 'Copied' : label}
       title={copied ? 'Copied' : label}
       onClick={() => copyText(text).then(() => setCopied(true), () => setCopied(false))}

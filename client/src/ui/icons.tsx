@@ -21,6 +21,9 @@ const paths = {
   chat: 'M3 3.5h10v7H7l-3 2.5v-2.5H3z',
   paperclip: 'M12.5 7.5l-4.8 4.8a3 3 0 0 1-4.2-4.2l5-5a2 2 0 0 1 2.8 2.8l-5 5a1 1 0 0 1-1.4-1.4l4.6-4.6',
   upload: 'M8 11V2.5M4.5 6L8 2.5 11.5 6M3 13.5h10',
+  menu: 'M2.5 4h11M2.5 8h11M2.5 12h11',
+  more: 'M3 8a1 1 0 1 0 2 0a1 1 0 1 0-2 0M7 8a1 1 0 1 0 2 0a1 1 0 1 0-2 0M11 8a1 1 0 1 0 2 0a1 1 0 1 0-2 0',
+  keyboard: 'M1.5 4.5h13v7h-13zM4 7h1M7.5 7h1M11 7h1M5 9.5h6',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -16,6 +16,9 @@ export interface PageOptions {
   width?: number;
   height?: number;
   colorScheme?: 'light' | 'dark';
+  /** A phone or tablet: touch events, `pointer: coarse`, no hover. */
+  touch?: boolean;
+  reducedMotion?: 'reduce' | 'no-preference';
 }
 
 /** A fresh context (its own cookies) and page; page errors are collected for assertions. */
@@ -23,6 +26,9 @@ export async function openPage(browser: Browser, options: PageOptions = {}): Pro
   const context = await browser.newContext({
     viewport: { width: options.width ?? 1280, height: options.height ?? 860 },
     colorScheme: options.colorScheme ?? 'light',
+    reducedMotion: options.reducedMotion ?? 'no-preference',
+    hasTouch: options.touch ?? false,
+    isMobile: options.touch ?? false,
     acceptDownloads: true,
   });
   // Fail a stuck step with the locator's name well before the test's own timeout.

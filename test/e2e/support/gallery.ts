@@ -33,6 +33,56 @@ const traceback = [
   '\u001b[0;31mZeroDivisionError\u001b[0m: division by zero',
 ];
 
+const axis = (label: string, min: number, max: number) => ({ label, name: label, unit: null, scale: 'linear' as const, min, max, ticks: [] });
+const wave = (shift: number) => Array.from({ length: 40 }, (_, i): [number, number] => [i / 4, Math.round(Math.sin(i / 4 + shift) * 1000) / 1000]);
+
+/** What the kernel's startup extension adds beside a matplotlib figure's PNG (an interactive chart). */
+const chartSpec = {
+  version: 1,
+  type: 'line',
+  title: 'Waves',
+  truncated: false,
+  panels: [
+    {
+      type: 'line',
+      title: 'Waves',
+      x: axis('Time (s)', 0, 10),
+      y: axis('Amplitude', -1, 1),
+      orientation: 'vertical',
+      series: [
+        { label: 'sin', kind: 'line', color: '#1f77b4', points: wave(0) },
+        { label: 'cos', kind: 'line', color: '#ff7f0e', points: wave(Math.PI / 2) },
+      ],
+      bars: [],
+      bins: [],
+      slices: [],
+      boxes: [],
+    },
+  ],
+};
+
+/** ... and beside a DataFrame's HTML (an interactive table). */
+const tableSpec = {
+  version: 1,
+  kind: 'dataframe',
+  columns: [
+    { name: '', dtype: 'int64', kind: 'number', index: true },
+    { name: 'city', dtype: 'object', kind: 'string', index: false },
+    { name: 'population', dtype: 'int64', kind: 'number', index: false },
+    { name: 'area_km2', dtype: 'float64', kind: 'number', index: false },
+    { name: 'coastal', dtype: 'bool', kind: 'boolean', index: false },
+  ],
+  rows: [
+    [0, 'Lisbon', 545923, 100.05, true],
+    [1, 'Porto', 231800, 41.42, true],
+    [2, 'Braga', 193333, 183.4, false],
+    [3, 'Coimbra', 140796, 319.4, false],
+  ],
+  totalRows: 4,
+  totalColumns: 4,
+  truncated: false,
+};
+
 /** One conversation showing every kind of cell and output the client renders. */
 export function galleryCells(): Cell[] {
   counter = 0;
@@ -72,4 +122,16 @@ export function galleryCells(): Cell[] {
     { id: cellId(), kind: 'notice', createdAt: at, level: 'warning', text: 'The kernel restarted: variables from earlier cells are gone.' },
     code('while True: pass', [], { status: 'running', executionCount: null, endedAt: undefined, startedAt: new Date(Date.now() - 3_200).toISOString(), author: 'user' }),
   ];
+}
+
+/** The gallery and the interactive outputs (a chart with its PNG, a table): every output kind there is. */
+export function everyOutputKind(): Cell[] {
+  const cells = galleryCells();
+  cells.push(
+    code("plt.plot(t, np.sin(t), label='sin'); plt.plot(t, np.cos(t), label='cos'); plt.legend(); plt.show()\ncities", [
+      { output_type: 'display_data', data: { 'application/vnd.talkbook.chart+json': chartSpec, 'image/png': sinePlotPng(), 'text/plain': '<Figure size 640x480 with 1 Axes>' }, metadata: { 'image/png': { width: 640, height: 400 } } },
+      { output_type: 'execute_result', execution_count: 9, data: { 'application/vnd.talkbook.table+json': tableSpec, 'text/plain': '      city  population' }, metadata: {} },
+    ]),
+  );
+  return cells;
 }

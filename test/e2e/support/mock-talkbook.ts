@@ -255,6 +255,12 @@ export async function startMockTalkbook(options: MockTalkbookOptions = {}): Prom
       putCell(c, { id: id(), kind: 'notice', createdAt: now(), level: 'info', text: `Uploaded ${name}.` });
       return json(res, 201, { name, size: body.length });
     }
+    if (action === '/files' && req.method === 'GET') {
+      return json(res, 200, [
+        { name: 'cities.csv', size: 2_048, modified: '2024-05-01T10:00:00.000Z' },
+        { name: 'report.xlsx', size: 73_400, modified: '2024-05-01T10:05:00.000Z' },
+      ]);
+    }
     if (action === '/notebook' && req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'application/x-ipynb+json', 'content-disposition': 'attachment; filename="conversation.ipynb"' });
       return res.end(JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] }));

@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useOutputName } from '../output-place.ts';
 import { FRAME_URL, listenToFrame, RENDER_MESSAGE } from './frame-messages.ts';
 
 /** Frames taller than this scroll inside instead of growing the page. */
@@ -15,6 +16,8 @@ export function SandboxedFrame({ markup, title }: { markup: string; title: strin
   const markupRef = useRef(markup);
   const sentRef = useRef<string | undefined>(undefined);
   markupRef.current = markup;
+  // Every frame's title is unique: the kind of output and which cell and output it is.
+  const name = useOutputName(title);
 
   const post = (frame: Window) => {
     if (sentRef.current === markupRef.current) return;
@@ -46,7 +49,7 @@ export function SandboxedFrame({ markup, title }: { markup: string; title: strin
       className="output-frame"
       src={FRAME_URL}
       sandbox="allow-scripts"
-      title={title}
+      title={name}
       referrerPolicy="no-referrer"
       style={{ height }}
       // Belt and braces: once frame.html has loaded, its listener is there; send if not yet sent.
