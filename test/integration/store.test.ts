@@ -197,7 +197,7 @@ describe.each(engines)('the conversation store on %s', (_engine, open) => {
 describe('schema versions', () => {
   it('refuses a SQLite database written by a newer Talkbook, saying what to do', async () => {
     const file = join(scratch, 'newer.db');
-    (await SqliteStore.open(file)).close();
+    await SqliteStore.open(file).close();
     const db = new Database(file);
     db.prepare('UPDATE talkbook_schema SET version = 99').run();
     db.close();

@@ -49,7 +49,7 @@ export function ConversationPage({ id, canAsk, kernelspecs, onFrame, onHelp, onD
   const setNoReplay = useCallback((cellId: string, noReplay: boolean) => send({ type: 'set_cell', cellId, noReplay }), [send]);
   const deleteCell = useCallback((cellId: string) => send({ type: 'delete_cell', cellId }), [send]);
   const dismiss = useCallback((key: number) => dispatch({ type: 'dismiss', key }), [dispatch]);
-  const interrupt = useCallback(() => api.interrupt(id).catch(report), [id, report]);
+  const interrupt = useCallback(() => void api.interrupt(id).catch(report), [id, report]);
   usePageShortcuts({ interrupt, prompt: true });
 
   const uploads = useUploads(id, {
