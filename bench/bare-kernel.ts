@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { descendants } from './process-tree.ts';
+import { descendants } from '../test/helpers/process-tree.ts';
 
 const root = join(import.meta.dirname, '..');
 

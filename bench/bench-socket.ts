@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import type { ServerProcess } from './server-process.ts';
+import type { ServerProcess } from '../test/helpers/server-process.ts';
 
 /** A frame as the bench reads it: parsed JSON, not validated (validation would time the client). */
 interface Frame {

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
 import { BenchSocket } from './bench-socket.ts';
 import { skipped, verdict, type BenchResult } from './result.ts';
-import type { ServerProcess } from './server-process.ts';
+import type { ServerProcess } from '../test/helpers/server-process.ts';
 import { median, round } from './stats.ts';
 
 const dist = join(import.meta.dirname, '..', 'client', 'dist');

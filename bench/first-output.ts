@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { BenchSocket } from './bench-socket.ts';
 import { kernelsStarted } from './kernel-processes.ts';
 import { verdict, type BenchResult } from './result.ts';
-import { startServerProcess, type ServerProcess } from './server-process.ts';
+import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.ts';
 import { median, round } from './stats.ts';
 
 interface Sample {

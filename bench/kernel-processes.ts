@@ -1,5 +1,5 @@
-import { descendants } from './process-tree.ts';
-import type { ServerProcess } from './server-process.ts';
+import { descendants } from '../test/helpers/process-tree.ts';
+import type { ServerProcess } from '../test/helpers/server-process.ts';
 
 /** The kernel processes (ipykernel) below the server. */
 export async function kernelPids(server: ServerProcess): Promise<number[]> {

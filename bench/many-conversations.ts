@@ -1,8 +1,8 @@
 import { BenchSocket, type TurnTiming } from './bench-socket.ts';
 import { kernelPids, kernelsStarted } from './kernel-processes.ts';
-import { pssBytes, rssBytes } from './process-tree.ts';
+import { pssBytes, rssBytes } from '../test/helpers/process-tree.ts';
 import { verdict, type BenchResult } from './result.ts';
-import type { ServerProcess } from './server-process.ts';
+import type { ServerProcess } from '../test/helpers/server-process.ts';
 import { median, percentile, round } from './stats.ts';
 
 const MiB = 1024 * 1024;

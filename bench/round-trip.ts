@@ -1,7 +1,7 @@
 import { startBareKernel } from './bare-kernel.ts';
 import { BenchSocket } from './bench-socket.ts';
 import { verdict, type BenchResult } from './result.ts';
-import type { ServerProcess } from './server-process.ts';
+import type { ServerProcess } from '../test/helpers/server-process.ts';
 import { median, percentile, round } from './stats.ts';
 
 export interface RoundTripOptions {

@@ -16,7 +16,7 @@ import { manyConversations } from './many-conversations.ts';
 import { resultsMarkdown, writeReport } from './report.ts';
 import { formatLine, skipped, type BenchResult } from './result.ts';
 import { roundTrip } from './round-trip.ts';
-import { startServerProcess, type ServerProcess } from './server-process.ts';
+import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.ts';
 import { throughput } from './throughput.ts';
 
 interface Bench {

@@ -9,6 +9,9 @@ async function main(): Promise<void> {
   // A stray rejection inside a library (e.g. a kernel message future disposed on reconnect) must
   // not take every conversation down with it: log it and carry on.
   process.on('unhandledRejection', (reason) => console.error('[talkbook] ERROR unhandled rejection', reason));
+  // The last resort, never the plan: every edge masks its own errors and every write retries.
+  // Something that still escapes is logged, and the server keeps the other conversations going.
+  process.on('uncaughtException', (error) => console.error('[talkbook] ERROR uncaught exception (the server keeps running)', error));
   const talkbook = await startTalkbook();
   console.log(`\nTalkbook is running. Open this link (it holds your access token):\n\n  ${talkbook.loginUrl}\n`);
   let stopping = false;

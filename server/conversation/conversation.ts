@@ -231,9 +231,11 @@ export class Conversation {
     this.options.onChange?.(this.waiting.length > 0);
   }
 
-  private touchCell(id: string, outputs: boolean): void {
+  private touchCell(id: string, outputs: boolean, urgent = false): void {
     this.changes.cell(id, outputs);
-    this.touch();
+    this.updatedAt = new Date().toISOString();
+    this.changes.touch();
+    this.options.onChange?.(urgent || this.waiting.length > 0);
   }
 
   // ---- changes --------------------------------------------------------------------------
@@ -280,7 +282,8 @@ export class Conversation {
     this.positions.set(cell.id, this.nextPosition++);
     this.cellList.push(cell);
     this.emit({ type: 'cell', cell });
-    this.touchCell(cell.id, true);
+    // A new cell is written at once (its frame is not held): a crash while it runs keeps it.
+    this.touchCell(cell.id, true, true);
     return cell;
   }
 

@@ -123,4 +123,6 @@ export function attachConversationSocket(
     }),
   );
   ws.on('error', (error) => log.debug(`socket error: ${error.message}`));
+  // Opened with `?after=`: what it missed goes out now, not with the next frame.
+  if (!held) guard(pump);
 }

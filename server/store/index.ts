@@ -15,5 +15,5 @@ export const sqliteFile = (dataDir: string) => join(dataDir, 'talkbook.db');
 /** The store the configuration asks for: PostgreSQL with `DATABASE_URL`, else SQLite in the data folder. */
 export async function openStore(options: { dataDir: string; databaseUrl?: string | undefined }): Promise<ConversationStore> {
   if (options.databaseUrl) return PostgresStore.open({ url: options.databaseUrl });
-  return SqliteStore.open(sqliteFile(options.dataDir));
+  return SqliteStore.open(sqliteFile(options.dataDir), { claim: true });
 }

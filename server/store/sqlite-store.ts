@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
+import { claimDatabase } from './server-lock.ts';
 import { assembleConversation, cellBody, outputRows, toConversationRow } from './rows.ts';
 import { ftsQuery, ftsQueryIn, searchBody, searchTerms } from './search-text.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
@@ -27,13 +28,16 @@ export class SqliteStore implements ConversationStore {
   readonly engine = 'sqlite';
   private readonly db: Db;
   private readonly statements: ReturnType<typeof prepare>;
+  private readonly release: () => void;
 
-  private constructor(db: Db) {
+  private constructor(db: Db, release: () => void) {
     this.db = db;
     this.statements = prepare(db);
+    this.release = release;
   }
 
-  static open(file: string): SqliteStore {
+  /** `claim`: this server uses the file (`<file>.pid`), so `restore` refuses to replace it under it. */
+  static open(file: string, options: { claim?: boolean } = {}): SqliteStore {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const db = new Database(file);
     try {
@@ -46,7 +50,7 @@ export class SqliteStore implements ConversationStore {
       db.close();
       throw error;
     }
-    return new SqliteStore(db);
+    return new SqliteStore(db, options.claim && file !== ':memory:' ? claimDatabase(file) : () => undefined);
   }
 
   /** The underlying database, for backups (`backup.ts`). */
@@ -122,6 +126,7 @@ export class SqliteStore implements ConversationStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
+    this.release();
   }
 
   private writeTitle(id: string, title: string): void {

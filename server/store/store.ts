@@ -1,3 +1,4 @@
+import { PublicError } from '../errors.ts';
 import type { Cell } from '../protocol/index.ts';
 
 /** A conversation's own row: what a listing shows without reading its cells. */
@@ -87,7 +88,7 @@ export interface ConversationStore {
  */
 export const SEQ_BLOCK = 100_000;
 
-/** The newest schema this code knows; a database newer than this is refused. */
-export class SchemaTooNewError extends Error {
+/** A database written by a newer Talkbook: refused, saying what to do. */
+export class SchemaTooNewError extends PublicError {
   override name = 'SchemaTooNewError';
 }

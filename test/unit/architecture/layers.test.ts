@@ -19,7 +19,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['assistant', 'notebook'],
   ['http'],
   ['talkbook.ts'],
-  ['index.ts'],
+  ['index.ts', 'cli.ts'],
 ];
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { descendants } from './process-tree.ts';
 
-const root = join(import.meta.dirname, '..');
+const root = join(import.meta.dirname, '..', '..');
 
 export interface ServerProcess {
   readonly url: string;
@@ -14,6 +14,8 @@ export interface ServerProcess {
   readonly dataDir: string;
   /** fetch an API path with the bearer token. */
   api(path: string, init?: RequestInit): Promise<Response>;
+  /** `kill -9` the server process (only it: what it started must die with it). */
+  kill(): Promise<void>;
   /** The Node process's resident set, in bytes (from /proc). */
   rssBytes(): Promise<number>;
   close(): Promise<void>;
@@ -25,6 +27,10 @@ export interface ServerProcessOptions {
   cpuProfileDir?: string;
   /** More arguments for node (e.g. `--import` of a tracing module). */
   nodeArgs?: string[];
+  /** Use this data folder (and leave it on close) instead of a fresh one. */
+  dataDir?: string;
+  /** The access token (default: a random one). */
+  token?: string;
 }
 
 /**
@@ -32,8 +38,9 @@ export interface ServerProcessOptions {
  * free port with a fresh data folder. Resolves once it printed its login link.
  */
 export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'talkbook-bench-'));
-  const token = randomBytes(24).toString('hex');
+  const ownData = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'talkbook-bench-')));
+  const token = options.token ?? randomBytes(24).toString('hex');
   const nodeArgs = ['--import', 'tsx'];
   if (options.cpuProfileDir) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
   nodeArgs.push(...(options.nodeArgs ?? []));
@@ -88,6 +95,13 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
       const status = await readFile(`/proc/${pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
     },
+    async kill() {
+      process.off('exit', killOnExit);
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((done) => child.once('exit', () => done()));
+      child.kill('SIGKILL');
+      await exited;
+    },
     async close() {
       process.off('exit', killOnExit);
       if (child.exitCode === null && child.signalCode === null) {
@@ -106,7 +120,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
           }
         }
       }
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownData) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
