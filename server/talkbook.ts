@@ -19,6 +19,7 @@ import { Sessions } from './http/sessions.ts';
 import { attachSocketServer } from './http/socket-server.ts';
 import { startEmbeddedJupyter, type EmbeddedJupyter } from './jupyter/embedded-jupyter.ts';
 import { jupyterSettings } from './jupyter/jupyter-settings.ts';
+import { kernelMessageLimit } from './jupyter/kernel-socket.ts';
 import { resolveSandbox } from './jupyter/sandbox.ts';
 import { KernelPool } from './kernel/kernel-pool.ts';
 import { Kernels } from './kernel/kernels.ts';
@@ -109,8 +110,9 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     jupyterToken = config.jupyter.token;
   }
 
-  const settings = jupyterSettings(jupyterUrl, jupyterToken, embedded?.socketPath);
-  kernels = new Kernels({ settings, log, defaultKernel: config.defaultKernel, files: config.files, deathReason: embedded?.deathReason });
+  const maxMessageBytes = kernelMessageLimit(config.maxCellOutputBytes);
+  const settings = jupyterSettings(jupyterUrl, jupyterToken, embedded?.socketPath, maxMessageBytes);
+  kernels = new Kernels({ settings, log, defaultKernel: config.defaultKernel, files: config.files, deathReason: embedded?.deathReason, maxMessageBytes });
   const kernelPool = new KernelPool({ kernels, size: config.kernelPool, newId, log });
   pool = kernelPool;
   const startedKernels = kernels;
@@ -174,7 +176,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     sandboxed,
     extraRoutes: [
       filesRoutes({ conversations, files, maxUploadBytes: config.maxUploadBytes, log }),
-      notebookRoutes({ conversations, kernels, files, maxImportBytes: config.maxUploadBytes }),
+      notebookRoutes({ conversations, kernels, files, maxImportBytes: config.maxUploadBytes, maxCellOutputBytes: config.maxCellOutputBytes }),
     ],
   });
 

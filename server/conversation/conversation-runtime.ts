@@ -2,7 +2,7 @@ import { errorMessage, PublicError } from '../errors.ts';
 import type { WorkspaceFile } from '../files/workspace-files.ts';
 import { describeUpload } from '../files/upload-summary.ts';
 import { newId } from '../ids.ts';
-import { inspectCode, type InspectResult } from '../kernel/inspect-code.ts';
+import { inspectCode, type InspectOptions, type InspectResult } from '../kernel/inspect-code.ts';
 import type { KernelHolder } from '../kernel/kernel-budget.ts';
 import type { KernelSession } from '../kernel/kernel-session.ts';
 import type { Logger } from '../log.ts';
@@ -114,7 +114,7 @@ export class ConversationRuntime implements KernelHolder {
     return this.turns.enqueue({
       request: 'upload',
       work: async () => {
-        this.notice('info', await describeUpload(name, size, (code) => this.inspect(code)));
+        this.notice('info', await describeUpload(name, size, (code, options) => this.inspect(code, options)));
       },
     });
   }
@@ -268,7 +268,7 @@ export class ConversationRuntime implements KernelHolder {
     });
   }
 
-  private async inspect(code: string): Promise<InspectResult> {
-    return inspectCode(await this.kernel.session(), code);
+  private async inspect(code: string, options?: InspectOptions): Promise<InspectResult> {
+    return inspectCode(await this.kernel.session(), code, options);
   }
 }

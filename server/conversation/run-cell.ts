@@ -65,6 +65,7 @@ export async function runCell(conversation: Conversation, session: KernelSession
     endedAt: undefined,
     outputTruncated: undefined,
     failure: undefined,
+    imported: undefined,
   });
 
   const result = await runCode(session, cell.source, { ...options, onEvent });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { InspectResult } from '../kernel/inspect-code.ts';
+import { codeBlock, codeSpan } from './markdown-literal.ts';
 import { splitExtension } from './safe-name.ts';
 
 type TableKind = 'csv' | 'tsv' | 'excel' | 'json' | 'jsonl' | 'parquet';
@@ -100,21 +101,23 @@ export function parseUploadSummary(result: InspectResult): UploadSummary | undef
 }
 
 /** The notice text: always name and size; for a table that was read, shape, dtypes and first rows. */
-export function uploadNoticeText(name: string, size: number, table?: UploadSummary): string {
-  const head = `Uploaded \`${name}\` (${formatSize(size)}) to the kernel's working folder`;
+export function uploadNoticeText(name: string, size: number, table?: UploadSummary | 'timeout'): string {
+  // Everything that comes from the file is shown as code: a column named [x](http://…) stays text.
+  const head = `Uploaded ${codeSpan(name)} (${formatSize(size)}) to the kernel's working folder`;
   if (!table) return `${head}.`;
-  if (!table.ok) return `${head}. pandas could not read it as a table (${table.error.replace(/\s+/g, ' ').trim()}).`;
-  const listed = table.dtypes.map((column) => `${column.name} (${column.dtype})`).join(', ');
+  if (table === 'timeout') return `${head}. Reading it as a table took longer than ${UPLOAD_SUMMARY_TIMEOUT_MS / 1000} s, so Talkbook stopped; the file is there to read in a cell.`;
+  if (!table.ok) return `${head}. pandas could not read it as a table (${codeSpan(table.error.replace(/\s+/g, ' ').trim())}).`;
+  const listed = table.dtypes.map((column) => `${codeSpan(column.name)} (${plainDtype(column.dtype)})`).join(', ');
   const more = table.columns > table.dtypes.length ? `, … and ${table.columns - table.dtypes.length} more` : '';
-  const sheet = table.sheets && table.sheets.length > 1 ? ` (first sheet "${table.sheets[0]}" of ${table.sheets.length}: ${table.sheets.join(', ')})` : '';
-  return [
-    `${head} — ${table.rows} rows × ${table.columns} columns${sheet}: ${listed}${more}.`,
-    'First rows:',
-    '```',
-    table.head,
-    '```',
-  ].join('\n');
+  const sheet =
+    table.sheets && table.sheets.length > 1
+      ? ` (first sheet ${codeSpan(table.sheets[0]!)} of ${table.sheets.length}: ${table.sheets.map(codeSpan).join(', ')})`
+      : '';
+  return [`${head} — ${table.rows} rows × ${table.columns} columns${sheet}: ${listed}${more}.`, 'First rows:', codeBlock(table.head)].join('\n');
 }
+
+/** How long the kernel may take to read an uploaded table for its notice. */
+export const UPLOAD_SUMMARY_TIMEOUT_MS = 15_000;
 
 /**
  * The notice for an upload: tables are summarized by the kernel through `inspect` (a silent
@@ -123,11 +126,13 @@ export function uploadNoticeText(name: string, size: number, table?: UploadSumma
 export async function describeUpload(
   name: string,
   size: number,
-  inspect: (code: string) => Promise<InspectResult>,
+  inspect: (code: string, options: { timeoutMs: number }) => Promise<InspectResult>,
 ): Promise<string> {
   const kind = tableKind(name);
   if (!kind) return uploadNoticeText(name, size);
-  const result = await inspect(uploadSummaryCode(name, kind)).catch(() => undefined);
+  // A table that takes the kernel long to read (a decompression bomb) must not hold the conversation.
+  const result = await inspect(uploadSummaryCode(name, kind), { timeoutMs: UPLOAD_SUMMARY_TIMEOUT_MS }).catch(() => undefined);
+  if (result?.error?.ename === 'Timeout') return uploadNoticeText(name, size, 'timeout');
   return uploadNoticeText(name, size, result ? parseUploadSummary(result) : undefined);
 }
 
@@ -141,4 +146,9 @@ export function formatSize(bytes: number): string {
     unit += 1;
   }
   return `${value < 10 ? Math.round(value * 10) / 10 : Math.round(value)} ${units[unit]}`;
+}
+
+/** A pandas dtype as plain text (`int64`, `datetime64[ns]`); anything else about it as code. */
+function plainDtype(dtype: string): string {
+  return /^[\w[\], ]{1,40}$/.test(dtype) ? dtype : codeSpan(dtype);
 }

@@ -12,6 +12,8 @@ export interface NotebookRoutesDeps {
   files: WorkspaceFiles;
   /** Largest notebook to import (`TALKBOOK_MAX_UPLOAD_MB` in bytes). */
   maxImportBytes: number;
+  /** Output kept per imported cell (`TALKBOOK_MAX_OUTPUT_MB` in bytes). */
+  maxCellOutputBytes: number;
 }
 
 /**
@@ -59,7 +61,7 @@ export function notebookRoutes(deps: NotebookRoutesDeps): Hono {
       if (error instanceof UploadTooLargeError) return oversized(c, error);
       throw error;
     }
-    const imported = fromNotebook(parseNotebook(bytes.toString('utf8')), { newId, now: new Date().toISOString() });
+    const imported = fromNotebook(parseNotebook(bytes.toString('utf8')), { newId, now: new Date().toISOString(), maxCellOutputBytes: deps.maxCellOutputBytes });
     const specs = await deps.kernels.specs();
     const kernel = specs.kernelspecs.some((spec) => spec.name === imported.kernelName) ? imported.kernelName! : specs.default;
     const conversation = await deps.conversations.create({

@@ -1,13 +1,14 @@
 import { ServerConnection } from '@jupyterlab/services';
 import { Agent, fetch as undiciFetch, Headers as UndiciHeaders, Request as UndiciRequest } from 'undici';
-import WebSocket from 'ws';
+import { kernelWebSocket } from './kernel-socket.ts';
 
 /**
- * Connection settings for `@jupyterlab/services` on Node: `ws` for sockets, token auth. With
- * `socketPath` every request and kernel WebSocket goes over that unix socket (the embedded
- * Jupyter listens on one, mode 0600, instead of a TCP port); `baseUrl` then only names the host.
+ * Connection settings for `@jupyterlab/services` on Node: `ws` for sockets (messages up to
+ * `maxMessageBytes`, see kernel-socket.ts), token auth. With `socketPath` every request and kernel
+ * WebSocket goes over that unix socket (the embedded Jupyter listens on one, mode 0600, instead of
+ * a TCP port); `baseUrl` then only names the host.
  */
-export function jupyterSettings(baseUrl: string, token: string, socketPath?: string): ServerConnection.ISettings {
+export function jupyterSettings(baseUrl: string, token: string, socketPath?: string, maxMessageBytes = 64 * 1024 * 1024): ServerConnection.ISettings {
   const url = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
   return ServerConnection.makeSettings({
     baseUrl: url,
@@ -17,13 +18,16 @@ export function jupyterSettings(baseUrl: string, token: string, socketPath?: str
     init: {},
     ...(socketPath
       ? {
-          WebSocket: unixWebSocket(socketPath),
+          WebSocket: kernelWebSocket(maxMessageBytes, (address) => {
+            const parsed = new URL(address);
+            return `ws+unix://${socketPath}:${parsed.pathname}${parsed.search}`;
+          }),
           fetch: unixFetch(socketPath),
           Request: UndiciRequest as unknown as typeof globalThis.Request,
           Headers: UndiciHeaders as unknown as typeof globalThis.Headers,
         }
       : {
-          WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+          WebSocket: kernelWebSocket(maxMessageBytes),
           fetch: globalThis.fetch,
           Request: globalThis.Request,
           Headers: globalThis.Headers,
@@ -37,15 +41,4 @@ export function unixFetch(socketPath: string): typeof globalThis.fetch {
   const viaSocket = (input: Parameters<typeof undiciFetch>[0], init?: Parameters<typeof undiciFetch>[1]) =>
     undiciFetch(input, { ...init, dispatcher });
   return viaSocket as unknown as typeof globalThis.fetch;
-}
-
-/** `ws` over the unix socket: `ws://localhost/api/…` becomes `ws+unix://<socketPath>:/api/…`. */
-function unixWebSocket(socketPath: string): typeof globalThis.WebSocket {
-  class UnixWebSocket extends WebSocket {
-    constructor(address: string | URL, protocols?: string | string[]) {
-      const url = new URL(address);
-      super(`ws+unix://${socketPath}:${url.pathname}${url.search}`, protocols);
-    }
-  }
-  return UnixWebSocket as unknown as typeof globalThis.WebSocket;
 }

@@ -1,4 +1,6 @@
+import { assertNever } from '../protocol/index.ts';
 import type { KernelSession } from './kernel-session.ts';
+import { runCode } from './run-code.ts';
 
 /** The result of a silent execution: nothing is shown in the conversation or stored. */
 export interface InspectResult {
@@ -9,14 +11,26 @@ export interface InspectResult {
   error?: { ename: string; evalue: string };
 }
 
+export interface InspectOptions {
+  /** The kernel is interrupted after this long and the result says so (default 30 s). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
 /**
  * Run code silently (no cell, no history, no execution count) and collect what it printed, its
- * `text/plain` result and its error, e.g. to gather the assistant's context.
+ * `text/plain` result and its error, e.g. to gather the assistant's context. Bounded: code that
+ * takes longer than `timeoutMs` is interrupted (`error.ename` is then `Timeout`), so a probe never
+ * holds a conversation.
  */
-export async function inspectCode(session: KernelSession, code: string): Promise<InspectResult> {
+export async function inspectCode(session: Pick<KernelSession, 'execute' | 'interrupt'>, code: string, options: InspectOptions = {}): Promise<InspectResult> {
   const result: InspectResult = { stdout: '', stderr: '' };
-  await session.execute(code, {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const run = await runCode(session, code, {
     silent: true,
+    timeoutMs,
+    signal: options.signal ?? new AbortController().signal,
+    graceMs: 2000,
     onEvent: (event) => {
       if (event.kind !== 'output') return;
       const output = event.output;
@@ -33,8 +47,11 @@ export async function inspectCode(session: KernelSession, code: string): Promise
         case 'error':
           result.error = { ename: output.ename, evalue: output.evalue };
           return;
+        default:
+          assertNever(output);
       }
     },
   });
+  if (run.stop === 'timeout') result.error = { ename: 'Timeout', evalue: `stopped after ${Math.round(timeoutMs / 1000)} s` };
   return result;
 }

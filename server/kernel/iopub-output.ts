@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Output } from '../protocol/index.ts';
+import { jsonDepthWithin, MAX_JSON_DEPTH, type Output } from '../protocol/index.ts';
 
 /** What one iopub message means for the cell it belongs to. */
 export type IopubEvent =
@@ -26,6 +26,10 @@ const input = z.object({ execution_count: z.number().int() });
  * are ignored rather than trusted.
  */
 export function iopubToEvent(msgType: string, content: unknown): IopubEvent {
+  if ((msgType === 'display_data' || msgType === 'execute_result' || msgType === 'update_display_data') && !jsonDepthWithin(content, MAX_JSON_DEPTH + 4)) {
+    // Kept, it would overflow the stack of whatever serializes it next (the store, a socket).
+    return { kind: 'output', output: { output_type: 'stream', name: 'stderr', text: `[Talkbook dropped an output nested more than ${MAX_JSON_DEPTH} levels deep.]\n` } };
+  }
   switch (msgType) {
     case 'stream': {
       const c = stream.safeParse(content);

@@ -256,6 +256,17 @@ export class KernelSession {
     }
   }
 
+  /**
+   * The connection lost a message (one over the size limit): whatever runs now cannot finish
+   * as far as Talkbook can tell. It fails at once with `reason`, and the kernel is interrupted so
+   * the code stops; the connection comes back by itself and the kernel keeps its state.
+   */
+  messageLost(reason: string): void {
+    if (this.disposed) return;
+    this.failInflight(reason);
+    void this.kernel.interrupt().catch(() => undefined);
+  }
+
   /** Forget the kernel without asking the server (it is already gone). */
   abandon(reason: string): void {
     this.failInflight(reason);
@@ -263,10 +274,16 @@ export class KernelSession {
     this.kernel.dispose();
   }
 
+  /** A death was reported and the kernel has not come back since. */
+  private deathReported = false;
+
   private onStatus(status: KernelMessage.Status) {
     // Talkbook never restarts in place (it replaces the kernel): any restart is the kernel dying.
     const unasked = status === 'autorestarting' || status === 'dead' || status === 'restarting';
-    if (unasked && !this.disposed) {
+    // One death is told once, though Jupyter reports it as autorestarting, then restarting or dead.
+    if (status === 'idle' || status === 'busy') this.deathReported = false;
+    if (unasked && !this.disposed && !this.deathReported) {
+      this.deathReported = true;
       const generic = 'The kernel died (it may have run out of memory or crashed); its variables are gone.';
       const died = (reason: string) => {
         this.failInflight(reason);

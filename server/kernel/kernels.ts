@@ -1,5 +1,6 @@
 import { Drive, KernelManager, KernelSpecAPI, type ServerConnection } from '@jupyterlab/services';
 import { KernelStartError } from '../errors.ts';
+import { onMessageTooBig } from '../jupyter/kernel-socket.ts';
 import type { Logger } from '../log.ts';
 import type { KernelSpecList } from '../protocol/index.ts';
 import { KernelSession } from './kernel-session.ts';
@@ -12,6 +13,8 @@ export interface KernelsOptions {
   defaultKernel: string;
   /** TALKBOOK_FILES: where workspaces are made and files moved (default `auto`). */
   files?: FilesSetting;
+  /** The largest kernel message received (see `kernelMessageLimit`; default 64 MiB), for the message when one is bigger. */
+  maxMessageBytes?: number;
   /** Milliseconds to wait for a new kernel to answer `kernel_info` (default 60 000). */
   startTimeoutMs?: number;
   /** Why a kernel died, when the Jupyter side can tell (the embedded one: an OOM kill); see `KernelSessionOptions`. */
@@ -28,6 +31,7 @@ export class Kernels {
   private readonly options: KernelsOptions;
   private specCache: { at: number; value: KernelSpecList & { displayNames: Map<string, string> } } | undefined;
   private specFetch: Promise<KernelSpecList & { displayNames: Map<string, string> }> | undefined;
+  private readonly stopListening: () => void;
   /** Aborted by `abandonAll`: a start waiting on a server that is gone fails now, not at its timeout. */
   private abandonStarts = new AbortController();
 
@@ -36,6 +40,12 @@ export class Kernels {
     this.manager = new KernelManager({ serverSettings: options.settings, standby: 'never' });
     // Disposing the manager before its first poll answers rejects `ready`; nothing waits on it.
     this.manager.ready.catch(() => undefined);
+    // A message over the limit closed a kernel's socket: the reply of its running cell went with it.
+    this.stopListening = onMessageTooBig((kernelId) => {
+      for (const session of this.sessions.values()) {
+        if (session.id === kernelId) session.messageLost(`The kernel sent a message larger than ${Math.round((options.maxMessageBytes ?? 64 * 1024 * 1024) / 1024 / 1024)} MB, which Talkbook does not take, so this cell was stopped. The kernel keeps its variables; print less at once (or write large results to a file).`);
+      }
+    });
   }
 
   /**
@@ -178,6 +188,7 @@ export class Kernels {
     await Promise.allSettled([...this.starting.values()]);
     const all = [...this.sessions.keys()];
     await Promise.allSettled(all.map((id) => this.shutdown(id)));
+    this.stopListening();
     this.manager.dispose();
   }
 

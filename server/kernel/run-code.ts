@@ -9,6 +9,8 @@ export interface RunCodeOptions {
   graceMs?: number;
   /** Every output, clear and execution count of this run, in order. */
   onEvent?: (event: ExecutionEvent) => void;
+  /** Not shown, not counted, not in history (`silent: true` on the execute request). */
+  silent?: boolean;
 }
 
 /** How one run of code ended. Kernel errors are data here: only `runCode`'s caller decides what they mean. */
@@ -34,6 +36,7 @@ export async function runCode(session: Pick<KernelSession, 'execute' | 'interrup
   // IPython prints a KeyboardInterrupt that lands while it shows a traceback on stderr instead.
   let interruptOnStderr = false;
   const execution = session.execute(code, {
+    ...(options.silent ? { silent: true } : {}),
     onEvent: (event) => {
       if (event.kind === 'output' && event.output.output_type === 'error') {
         error ??= { ename: event.output.ename, evalue: event.output.evalue };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BadRequestError } from '../errors.ts';
-import { author, noticeCell, type Cell, type Output } from '../protocol/index.ts';
+import { author, jsonTextDepthWithin, MAX_JSON_DEPTH, noticeCell, outputWeight, type Cell, type Output } from '../protocol/index.ts';
 import { notebookV4, type NotebookV4, type NotebookV4Cell, type NotebookV4Output } from './nbformat-schema.ts';
 
 export interface ImportedNotebook {
@@ -24,6 +24,10 @@ const notebookMeta = z
 
 /** Parse and validate `.ipynb` text; `BadRequestError` saying why it is not a v4 notebook. */
 export function parseNotebook(text: string): NotebookV4 {
+  // Checked before parsing: a value nested thousands deep would overflow the stack later.
+  if (!jsonTextDepthWithin(text, MAX_JSON_DEPTH + 8)) {
+    throw new BadRequestError(`This notebook nests its JSON more than ${MAX_JSON_DEPTH} levels deep; Talkbook does not read it.`);
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -49,10 +53,11 @@ export function parseNotebook(text: string): NotebookV4 {
 /**
  * A validated notebook as conversation cells. Markdown (and raw) cells become messages by
  * `metadata.talkbook.role` — `user` when there is none, since a notebook's prose is its
- * author's; code cells keep source, outputs and execution count, with status `error` when an
- * output is an error and author from `metadata.talkbook.author` (default `user`).
+ * author's; code cells keep source, outputs (up to the per-cell cap) and execution count, with
+ * status `error` when an output is an error and author from `metadata.talkbook.author` (default
+ * `user`), and are marked `imported`: not run here, so never replayed until they are.
  */
-export function fromNotebook(notebook: NotebookV4, options: { newId: () => string; now: string }): ImportedNotebook {
+export function fromNotebook(notebook: NotebookV4, options: { newId: () => string; now: string; maxCellOutputBytes?: number }): ImportedNotebook {
   const meta = notebookMeta.parse(notebook.metadata);
   const cells = notebook.cells.map((cell) => toCell(cell, options));
   return {
@@ -62,7 +67,7 @@ export function fromNotebook(notebook: NotebookV4, options: { newId: () => strin
   };
 }
 
-function toCell(cell: NotebookV4Cell, { newId, now }: { newId: () => string; now: string }): Cell {
+function toCell(cell: NotebookV4Cell, { newId, now, maxCellOutputBytes }: { newId: () => string; now: string; maxCellOutputBytes?: number }): Cell {
   const talkbook = talkbookMeta.parse(cell.metadata.talkbook ?? {});
   const base = { id: newId(), createdAt: now };
   if (cell.cell_type !== 'code') {
@@ -70,15 +75,26 @@ function toCell(cell: NotebookV4Cell, { newId, now }: { newId: () => string; now
     if (kind === 'notice') return { ...base, kind, level: talkbook.level ?? 'info', text: cell.source };
     return { ...base, kind, text: cell.source };
   }
-  const outputs = cell.outputs.map(toOutput);
+  const all = cell.outputs.map(toOutput);
+  // Imported outputs are charged to the per-cell cap like any others.
+  const outputs: Output[] = [];
+  let used = 0;
+  for (const output of all) {
+    used += outputWeight(output);
+    if (maxCellOutputBytes !== undefined && used > maxCellOutputBytes) break;
+    outputs.push(output);
+  }
   return {
     ...base,
     kind: 'code',
     source: cell.source,
     author: talkbook.author ?? 'user',
-    status: outputs.some((output) => output.output_type === 'error') ? 'error' : 'ok',
+    status: all.some((output) => output.output_type === 'error') ? 'error' : 'ok',
     executionCount: cell.execution_count,
     outputs,
+    // Someone else's code, not run here: never replayed before it is (see replayPlan).
+    imported: true,
+    ...(outputs.length < all.length ? { outputTruncated: true } : {}),
   };
 }
 

@@ -33,6 +33,11 @@ export const codeCell = z.object({
   failure: z.string().optional(),
   /** Skip this cell when replaying history to restore kernel state. */
   noReplay: z.boolean().optional(),
+  /**
+   * From an imported notebook and not run here yet: its outputs and author are the notebook's
+   * word, not this conversation's, and a restore never replays it. Running it clears the mark.
+   */
+  imported: z.boolean().optional(),
 });
 
 /** Something Talkbook itself says in the conversation: kernel restarted, state lost, limits. */

@@ -56,7 +56,7 @@ describe('uploads', () => {
     >;
     const noticeText = notice.cell.kind === 'notice' ? notice.cell.text : '';
     expect(noticeText).toContain(`Uploaded \`sales.csv\` (${SALES.length} bytes)`);
-    expect(noticeText).toContain('3 rows × 4 columns: date (object), revenue (float64), region (object), units (int64)');
+    expect(noticeText).toContain('3 rows × 4 columns: `date` (object), `revenue` (float64), `region` (object), `units` (int64)');
     expect(noticeText).toContain('First rows:');
     expect(socket.frames.some((f) => f.type === 'turn' && f.request === 'upload' && f.state === 'done')).toBe(true);
 

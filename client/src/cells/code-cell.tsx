@@ -42,6 +42,7 @@ const STATUS_WORDS: Record<CodeCellData['status'], string> = {
 /** What a screen reader hears for the cell: execution count, author and status. */
 export function codeCellLabel(cell: CodeCellData): string {
   const count = cell.executionCount === null || cell.status === 'running' ? '' : ` [${cell.executionCount}]`;
+  if (cell.imported) return `Code cell${count} from an imported notebook, not run here yet`;
   return `Code cell${count} by ${cell.author === 'user' ? 'you' : 'the assistant'}, ${STATUS_WORDS[cell.status]}`;
 }
 
@@ -83,10 +84,18 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
           <span className="cell-count" aria-hidden="true">
             [{count}]
           </span>
-          <span className={`author-badge author-${cell.author}`}>
-            <Icon name={cell.author === 'user' ? 'code' : 'bolt'} />
-            {cell.author === 'user' ? 'You' : 'Assistant'}
-          </span>
+          {cell.imported ? (
+            // The notebook's own word on who wrote it is not taken: it has not run here.
+            <span className="author-badge author-imported" title="From an imported notebook: not run here yet, never replayed until it is">
+              <Icon name="upload" />
+              Imported
+            </span>
+          ) : (
+            <span className={`author-badge author-${cell.author}`}>
+              <Icon name={cell.author === 'user' ? 'code' : 'bolt'} />
+              {cell.author === 'user' ? 'You' : 'Assistant'}
+            </span>
+          )}
           <CellStatus cell={cell} />
           {replay === 'replaying' ? (
             <span className="replay-badge">

@@ -19,13 +19,16 @@ export interface ReplayPlan {
   skipped: CodeCell[];
   /** Cells whose last run failed, was interrupted, or never finished: never replayed. */
   unsuccessful: CodeCell[];
+  /** Cells of an imported notebook never run here: never replayed (someone else's code). */
+  imported: CodeCell[];
 }
 
 export function replayPlan(cells: readonly Cell[]): ReplayPlan {
-  const plan: ReplayPlan = { replay: [], skipped: [], unsuccessful: [] };
+  const plan: ReplayPlan = { replay: [], skipped: [], unsuccessful: [], imported: [] };
   for (const cell of cells) {
     if (cell.kind !== 'code') continue;
-    if (cell.status !== 'ok') plan.unsuccessful.push(cell);
+    if (cell.imported) plan.imported.push(cell);
+    else if (cell.status !== 'ok') plan.unsuccessful.push(cell);
     else if (cell.noReplay) plan.skipped.push(cell);
     else plan.replay.push(cell);
   }
@@ -34,7 +37,7 @@ export function replayPlan(cells: readonly Cell[]): ReplayPlan {
 
 /** Whether some code ran without error, i.e. a kernel that lost its state lost something. */
 export function hasRestorableState(cells: readonly Cell[]): boolean {
-  return cells.some((cell) => cell.kind === 'code' && cell.status === 'ok');
+  return cells.some((cell) => cell.kind === 'code' && cell.status === 'ok' && !cell.imported);
 }
 
 /** A cell as people (and the model) recognize it: its first non-empty line, shortened. */

@@ -16,6 +16,8 @@ export interface RestoreReport {
   notReached: string[];
   /** Cells whose last run had failed (or never finished): never replayed. */
   unsuccessful: number;
+  /** Cells of an imported notebook never run here: never replayed. */
+  imported?: number;
 }
 
 const cells = (n: number) => `${n} code cell${n === 1 ? '' : 's'}`;
@@ -47,5 +49,8 @@ export function restoreNotice(report: RestoreReport): { level: NoticeCell['level
     parts.push(`Skipped ${report.skipped.length === 1 ? 'a cell' : `${report.skipped.length} cells`} marked not to replay: ${shown}${report.skipped.length > 5 ? ', …' : ''}.`);
   }
   if (report.unsuccessful) parts.push(`${cells(report.unsuccessful)} whose last run failed ${report.unsuccessful === 1 ? 'was' : 'were'} not replayed.`);
+  if (report.imported) {
+    parts.push(`${cells(report.imported)} from the imported notebook ${report.imported === 1 ? 'was' : 'were'} not replayed: ${report.imported === 1 ? 'it has' : 'they have'} not run here yet, so run ${report.imported === 1 ? 'it' : 'them'} yourself if you trust ${report.imported === 1 ? 'it' : 'them'}.`);
+  }
   return { level: report.outcome === 'failed' ? 'warning' : 'info', text: parts.join(' ') };
 }

@@ -52,6 +52,7 @@ export async function restoreState(options: RestoreOptions): Promise<RestoreRepo
     skipped: plan.skipped.map((cell) => cellLabel(cell)),
     notReached: [],
     unsuccessful: plan.unsuccessful.length,
+    ...(plan.imported.length ? { imported: plan.imported.length } : {}),
   };
   let stoppedAt: string | undefined;
   for (const [index, cell] of plan.replay.entries()) {

@@ -216,7 +216,8 @@ export async function startMockTalkbook(options: MockTalkbookOptions = {}): Prom
     if (!authorized(req)) return json(res, 401, { error: 'Unauthorized' });
     if (path === '/api/kernelspecs') return json(res, 200, { default: 'python3', kernelspecs: [{ name: 'python3', displayName: 'Python 3', language: 'python' }] });
     if (path === '/api/conversations' && req.method === 'GET') {
-      return json(res, 200, [...conversations.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).map(summary));
+      // The real list's shape (one page: the stand-in holds few conversations).
+      return json(res, 200, { items: [...conversations.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).map(summary), nextCursor: null });
     }
     if (path === '/api/conversations' && req.method === 'POST') {
       const body = await readBody(req);

@@ -51,7 +51,7 @@ describe('upload summary', () => {
     expect(leftovers).toEqual([]);
     const text = uploadNoticeText('sales "q1".csv', 2048, summary);
     expect(text).toContain('Uploaded `sales "q1".csv` (2 KB)');
-    expect(text).toContain('3 rows × 4 columns: date (object), revenue (float64), region (object), units (int64).');
+    expect(text).toContain('3 rows × 4 columns: `date` (object), `revenue` (float64), `region` (object), `units` (int64).');
     expect(text).toContain('First rows:\n```\n');
   });
 

@@ -67,3 +67,12 @@ describe('iopub → nbformat outputs', () => {
     expect(iopubToEvent('update_display_data', { data: {}, metadata: {} })).toEqual({ kind: 'ignore' });
   });
 });
+
+describe('outputs nested too deep', () => {
+  it('become a short note instead of a value that would overflow a stack later', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    const event = iopubToEvent('display_data', { data: { 'application/json': deep }, metadata: {} });
+    expect(event).toEqual({ kind: 'output', output: { output_type: 'stream', name: 'stderr', text: expect.stringContaining('nested more than 64 levels deep') } });
+  });
+});

@@ -23,7 +23,8 @@ describe('import', () => {
         const data = Object.fromEntries(Object.entries(rest.data).map(([k, v]) => [k, Array.isArray(v) ? v.join('') : v]));
         return { ...rest, data };
       });
-      return { ...cell, outputs };
+      // Imported code cells are marked as such: not run here, never replayed until they are.
+      return { ...cell, outputs, imported: true };
     });
     expect(strip(imported.cells)).toEqual(strip(expected));
     expect(new Set(imported.cells.map((cell) => cell.id)).size).toBe(imported.cells.length);
@@ -64,9 +65,23 @@ describe('import', () => {
           { output_type: 'stream', name: 'stdout', text: '1\n2\n' },
           { output_type: 'execute_result', execution_count: 7, metadata: {}, data: { 'text/html': '<b>x</b>', 'application/vnd.custom+json': { k: 1 } } },
         ],
+        imported: true,
       },
-      { kind: 'code', author: 'user', source: 'x', status: 'error', executionCount: null, outputs: [{ output_type: 'error', ename: 'E', evalue: 'v', traceback: [] }] },
+      { kind: 'code', author: 'user', source: 'x', status: 'error', executionCount: null, outputs: [{ output_type: 'error', ename: 'E', evalue: 'v', traceback: [] }], imported: true },
     ]);
+  });
+
+  it('keeps imported outputs under the per-cell cap, and refuses JSON nested thousands deep', () => {
+    const big = { output_type: 'stream', name: 'stdout', text: 'x'.repeat(600) };
+    const text = minimal([{ cell_type: 'code', metadata: {}, source: 'x', execution_count: 1, outputs: [big, big, big] }]);
+    const [cell] = fromNotebook(parseNotebook(text), { ...options, maxCellOutputBytes: 1300 }).cells;
+    expect(cell).toMatchObject({ kind: 'code', outputTruncated: true });
+    expect(cell?.kind === 'code' && cell.outputs.length).toBe(2);
+    const deep = minimal([{ cell_type: 'code', metadata: {}, source: 'x', execution_count: 1, outputs: [{ output_type: 'display_data', metadata: {}, data: { 'application/json': 'DEEP' } }] }]).replace(
+      '"DEEP"',
+      '['.repeat(5000) + ']'.repeat(5000),
+    );
+    expect(() => parseNotebook(deep)).toThrow(/nests its JSON more than 64 levels deep/);
   });
 
   it('ignores unknown talkbook metadata instead of failing', () => {
