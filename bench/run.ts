@@ -17,6 +17,7 @@ import { resultsMarkdown, writeReport } from './report.ts';
 import { formatLine, skipped, type BenchResult } from './result.ts';
 import { roundTrip } from './round-trip.ts';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.ts';
+import { storeBenchmarks } from './store.ts';
 import { throughput } from './throughput.ts';
 
 interface Bench {
@@ -36,6 +37,12 @@ const benches: Bench[] = [
   { key: 'many-conversations', lines: [['50 conversations, pandas cell at once', 'all complete'], ['memory of an idle kernel', 'report']], run: (s) => manyConversations(s) },
   { key: 'big-conversation', lines: [['export of 1000 cells (.ipynb)', '≤ 200 ms'], ['open 1000 cells in Chromium', '≤ 2 s']], run: (s) => bigConversation(s) },
   { key: 'client-bundle', lines: [['client first load (gzipped JS)', '≤ 300 KB']], run: () => clientBundle(), needsServer: false },
+  {
+    key: 'store',
+    lines: [['the store with 50,000 conversations', 'see issue 16']],
+    run: () => storeBenchmarks({ count: Number(process.env.TALKBOOK_BENCH_CONVERSATIONS ?? 50_000) }),
+    needsServer: false,
+  },
 ];
 
 const only = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));

@@ -21,6 +21,9 @@ export interface PostgresOptions {
 
 type Client = pg.PoolClient;
 
+/** Past this many matching texts a word counts as common (see `listConversations`). */
+const COMMON_HITS = 5000;
+
 /**
  * The engine for many servers: PostgreSQL through `pg` with a connection pool. Every change is
  * one transaction. Migrations run under an advisory lock, so servers starting together apply
@@ -109,7 +112,13 @@ export class PostgresStore implements ConversationStore {
     let sql = `SELECT c.id, c.title, c.kernel, c.created_at, c.updated_at, c.seq, c.owner_id FROM conversations c WHERE ${filter}`;
     if (terms.length) {
       params.push(tsQuery(terms));
-      sql += ` AND c.id IN (SELECT conversation_id FROM search_docs WHERE doc @@ to_tsquery('simple', $5))`;
+      // A rare word: the conversations it is in, then the newest of those. A word in many: the
+      // newest conversations, each asked whether it holds it, until the page is full.
+      const hits = await this.pool.query(`SELECT count(*) AS n FROM (SELECT 1 FROM search_docs WHERE doc @@ to_tsquery('simple', $1) LIMIT ${COMMON_HITS}) h`, [params[4]]);
+      sql +=
+        Number(hits.rows[0].n) < COMMON_HITS
+          ? ` AND c.id IN (SELECT conversation_id FROM search_docs WHERE doc @@ to_tsquery('simple', $5))`
+          : ` AND EXISTS (SELECT 1 FROM search_docs s WHERE s.conversation_id = c.id AND s.doc @@ to_tsquery('simple', $5))`;
     }
     sql += ' ORDER BY c.updated_at DESC, c.id DESC LIMIT $1';
     const rows = (await this.pool.query(sql, params)).rows.map(toConversationRow);

@@ -90,7 +90,10 @@ export class SqliteStore implements ConversationStore {
       owner: query.visibleTo ?? null,
       match: terms.length ? ftsQuery(terms) : null,
     };
-    const rows = (terms.length ? this.statements.search.all(params) : this.statements.list.all(params)).map(toConversationRow);
+    // A rare word: the conversations it is in, then the newest of those. A word in many: the
+    // newest conversations, each asked whether it holds it, until the page is full.
+    const search = () => ((this.statements.hits.get(params) as { n: number }).n < COMMON_HITS ? this.statements.search : this.statements.searchCommon);
+    const rows = (terms.length ? search().all(params) : this.statements.list.all(params)).map(toConversationRow);
     const page = rows.slice(0, query.limit);
     const items: ListPage['items'] = page;
     if (terms.length) {
@@ -159,6 +162,9 @@ function rowParams(c: StoredConversation) {
   return { id: c.id, title: c.title, kernel: c.kernel, createdAt: c.createdAt, updatedAt: c.updatedAt, seq: c.seq, ownerId: c.ownerId };
 }
 
+/** Past this many matching texts a word counts as common (see `listConversations`). */
+const COMMON_HITS = 5000;
+
 /** Conversations newest first, from a cursor, visible to an owner (or all). */
 const PAGE_FILTER = `
   (@afterUpdated IS NULL OR c.updated_at < @afterUpdated OR (c.updated_at = @afterUpdated AND c.id < @afterId))
@@ -183,6 +189,13 @@ function prepare(db: Db) {
       `SELECT c.id, c.title, c.kernel, c.created_at, c.updated_at, c.seq, c.owner_id FROM conversations c
        WHERE c.id IN (SELECT d.conversation_id FROM search_fts JOIN search_docs d ON d.id = search_fts.rowid WHERE search_fts MATCH @match)
        AND ${PAGE_FILTER} ORDER BY c.updated_at DESC, c.id DESC LIMIT @limit`,
+    ),
+    hits: db.prepare(`SELECT count(*) AS n FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH @match LIMIT ${COMMON_HITS})`),
+    searchCommon: db.prepare(
+      `SELECT c.id, c.title, c.kernel, c.created_at, c.updated_at, c.seq, c.owner_id FROM conversations c
+       WHERE ${PAGE_FILTER}
+       AND EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH ('conversation_id : "' || c.id || '" AND ' || @match))
+       ORDER BY c.updated_at DESC, c.id DESC LIMIT @limit`,
     ),
     // The title first, then the earliest cell: where a person would look.
     snippet: db.prepare(

@@ -185,6 +185,26 @@ describe.each(engines)('the conversation store on %s', (_engine, open) => {
     expect((await find('southgate'))[0]?.id).toBe(mine.id);
   });
 
+  it('finds a word in thousands of texts newest first, a page at a time', async () => {
+    const owner = `many-${id()}`;
+    const made: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const cells = Array.from({ length: 90 }, (_, k): Cell => ({ id: `u${k}`, kind: 'user', createdAt: now(), text: `the widespread word, again ${k}` }));
+      const c = conversation(cells, { ownerId: owner });
+      await store.createConversation(c);
+      made.push(c.id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await store.listConversations({ limit: 25, cursor: cursor ?? undefined, q: 'widespread', visibleTo: owner });
+      expect(page.items.every((item) => item.match?.text.includes('widespread'))).toBe(true);
+      seen.push(...page.items.map((item) => item.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...made].reverse());
+  });
+
   it('deletes a conversation with everything of it', async () => {
     const c = conversation([code('a', 'secret_word_qq = 1', '')]);
     await store.createConversation(c);

@@ -21,7 +21,7 @@ const service = z.object({
   networks: z.array(z.string()),
   ports: z.array(z.string()).optional(),
   env_file: z.unknown().optional(),
-  depends_on: z.record(z.string(), z.object({ condition: z.string() })).optional(),
+  depends_on: z.record(z.string(), z.object({ condition: z.string(), required: z.boolean().optional() })).optional(),
   read_only: z.boolean().optional(),
   cap_drop: z.array(z.string()).optional(),
   security_opt: z.array(z.string()).optional(),
@@ -75,7 +75,7 @@ describe('docker-compose.yml', () => {
     expect(app.environment.JUPYTER_URL).toBe(`http://kernels:${port}`);
     expect(app.environment.JUPYTER_TOKEN).toMatch(/^\$\{JUPYTER_TOKEN:\?/);
     expect(kernels.environment.JUPYTER_TOKEN).toBe(app.environment.JUPYTER_TOKEN);
-    expect(app.depends_on).toEqual({ kernels: { condition: 'service_healthy' } });
+    expect(app.depends_on).toEqual({ kernels: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy', required: false } });
   });
 
   it('gives the kernel service no secrets but its own token', () => {
