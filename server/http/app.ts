@@ -9,13 +9,17 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { PublicError, toPublic } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { apiRoutes, type ApiDeps } from './api-routes.ts';
+import type { Sessions } from '../accounts/index.ts';
+import type { AccountStore } from '../store/index.ts';
+import { authRoutes } from './auth-routes.ts';
 import { apiAuth, loginLink } from './auth.ts';
 import { securityHeaders } from './security-headers.ts';
-import type { SessionStore } from './sessions.ts';
 
 export interface AppDeps extends ApiDeps {
-  token: string;
-  sessions: SessionStore;
+  /** `TALKBOOK_TOKEN`, when set: an admin API token. */
+  token: string | undefined;
+  accounts: AccountStore;
+  sessions: Sessions;
   /** `TALKBOOK_PUBLIC_URL`, when set. */
   publicUrl?: string;
   log: Logger;
@@ -53,7 +57,7 @@ export function createApp(deps: AppDeps): Hono {
     return c.json({ status: 'ok', model: deps.model(), ...(deps.sandboxed === undefined ? {} : { sandboxed: deps.sandboxed }) });
   });
 
-  const auth = { token: deps.token, sessions: deps.sessions, publicUrl: deps.publicUrl };
+  const auth = { token: deps.token, accounts: deps.accounts, sessions: deps.sessions, publicUrl: deps.publicUrl };
   app.use('/api/*', apiAuth(auth));
   const jsonBodyLimit = bodyLimit({
     maxSize: JSON_BODY_LIMIT,
@@ -63,6 +67,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use('/api/*', (c, next) => (c.req.method === 'POST' && STREAMED_UPLOAD.test(c.req.path) ? next() : jsonBodyLimit(c, next)));
 
   const api = apiRoutes(deps);
+  api.route('/', authRoutes(auth));
   for (const extra of deps.extraRoutes ?? []) api.route('/', extra);
   app.route('/api', api);
   app.all('/api/*', (c) => c.json({ error: 'Not found' }, 404));
