@@ -40,3 +40,18 @@ export function highlightTerms(text: string, q: string): TextPart[] {
   push({ text: text.slice(plainFrom), match: false });
   return parts;
 }
+
+/**
+ * The parts with the text before the first match cut to about `leadChars` (from a word start,
+ * after "…"), so the match shows within the two lines a snippet gets.
+ */
+export function leadToMatch(parts: readonly TextPart[], leadChars = 28): TextPart[] {
+  const first = parts.findIndex((part) => part.match);
+  if (first < 0) return [...parts];
+  const before = parts.slice(0, first).map((part) => part.text).join('');
+  if (before.length <= leadChars) return [...parts];
+  let lead = before.slice(before.length - leadChars);
+  const space = lead.search(/\s/);
+  if (space >= 0 && space < lead.length - 1) lead = lead.slice(space + 1);
+  return [{ text: `…${lead}`, match: false }, ...parts.slice(first)];
+}

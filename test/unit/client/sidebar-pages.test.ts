@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConversationListItem } from '../../../server/protocol/index.ts';
 import { appendPage, compareNewestFirst, mergeFirstPage, prependItem, withLocalChanges, type LoadedPages } from '../../../client/src/sidebar/merge-pages.ts';
-import { highlightTerms } from '../../../client/src/sidebar/highlight-terms.ts';
+import { highlightTerms, leadToMatch } from '../../../client/src/sidebar/highlight-terms.ts';
 import { parseRoute, routePath } from '../../../client/src/router/route.ts';
 
 /** A server in miniature: conversations ordered as the store orders them, read by cursor. */
@@ -114,6 +114,18 @@ describe('highlighting a search in a snippet', () => {
     expect(parts.map((part) => part.text).join('')).toBe(text);
     expect(parts.filter((part) => part.match)).toEqual([{ text: 'quetzal', match: true }]);
     expect(highlightTerms('no search', '  ')).toEqual([{ text: 'no search', match: false }]);
+  });
+});
+
+describe('a snippet starts close to its match', () => {
+  it('cuts a long lead to a few words after an ellipsis, keeps a short one', () => {
+    const long = highlightTerms('rows <img src=x onerror="window.__pwned=1"><b>bold</b> zanzibar and more', 'zanzibar');
+    const cut = leadToMatch(long, 20);
+    expect(cut[0]!.text.startsWith('…')).toBe(true);
+    expect(cut[0]!.text.length).toBeLessThanOrEqual(21);
+    expect(cut[1]).toEqual({ text: 'zanzibar', match: true });
+    const short = highlightTerms('the zanzibar file', 'zanzibar');
+    expect(leadToMatch(short, 20)).toEqual(short);
   });
 });
 
