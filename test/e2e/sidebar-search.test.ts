@@ -3,7 +3,8 @@ import type { Page, Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { startTestTalkbook } from '../helpers/talkbook.ts';
 import { browserSession } from './support/browser-session.ts';
-import { screenshot } from './support/browser.ts';
+import { openPage, screenshot } from './support/browser.ts';
+import { conversationsList } from './support/page-actions.ts';
 import { SEEDED, seedConversations, type SeededData } from './support/seed-conversations.ts';
 
 let seeded: SeededData;
@@ -191,5 +192,26 @@ describe('the sidebar against a real server with 130 stored conversations', { ti
 
     await page.reload();
     await expect.poll(() => cellRevealed(page, cellId)).toEqual({ found: true, visible: true, focused: true, highlighted: true });
+  });
+
+  it('in the drawer on a phone: Escape clears the search first, then closes the drawer', async () => {
+    const { talkbook, browser } = session;
+    const { context, page } = await openPage(browser, { width: 390, height: 844, touch: true });
+    try {
+      await page.goto(`${talkbook.url}/?token=${encodeURIComponent(talkbook.token)}`);
+      await page.goto(`${talkbook.url}/c/${seeded.ids[0]}`);
+      const nav = await conversationsList(page);
+      const box = nav.getByRole('searchbox', { name: 'Search conversations' });
+      await box.fill(SEEDED.inAnswer);
+      await expect.poll(() => nav.locator('.conversation-item').count()).toBe(1);
+      await screenshot(page, 'sidebar-search-phone');
+      await box.press('Escape');
+      expect(await box.inputValue()).toBe('');
+      expect(await page.getByRole('dialog', { name: 'Conversations' }).isVisible()).toBe(true);
+      await box.press('Escape');
+      await page.getByRole('dialog', { name: 'Conversations' }).waitFor({ state: 'hidden' });
+    } finally {
+      await context.close();
+    }
   });
 });
