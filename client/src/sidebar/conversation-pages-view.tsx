@@ -41,7 +41,7 @@ export function ConversationPagesView({ pages, activeId, query, empty, onOpen, o
             onDelete={onDelete}
           />
         ))}
-        {items && hasMore && !error ? <PageSentinel onVisible={pages.loadMore} version={items.length} /> : null}
+        {items && hasMore && !error ? <PageSentinel onVisible={pages.loadMore} version={`${items.length}:${pages.busy}`} /> : null}
       </ul>
       {loadingMore ? (
         <p className="sidebar-note sidebar-loading" role="status">

@@ -6,8 +6,8 @@ const AHEAD_PX = 300;
 export interface PageSentinelProps {
   /** Called when the end of the list comes near the screen. */
   onVisible: () => void;
-  /** Changes whenever a page arrived: the sentinel looks again (a short page may leave it in view). */
-  version: number;
+  /** Changes whenever a page arrived or a read ended: the sentinel looks again (it may still be in view). */
+  version: string;
 }
 
 /**

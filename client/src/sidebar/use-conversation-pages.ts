@@ -15,6 +15,8 @@ export interface ConversationPages {
   loading: boolean;
   /** The next page is being read. */
   loadingMore: boolean;
+  /** Any page is being read (a refresh too): a page asked for meanwhile is asked for again after. */
+  busy: boolean;
   /** Why the last read failed; the next `loadMore` or `refresh` tries again. */
   error: string | undefined;
   /** Read the next page (the sidebar's sentinel scrolled into view). Does nothing while one is read. */
@@ -118,6 +120,7 @@ export function useConversationPages(options: { q?: string | undefined; enabled?
     hasMore: Boolean(loaded?.nextCursor),
     loading: reading === 'first' && loaded === undefined,
     loadingMore: reading === 'more',
+    busy: reading !== undefined,
     error,
     loadMore,
     refresh,
