@@ -15,6 +15,7 @@ import { ContentsWorkspaceFiles, GatewayAwareFiles, KernelWorkspaceFiles, listFi
 import { createApp } from './http/app.ts';
 import { filesRoutes, requestTimeoutMs } from './http/files-routes.ts';
 import { notebookRoutes } from './http/notebook-routes.ts';
+import { SocketRegistry } from './http/socket-registry.ts';
 import { attachSocketServer } from './http/socket-server.ts';
 import { startEmbeddedJupyter, type EmbeddedJupyter } from './jupyter/embedded-jupyter.ts';
 import { jupyterSettings } from './jupyter/jupyter-settings.ts';
@@ -39,6 +40,8 @@ export interface Talkbook {
    * `?signin=` link for the first admin while it has no password (undefined once it has one).
    */
   readonly loginUrl: string | undefined;
+  /** The one-time `?signin=` link made at start for the first admin, if one was (also when `loginUrl` is the token link). */
+  readonly signInLink: string | undefined;
   /** The server's own address, or TALKBOOK_PUBLIC_URL's origin. */
   readonly publicOrigin: string;
   readonly config: Config;
@@ -169,10 +172,12 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   };
 
   const sessions = new Sessions(store.accounts);
+  const sockets = new SocketRegistry();
   const app = createApp({
     token,
     accounts: store.accounts,
     sessions,
+    sockets,
     publicUrl: config.publicUrl,
     log,
     clientDir: options.clientDir ?? defaultClientDir,
@@ -200,7 +205,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   } catch (error) {
     throw new PublicError(`Could not listen on ${config.host}:${config.port}: ${errorMessage(error)} (set PORT or HOST).`, 500, { cause: error });
   }
-  const wss = attachSocketServer(server, { token, accounts: store.accounts, sessions, publicUrl: config.publicUrl, conversations, log });
+  const wss = attachSocketServer(server, { token, accounts: store.accounts, sessions, sockets, publicUrl: config.publicUrl, conversations, log });
   // Warm kernels for new conversations, started in the background once the server answers.
   void kernels.specs().then(
     (specs) => kernelPool.start(specs.default),
@@ -210,9 +215,8 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : url;
-  let loginUrl: string | undefined;
-  if (token !== undefined) loginUrl = `${publicOrigin}/?token=${encodeURIComponent(token)}`;
-  else if (bootstrap.signInCode) loginUrl = `${publicOrigin}/?signin=${bootstrap.signInCode}`;
+  const signInLink = bootstrap.signInCode ? `${publicOrigin}/?signin=${bootstrap.signInCode}` : undefined;
+  const loginUrl = token !== undefined ? `${publicOrigin}/?token=${encodeURIComponent(token)}` : signInLink;
 
   let closing: Promise<void> | undefined;
   const all = conversations;
@@ -221,6 +225,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     port,
     token,
     loginUrl,
+    signInLink,
     publicOrigin,
     config,
     get jupyterPid() {

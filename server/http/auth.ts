@@ -1,11 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono';
-import { hashSecret, redeemSignInLink, secretsMatch, type Session, type Sessions } from '../accounts/index.ts';
+import { csrfTokenOf, hashSecret, redeemSignInLink, secretsMatch, type Session, type Sessions } from '../accounts/index.ts';
 import { PublicError } from '../errors.ts';
 import type { AccountStore, UserRow } from '../store/index.ts';
 import { crossOriginRefusal, fromOwnOrigin, signInRefusal } from './csrf.ts';
 import { loginRedirectTarget } from './login-redirect.ts';
 import { ownOrigin } from './own-origin.ts';
-import { expiredCookie, LEGACY_TOKEN_COOKIE, readSessionCookie, sessionCookie, sessionCookieName } from './session-cookie.ts';
+import { csrfCookie, csrfCookieName, expiredCookie, LEGACY_TOKEN_COOKIE, readCookie, readSessionCookie, sessionCookie, sessionCookieName } from './session-cookie.ts';
 
 /** What the edge needs to authenticate: the admin token if set, the accounts, the public address if any. */
 export interface EdgeAuth {
@@ -34,10 +34,12 @@ export function bearerToken(header: string | undefined | null): string | undefin
   return match?.[1];
 }
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
 const UNAUTHORIZED = 'Unauthorized: sign in (open the link the server printed), or send Authorization: Bearer <token>.';
 
 /** Paths under /api that answer without a caller (signing in). */
-const OPEN_PATHS = new Set(['/api/auth/password', '/api/auth/methods']);
+const OPEN_ROUTES = new Set(['POST /api/auth/password', 'GET /api/auth/methods']);
 
 /** A bearer value: `TALKBOOK_TOKEN` (acts as the oldest admin) or a user's API token. */
 async function bearerCaller(auth: EdgeAuth, given: string): Promise<Caller | undefined> {
@@ -74,7 +76,7 @@ export function apiAuth(auth: EdgeAuth): MiddlewareHandler {
       secFetchSite: c.req.header('Sec-Fetch-Site'),
       origin: c.req.header('Origin'),
     };
-    if (OPEN_PATHS.has(c.req.path)) {
+    if (OPEN_ROUTES.has(`${c.req.method.toUpperCase()} ${c.req.path}`)) {
       // Signing in: no cookie needed, but never from another page (login CSRF).
       const refused = signInRefusal(signals, own.origin);
       if (refused) throw new PublicError(refused, 403);
@@ -85,6 +87,14 @@ export function apiAuth(auth: EdgeAuth): MiddlewareHandler {
     if (!signedIn) throw new PublicError(UNAUTHORIZED, 401);
     const refusal = crossOriginRefusal(signals, own.origin);
     if (refusal) throw new PublicError(refusal, 403);
+    const csrf = csrfTokenOf(sessionId!);
+    if (!SAFE_METHODS.has(c.req.method.toUpperCase()) && !secretsMatch(csrf, c.req.header('X-CSRF-Token'))) {
+      throw new PublicError('This request lacks the CSRF token (X-CSRF-Token): reload the page.', 403);
+    }
+    // A page signed in before the CSRF cookie existed gets it with its next read.
+    if (readCookie(c.req.header('Cookie'), csrfCookieName(own.secure)) !== csrf) {
+      setCookies(c, [csrfCookie(csrf, { secure: own.secure, maxAgeS: Math.floor(auth.sessions.maxAgeMs / 1000) })]);
+    }
     c.set('caller', { via: 'session', user: signedIn.user, session: signedIn.session, sessionId: sessionId! });
     await next();
   };
@@ -125,7 +135,8 @@ export async function startSession(c: Context, auth: EdgeAuth, userId: string): 
   const previous = readSessionCookie(c.req.header('Cookie'), own.secure);
   if (previous !== undefined) await auth.sessions.revoke(previous);
   const { id } = await auth.sessions.create(userId);
-  setCookies(c, [sessionCookie(id, { secure: own.secure, maxAgeS: Math.floor(auth.sessions.maxAgeMs / 1000) }), expiredCookie(LEGACY_TOKEN_COOKIE, own.secure)]);
+  const maxAgeS = Math.floor(auth.sessions.maxAgeMs / 1000);
+  setCookies(c, [sessionCookie(id, { secure: own.secure, maxAgeS }), csrfCookie(csrfTokenOf(id), { secure: own.secure, maxAgeS }), expiredCookie(LEGACY_TOKEN_COOKIE, own.secure)]);
   c.header('Cache-Control', 'no-store');
   return id;
 }
@@ -134,7 +145,7 @@ export async function startSession(c: Context, auth: EdgeAuth, userId: string): 
 export async function endSession(c: Context, auth: EdgeAuth): Promise<void> {
   const own = ownOrigin(c.req.url, auth.publicUrl);
   await auth.sessions.revoke(readSessionCookie(c.req.header('Cookie'), own.secure));
-  setCookies(c, [expiredCookie(sessionCookieName(own.secure), own.secure)]);
+  setCookies(c, [expiredCookie(sessionCookieName(own.secure), own.secure), `${csrfCookieName(own.secure)}=; Path=/; Max-Age=0; SameSite=Strict${own.secure ? '; Secure' : ''}`]);
 }
 
 /**

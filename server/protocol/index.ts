@@ -8,3 +8,4 @@ export { appendOutput, clearOutput, countDisplay, displayIdOf, outputWeight, upd
 export { assertNever } from './assert-never.ts';
 export { jsonDepthWithin, jsonTextDepthWithin, MAX_JSON_DEPTH } from './json-depth.ts';
 export { searchTerms } from './search-terms.ts';
+export * from './accounts.ts';
