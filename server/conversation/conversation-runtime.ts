@@ -14,6 +14,7 @@ import { LostState } from './restore/lost-state.ts';
 import { hasNoReplayMarker } from './restore/replay-plan.ts';
 import { restoreState } from './restore/restore.ts';
 import { runCell } from './run-cell.ts';
+import { StdinPrompts } from './stdin-prompts.ts';
 import type { TurnContext } from './turn-context.ts';
 import { Turns, type ActiveTurn } from './turns.ts';
 
@@ -26,6 +27,8 @@ export interface RuntimeDeps extends ConversationKernelDeps {
   assistant: AssistantPort;
   log: Logger;
   cellTimeoutMs: number;
+  /** A prompt (`input()`) left unanswered this long stops its cell (TALKBOOK_STDIN_TIMEOUT_S, default 300 s). */
+  stdinTimeoutMs?: number;
   /** Restore lost kernel state by itself before the next `run` or `ask` (TALKBOOK_AUTO_RESTORE). */
   autoRestore?: boolean;
   listFiles(conversationId: string): Promise<WorkspaceFile[]>;
@@ -44,12 +47,14 @@ export class ConversationRuntime implements KernelHolder {
   private readonly turns: Turns;
   private readonly kernel: ConversationKernel;
   private readonly state: LostState;
+  private readonly stdin: StdinPrompts;
 
   constructor(conversation: Conversation, deps: RuntimeDeps) {
     this.conversation = conversation;
     this.deps = deps;
     this.turns = new Turns(conversation, { log: deps.log });
     this.state = new LostState(conversation, deps.autoRestore ?? false);
+    this.stdin = new StdinPrompts(conversation, deps.stdinTimeoutMs ?? 300_000);
     this.kernel = new ConversationKernel(conversation, deps, this.state, (level, text) => this.notice(level, text));
   }
 
@@ -155,6 +160,11 @@ export class ConversationRuntime implements KernelHolder {
     this.conversation.removeCell(frame.cellId);
   }
 
+  /** The answer to the prompt waiting in a cell (`input()`); the first answer from any tab wins. */
+  stdinReply(frame: Request<'stdin_reply'>): void {
+    this.stdin.answer(frame.cellId, frame.value);
+  }
+
   // ---- the kernel -------------------------------------------------------------------------
 
   async interrupt(): Promise<void> {
@@ -254,7 +264,7 @@ export class ConversationRuntime implements KernelHolder {
       this.conversation.updateCell<CodeCell>(cellId, { status: 'error', failure: errorMessage(error), endedAt: new Date().toISOString() });
       throw error;
     }
-    return runCell(this.conversation, session, cellId, { signal, timeoutMs: this.deps.cellTimeoutMs });
+    return runCell(this.conversation, session, cellId, { signal, timeoutMs: this.deps.cellTimeoutMs, stdin: this.stdin });
   }
 
   private context(signal: AbortSignal): TurnContext {

@@ -23,6 +23,8 @@ export async function dispatchRequest(runtime: ConversationRuntime, frame: Conve
       return runtime.setCell(frame);
     case 'delete_cell':
       return runtime.deleteCell(frame);
+    case 'stdin_reply':
+      return runtime.stdinReply(frame);
     case 'interrupt':
       return runtime.interrupt();
     case 'restart':

@@ -25,6 +25,18 @@ export interface ExecuteOptions {
   /** Not shown, not counted, not in history (`silent: true` on the execute request). */
   silent?: boolean;
   onEvent?: (event: ExecutionEvent) => void;
+  /**
+   * Answers the code's `input()` and `getpass()` (`allow_stdin: true`); without it they fail at
+   * once (`StdinNotImplementedError`). Called once per `input_request`; `reply` sends the answer.
+   */
+  onInput?: (request: InputRequest, reply: (value: string) => void) => void;
+}
+
+/** A kernel's `input_request`: the code waits for a line of input. */
+export interface InputRequest {
+  prompt: string;
+  /** `getpass()`: the answer must not be shown (nor kept). */
+  password: boolean;
 }
 
 /** An `update_display_data` from the kernel, whichever execution (or none) it belongs to. */
@@ -127,9 +139,23 @@ export class KernelSession {
       };
       const silent = options.silent ?? false;
       const future = this.kernel.requestExecute(
-        { code, silent, store_history: !silent, allow_stdin: false, stop_on_error: false },
+        { code, silent, store_history: !silent, allow_stdin: options.onInput !== undefined, stop_on_error: false },
         true,
       );
+      const onInput = options.onInput;
+      if (onInput) {
+        future.onStdin = (msg: KernelMessage.IStdinMessage) => {
+          if (msg.header.msg_type !== 'input_request') return;
+          const content = msg.content as { prompt?: unknown; password?: unknown };
+          const request = { prompt: typeof content.prompt === 'string' ? content.prompt : '', password: content.password === true };
+          let answered = false;
+          onInput(request, (value) => {
+            if (answered || settled || this.isDead) return;
+            answered = true;
+            future.sendInputReply({ status: 'ok', value }, msg.header as KernelMessage.IInputReplyMsg['parent_header']);
+          });
+        };
+      }
       this.inflight.add(onDeath);
       future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
         const event = iopubToEvent(msg.header.msg_type, msg.content);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cell } from './cells.ts';
-import { kernelState } from './frames.ts';
+import { kernelState, stdinPrompt } from './frames.ts';
 
 export const createConversationBody = z.object({
   title: z.string().trim().min(1).max(200).optional(),
@@ -27,6 +27,8 @@ export const conversationDetail = conversationSummary.extend({
   stateLost: z.boolean().optional(),
   /** Why changes are not reaching the store right now (retried), if they are not. */
   storageError: z.string().optional(),
+  /** A running cell waits for input (the same as its last `stdin` frame). */
+  stdin: stdinPrompt.optional(),
 });
 export type ConversationDetail = z.infer<typeof conversationDetail>;
 

@@ -9,6 +9,8 @@ import { Icon } from '../ui/icons.tsx';
 import { Menu } from '../ui/menu.tsx';
 import { CellStatus } from './cell-status.tsx';
 import { CodeSource } from './code-source.tsx';
+import { useLiveCells } from './live-cells.ts';
+import { StdinField } from './stdin-field.tsx';
 
 export interface CodeCellProps {
   cell: CodeCellData;
@@ -55,6 +57,8 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const article = useRef<HTMLElement>(null);
+  const live = useLiveCells();
+  const prompt = live.stdin?.cellId === cell.id && cell.status === 'running' ? live.stdin : undefined;
   // Leaving the editor (run or Escape) puts focus back on the cell, never on the page's body.
   const stopEditing = () => {
     setEditing(false);
@@ -202,6 +206,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
               <CodeSource source={cell.source} language={language} />
             )}
             {cell.outputs.length ? <OutputArea outputs={cell.outputs} executionCount={cell.executionCount} /> : null}
+            {prompt ? <StdinField key={`${prompt.prompt}:${cell.outputs.length}`} prompt={prompt} author={cell.author} onAnswer={(value) => live.answer(cell.id, value)} /> : null}
             {cell.failure ? <div className="cell-failure">{cell.failure}</div> : null}
             {cell.outputTruncated ? (
               <div className="cell-note">Output was cut here: this cell printed more than Talkbook keeps.</div>

@@ -1,5 +1,5 @@
 import { formatBytes } from '../ui/format-bytes.ts';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api } from '../api/conversations-api.ts';
 import type { Cell, KernelSpecList, ServerFrame } from '../protocol.ts';
 import { LiveAnnouncer } from '../announce/live-announcer.tsx';
@@ -15,6 +15,7 @@ import { ConversationHeader } from './conversation-header.tsx';
 import { DropZone } from './drop-zone.tsx';
 import { FilesPanel } from './files-panel.tsx';
 import { Notebook } from './notebook.tsx';
+import { LiveCellsContext, type LiveCells } from '../cells/live-cells.ts';
 import { RestoreBanner } from './restore-banner.tsx';
 import { Toasts } from './toasts.tsx';
 
@@ -48,6 +49,8 @@ export function ConversationPage({ id, canAsk, kernelspecs, onFrame, onHelp, onD
   const runCell = useCallback((code: string, cellId: string) => send({ type: 'run', code, cellId }), [send]);
   const setNoReplay = useCallback((cellId: string, noReplay: boolean) => send({ type: 'set_cell', cellId, noReplay }), [send]);
   const deleteCell = useCallback((cellId: string) => send({ type: 'delete_cell', cellId }), [send]);
+  const stdin = state?.stdin;
+  const live = useMemo<LiveCells>(() => ({ stdin, answer: (cellId, value) => send({ type: 'stdin_reply', cellId, value }) }), [stdin, send]);
   const dismiss = useCallback((key: number) => dispatch({ type: 'dismiss', key }), [dispatch]);
   const interrupt = useCallback(() => void api.interrupt(id).catch(report), [id, report]);
   usePageShortcuts({ interrupt, prompt: true });
@@ -84,6 +87,7 @@ export function ConversationPage({ id, canAsk, kernelspecs, onFrame, onHelp, onD
       {filesOpen ? <FilesPanel conversationId={id} version={`${filesVersion}:${workspaceChange(state.cells)}`} onClose={() => setFilesOpen(false)} /> : null}
       <ConnectionBanner status={connection} />
       <LiveAnnouncer cells={state.cells} busy={busy} />
+      <LiveCellsContext.Provider value={live}>
       <Notebook
         cells={state.cells}
         busy={busy}
@@ -108,6 +112,7 @@ export function ConversationPage({ id, canAsk, kernelspecs, onFrame, onHelp, onD
           </div>
         }
       />
+      </LiveCellsContext.Provider>
       <div className="prompt-dock">
         <Toasts toasts={state.toasts} onDismiss={dismiss} />
         {uploads.upload ? <UploadProgress upload={uploads.upload} onCancel={uploads.cancel} /> : null}
