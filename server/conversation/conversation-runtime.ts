@@ -6,7 +6,8 @@ import { inspectCode, type InspectOptions, type InspectResult } from '../kernel/
 import type { KernelHolder } from '../kernel/kernel-budget.ts';
 import type { KernelSession } from '../kernel/kernel-session.ts';
 import type { Logger } from '../log.ts';
-import type { Cell, ClientFrame, CodeCell, NoticeCell } from '../protocol/index.ts';
+import { TABLE_MIME, type Cell, type ClientFrame, type CodeCell, type KernelVariable, type NoticeCell, type Output } from '../protocol/index.ts';
+import { parseVariables, parseVariableTable, VARIABLE_NAME, variablesCode, variablesLanguage, variableTableCode } from '../kernel/variables.ts';
 import { ConversationKernel, type ConversationKernelDeps } from './conversation-kernel.ts';
 import type { Conversation } from './conversation.ts';
 import { makeTurnContext } from './make-turn-context.ts';
@@ -165,6 +166,34 @@ export class ConversationRuntime implements KernelHolder {
     this.stdin.answer(frame.cellId, frame.value);
   }
 
+  /**
+   * The kernel's user variables, listed silently by the same code that tells the model (nothing
+   * runs in a conversation without a kernel; a language it cannot list gives none). Refused
+   * (409) while a cell runs: the listing would wait behind it.
+   */
+  async variables(): Promise<KernelVariable[]> {
+    if (!this.kernel.live) return [];
+    const session = await this.kernel.session();
+    if (session.executing) throw new PublicError('The kernel is running a cell: its variables are listed once it finishes.', 409);
+    const language = variablesLanguage((await session.info()).language);
+    if (!language) return [];
+    const listed = parseVariables(await this.inspect(variablesCode(language), { timeoutMs: 10_000 }));
+    if (!listed.ok) throw new PublicError(`Could not list the kernel's variables (${listed.problem}).`, 502);
+    return listed.value.variables;
+  }
+
+  /** One DataFrame or Series of the kernel as the interactive table's output (Python kernels). */
+  async variableTable(name: string): Promise<Output> {
+    const missing = new PublicError(`There is no DataFrame or Series called ${name} in the kernel.`, 404);
+    if (!VARIABLE_NAME.test(name) || !this.kernel.live) throw missing;
+    const session = await this.kernel.session();
+    if (session.executing) throw new PublicError('The kernel is running a cell: the table opens once it finishes.', 409);
+    if (variablesLanguage((await session.info()).language) !== 'python') throw missing;
+    const spec = parseVariableTable(await inspectCode(session, variableTableCode(name), { timeoutMs: 10_000 }));
+    if (!spec) throw missing;
+    return { output_type: 'display_data', data: { [TABLE_MIME]: spec, 'text/plain': name }, metadata: {} };
+  }
+
   // ---- the kernel -------------------------------------------------------------------------
 
   async interrupt(): Promise<void> {
@@ -279,6 +308,9 @@ export class ConversationRuntime implements KernelHolder {
   }
 
   private async inspect(code: string, options?: InspectOptions): Promise<InspectResult> {
-    return inspectCode(await this.kernel.session(), code, options);
+    const session = await this.kernel.session();
+    // IRkernel sends no output for silent runs: R is asked without `silent`, still outside the count and history.
+    const visible = options?.visible ?? (await session.info()).language.trim().toLowerCase() === 'r';
+    return inspectCode(session, code, { ...options, visible });
   }
 }

@@ -24,6 +24,8 @@ export type ExecutionEvent = Exclude<IopubEvent, { kind: 'ignore' | 'update-disp
 export interface ExecuteOptions {
   /** Not shown, not counted, not in history (`silent: true` on the execute request). */
   silent?: boolean;
+  /** `store_history` (default: not silent). False keeps a run out of the count and history without `silent`. */
+  storeHistory?: boolean;
   onEvent?: (event: ExecutionEvent) => void;
   /**
    * Answers the code's `input()` and `getpass()` (`allow_stdin: true`); without it they fail at
@@ -139,7 +141,7 @@ export class KernelSession {
       };
       const silent = options.silent ?? false;
       const future = this.kernel.requestExecute(
-        { code, silent, store_history: !silent, allow_stdin: options.onInput !== undefined, stop_on_error: false },
+        { code, silent, store_history: options.storeHistory ?? !silent, allow_stdin: options.onInput !== undefined, stop_on_error: false },
         true,
       );
       const onInput = options.onInput;
@@ -168,7 +170,7 @@ export class KernelSession {
         (reply) => {
           const content = reply?.content as { status?: string; execution_count?: number } | undefined;
           const status = content?.status === 'ok' || content?.status === 'error' ? content.status : 'aborted';
-          if (typeof content?.execution_count === 'number' && !silent) executionCount = content.execution_count;
+          if (typeof content?.execution_count === 'number' && !silent && options.storeHistory !== false) executionCount = content.execution_count;
           finish({ status, executionCount });
         },
         (error: unknown) => {

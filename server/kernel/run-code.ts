@@ -11,6 +11,8 @@ export interface RunCodeOptions {
   onEvent?: (event: ExecutionEvent) => void;
   /** Not shown, not counted, not in history (`silent: true` on the execute request). */
   silent?: boolean;
+  /** `store_history` (see `ExecuteOptions.storeHistory`). */
+  storeHistory?: boolean;
   /** Answers `input()` / `getpass()`; without it they fail at once (see `ExecuteOptions.onInput`). */
   onInput?: ExecuteOptions['onInput'];
 }
@@ -40,6 +42,7 @@ export async function runCode(session: Pick<KernelSession, 'execute' | 'interrup
   const execution = session.execute(code, {
     ...(options.silent ? { silent: true } : {}),
     ...(options.onInput ? { onInput: options.onInput } : {}),
+    ...(options.storeHistory !== undefined ? { storeHistory: options.storeHistory } : {}),
     onEvent: (event) => {
       if (event.kind === 'output' && event.output.output_type === 'error') {
         error ??= { ename: event.output.ename, evalue: event.output.evalue };

@@ -72,3 +72,24 @@ export type UploadedFile = z.infer<typeof uploadedFile>;
 /** `GET /api/conversations/:id/files`: the workspace's plain files. */
 export const workspaceFileList = z.array(z.object({ name: z.string(), size: z.number().int().min(0), modified: z.string() }));
 export type WorkspaceFileEntry = z.infer<typeof workspaceFileList>[number];
+
+/**
+ * One of the kernel's variables, as the variable explorer and the model's context see it:
+ * `shape` for DataFrames, Series and arrays (R: `dim`), `length` for other sized values, `bytes`
+ * its memory (shallow for containers), `preview` a short text. `dtype` and `columns` (name,
+ * dtype; the first 30) where they apply.
+ */
+export const kernelVariable = z.object({
+  name: z.string(),
+  type: z.string(),
+  shape: z.array(z.number().int()).optional(),
+  length: z.number().int().optional(),
+  bytes: z.number().min(0).optional(),
+  preview: z.string().optional(),
+  dtype: z.string().optional(),
+  columns: z.array(z.tuple([z.string(), z.string()])).optional(),
+});
+export type KernelVariable = z.infer<typeof kernelVariable>;
+
+/** `GET /api/conversations/:id/variables`: the kernel's user variables, by name (empty without a kernel, or for a language it cannot list). */
+export const variableList = z.array(kernelVariable);

@@ -14,6 +14,7 @@ import { ConnectionBanner } from './connection-banner.tsx';
 import { ConversationHeader } from './conversation-header.tsx';
 import { DropZone } from './drop-zone.tsx';
 import { FilesPanel } from './files-panel.tsx';
+import { VariablesPanel } from './variables-panel.tsx';
 import { Notebook } from './notebook.tsx';
 import { LiveCellsContext, type LiveCells } from '../cells/live-cells.ts';
 import { RestoreBanner } from './restore-banner.tsx';
@@ -34,7 +35,10 @@ export interface ConversationPageProps {
 export function ConversationPage({ id, canAsk, kernelspecs, onFrame, onHelp, onDrawer }: ConversationPageProps) {
   const { load, state, connection, send, dispatch } = useConversation(id, (frame) => onFrame(id, frame));
   const [confirmRestart, setConfirmRestart] = useState(false);
-  const [filesOpen, setFilesOpen] = useState(false);
+  const [panel, setPanel] = useState<'files' | 'variables' | undefined>(undefined);
+  const filesOpen = panel === 'files';
+  const [insert, setInsert] = useState<{ text: string; key: number } | undefined>(undefined);
+  const insertName = useCallback((name: string) => setInsert((last) => ({ text: name, key: (last?.key ?? 0) + 1 })), []);
   const [filesVersion, setFilesVersion] = useState(0);
 
   const title = state?.title;
@@ -79,12 +83,23 @@ export function ConversationPage({ id, canAsk, kernelspecs, onFrame, onHelp, onD
         onInterrupt={interrupt}
         onRestart={() => setConfirmRestart(true)}
         onRunAll={() => send({ type: 'run_all' })}
-        onToggleFiles={() => setFilesOpen((open) => !open)}
+        onToggleFiles={() => setPanel((open) => (open === 'files' ? undefined : 'files'))}
         filesOpen={filesOpen}
+        onToggleVariables={() => setPanel((open) => (open === 'variables' ? undefined : 'variables'))}
+        variablesOpen={panel === 'variables'}
         onHelp={onHelp}
         onDrawer={onDrawer}
       />
-      {filesOpen ? <FilesPanel conversationId={id} version={`${filesVersion}:${workspaceChange(state.cells)}`} onClose={() => setFilesOpen(false)} /> : null}
+      {filesOpen ? <FilesPanel conversationId={id} version={`${filesVersion}:${workspaceChange(state.cells)}`} onClose={() => setPanel(undefined)} /> : null}
+      {panel === 'variables' ? (
+        <VariablesPanel
+          conversationId={id}
+          version={`${workspaceChange(state.cells)}:${state.activeTurns.length}:${state.kernelState === 'dead' || state.kernelState === 'restarting' ? 'gone' : 'up'}`}
+          language={spec?.language}
+          onInsert={insertName}
+          onClose={() => setPanel(undefined)}
+        />
+      ) : null}
       <ConnectionBanner status={connection} />
       <LiveAnnouncer cells={state.cells} busy={busy} />
       <LiveCellsContext.Provider value={live}>
@@ -131,6 +146,7 @@ export function ConversationPage({ id, canAsk, kernelspecs, onFrame, onHelp, onD
           onStop={() => send({ type: 'cancel' })}
           onUpload={uploads.add}
           language={languageName(spec?.language)}
+          insert={insert}
         />
       </div>
       {confirmRestart ? (
