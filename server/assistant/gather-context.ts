@@ -2,6 +2,8 @@ import type { WorkspaceFile } from '../files/workspace-files.ts';
 import type { KernelInfo } from '../kernel/kernel-info.ts';
 import type { StateInfo, TurnContext } from '../conversation/turn-context.ts';
 import { parseVariables, variablesCode, variablesLanguage, type KernelVariables } from '../kernel/variables.ts';
+import { staleSection } from './stale-section.ts';
+import { editsSection } from './edits-section.ts';
 import { parseProbe, PYTHON_PROBE, type ProbeResult } from './python-probe.ts';
 
 /** What the system prompt tells the model about its kernel and workspace. */
@@ -14,6 +16,10 @@ export interface WorkspaceContext {
   files?: WorkspaceFile[];
   /** Whether the kernel's state was lost or restored (see `stateSection`). */
   state?: StateInfo;
+  /** The conversation's stale cells, said in a sentence or two (see `staleSection`). */
+  stale?: string;
+  /** What the person changed in cells the assistant wrote (see `editsSection`). */
+  edits?: string;
 }
 
 export interface GatherOptions {
@@ -33,6 +39,10 @@ export async function gatherContext(ctx: TurnContext, options: GatherOptions = {
   const code = language === 'python' ? PYTHON_PROBE + variablesCode(language) : language ? variablesCode(language) : undefined;
   const [result, files] = await Promise.all([code ? withTimeout(ctx.inspect(code), timeoutMs) : Promise.resolve(undefined), withTimeout(ctx.listFiles(), timeoutMs)]);
   const context: WorkspaceContext = { kernel, state: ctx.stateInfo() };
+  const stale = staleSection(ctx.cells());
+  if (stale) context.stale = stale;
+  const edits = editsSection(ctx.cells());
+  if (edits) context.edits = edits;
   const probe = result && language === 'python' ? parseProbe(result) : undefined;
   if (probe?.ok) context.libraries = probe.value.libraries;
   const variables = result ? parseVariables(result) : undefined;

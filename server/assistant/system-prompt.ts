@@ -44,6 +44,8 @@ export function buildSystemPrompt({ context, toolMode, vision, now = new Date() 
     librariesSection(context),
     filesSection(context.files),
     variablesSection(context),
+    context.stale,
+    context.edits,
   ];
   return sections.filter((s): s is string => Boolean(s)).join('\n\n');
 }

@@ -16,6 +16,9 @@ import { hasNoReplayMarker } from './restore/replay-plan.ts';
 import { restoreState } from './restore/restore.ts';
 import { runCell } from './run-cell.ts';
 import { StdinPrompts } from './stdin-prompts.ts';
+import { staleCells } from './stale-cells.ts';
+import { assistantEdit } from './assistant-edit.ts';
+import { cellNamesCode, parseCellNames } from '../kernel/cell-names.ts';
 import type { TurnContext } from './turn-context.ts';
 import { Turns, type ActiveTurn } from './turns.ts';
 
@@ -77,8 +80,11 @@ export class ConversationRuntime implements KernelHolder {
         await this.context(turn.signal).executeCode(code, 'user');
         return;
       }
+      const before = this.conversation.cell(cellId) as CodeCell;
       this.conversation.updateCell<CodeCell>(cellId, { source: code, status: 'queued', ...(hasNoReplayMarker(code) ? { noReplay: true } : {}) });
-      await this.executeCell(cellId, turn.signal);
+      const after = await this.executeCell(cellId, turn.signal, { rerun: true });
+      const edit = assistantEdit(before, after);
+      if (edit) this.conversation.updateCell<CodeCell>(cellId, { edited: edit });
     });
   }
 
@@ -104,6 +110,18 @@ export class ConversationRuntime implements KernelHolder {
       }
       // Every cell ran again, in order, in this kernel: what the conversation built is back.
       if (!failed && !signal.aborted) this.state.rebuilt();
+    });
+  }
+
+  /** Run the stale code cells again, in order, in place; stops at the first that fails. */
+  runStale(frame: Request<'run_stale'>): Promise<void> {
+    return this.turn(frame, async ({ signal }) => {
+      const ids = this.conversation.cells.filter((cell) => cell.kind === 'code' && cell.stale).map((cell) => cell.id);
+      for (const id of ids) {
+        if (signal.aborted) return;
+        // Re-running one may mark later ones (already listed): they run after it, in order.
+        if ((await this.executeCell(id, signal, { rerun: true })).status !== 'ok') return;
+      }
     });
   }
 
@@ -253,7 +271,7 @@ export class ConversationRuntime implements KernelHolder {
    * Queue a turn answering `frame` (with TALKBOOK_AUTO_RESTORE, a lost state is restored first).
    * Resolves once queued — the turn reports itself in frames — or rejects when it is refused.
    */
-  private turn(frame: Request<'run' | 'ask' | 'run_all' | 'restore'>, work: (turn: ActiveTurn) => Promise<void>): Promise<void> {
+  private turn(frame: Request<'run' | 'ask' | 'run_all' | 'run_stale' | 'restore'>, work: (turn: ActiveTurn) => Promise<void>): Promise<void> {
     const needsState = frame.type === 'run' || frame.type === 'ask';
     try {
       void this.turns.enqueue({ request: frame.type, requestId: frame.requestId, work }, () =>
@@ -285,7 +303,27 @@ export class ConversationRuntime implements KernelHolder {
     return this.conversation.addCell<NoticeCell>({ id: newId(), kind: 'notice', level, text, createdAt: new Date().toISOString() });
   }
 
-  private async executeCell(cellId: string, signal: AbortSignal): Promise<CodeCell> {
+  /**
+   * Run a code cell; then record the names its code defines and reads (Python), and with
+   * `rerun` (the person ran it again in place) mark the later cells that used what it changed.
+   */
+  private async executeCell(cellId: string, signal: AbortSignal, options: { rerun?: boolean } = {}): Promise<CodeCell> {
+    staleCells.clear(this.conversation, cellId);
+    const cell = await this.runOneCell(cellId, signal);
+    await this.recordNames(cell).catch((error: unknown) => this.deps.log.debug(`could not analyse the names of a cell: ${String(error)}`));
+    if (options.rerun) staleCells.propagate(this.conversation, cellId);
+    return this.conversation.cell(cellId)?.kind === 'code' ? (this.conversation.cell(cellId) as CodeCell) : cell;
+  }
+
+  /** What the cell's code defines and reads, from the `ast` in the kernel (Python kernels only). */
+  private async recordNames(cell: CodeCell): Promise<void> {
+    if (!this.kernel.live) return;
+    const session = await this.kernel.session();
+    if ((await session.info()).language.trim().toLowerCase() !== 'python') return;
+    staleCells.record(this.conversation, cell.id, parseCellNames(await inspectCode(session, cellNamesCode(cell.source), { timeoutMs: 5000 })));
+  }
+
+  private async runOneCell(cellId: string, signal: AbortSignal): Promise<CodeCell> {
     let session: KernelSession;
     try {
       session = await this.kernel.session();

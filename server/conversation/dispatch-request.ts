@@ -17,6 +17,8 @@ export async function dispatchRequest(runtime: ConversationRuntime, frame: Conve
       return runtime.ask(frame);
     case 'run_all':
       return runtime.runAll(frame);
+    case 'run_stale':
+      return runtime.runStale(frame);
     case 'restore':
       return runtime.restore(frame);
     case 'set_cell':

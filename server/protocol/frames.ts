@@ -15,6 +15,8 @@ export const clientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ask'), text: z.string().min(1), requestId }),
   /** Run every code cell again, in order, in place; stops at the first that fails. */
   z.object({ type: z.literal('run_all'), requestId }),
+  /** Run the stale code cells again, in order (a cell is stale when an earlier one it read from ran again). */
+  z.object({ type: z.literal('run_stale'), requestId }),
   z.object({ type: z.literal('interrupt'), requestId }),
   z.object({ type: z.literal('restart'), requestId }),
   z.object({ type: z.literal('cancel'), requestId }),

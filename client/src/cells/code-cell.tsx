@@ -45,7 +45,14 @@ const STATUS_WORDS: Record<CodeCellData['status'], string> = {
 export function codeCellLabel(cell: CodeCellData): string {
   const count = cell.executionCount === null || cell.status === 'running' ? '' : ` [${cell.executionCount}]`;
   if (cell.imported) return `Code cell${count} from an imported notebook, not run here yet`;
-  return `Code cell${count} by ${cell.author === 'user' ? 'you' : 'the assistant'}, ${STATUS_WORDS[cell.status]}`;
+  return `Code cell${count} by ${cell.author === 'user' ? 'you' : 'the assistant'}, ${STATUS_WORDS[cell.status]}${cell.stale ? ', stale' : ''}`;
+}
+
+/** `Uses x and y, which an earlier cell changed when it ran again: run this cell again to update it`. */
+function staleTitle(cell: CodeCellData): string {
+  const names = cell.staleBecause?.names ?? [];
+  const what = names.length ? `Uses ${names.join(', ')}, which an earlier cell changed` : 'An earlier cell it reads from ran again';
+  return `${what}: its outputs may no longer hold. Run it again (or Run stale cells) to update it.`;
 }
 
 /**
@@ -76,7 +83,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
     <article
       ref={article}
       tabIndex={0}
-      className={`cell code-cell author-${cell.author} status-${cell.status}${replay ? ` replay-${replay}` : ''}${cell.noReplay ? ' no-replay' : ''}`}
+      className={`cell code-cell author-${cell.author} status-${cell.status}${replay ? ` replay-${replay}` : ''}${cell.noReplay ? ' no-replay' : ''}${cell.stale ? ' stale' : ''}`}
       aria-label={codeCellLabel(cell)}
       data-cell-id={cell.id}
     >
@@ -109,6 +116,11 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
           ) : replay === 'failed' ? (
             <span className="replay-badge replay-failed-badge" title="Restoring state stopped here: this cell failed when replayed">
               Failed on restore
+            </span>
+          ) : null}
+          {cell.stale ? (
+            <span className="replay-badge stale-badge" title={staleTitle(cell)}>
+              Stale
             </span>
           ) : null}
           {cell.noReplay ? (

@@ -18,6 +18,7 @@ import { VariablesPanel } from './variables-panel.tsx';
 import { Notebook } from './notebook.tsx';
 import { LiveCellsContext, type LiveCells } from '../cells/live-cells.ts';
 import { RestoreBanner } from './restore-banner.tsx';
+import { StaleBanner } from './stale-banner.tsx';
 import { Toasts } from './toasts.tsx';
 
 export interface ConversationPageProps {
@@ -138,6 +139,7 @@ export function ConversationPage({ id, canAsk, kernelspecs, onFrame, onHelp, onD
           onRestore={() => send({ type: 'restore' })}
           onCancel={() => send({ type: 'cancel' })}
         />
+        <StaleBanner cells={state.cells} busy={busy} onRunStale={() => send({ type: 'run_stale' })} />
         <PromptBox
           busy={busy}
           canAsk={canAsk}
