@@ -93,6 +93,8 @@ export function VariablesPanel({ conversationId, version, language, onInsert, on
         </ul>
       ) : null}
       {table ? (
+        // Escape closes the table only, not the panel around it (the dialog's own cancel still runs).
+        <div onKeyDown={(event) => event.key === 'Escape' && event.stopPropagation()}>
         <Sheet label={`Table ${table.name}`} side="center" onClose={() => setTable(undefined)} className="variable-table-sheet">
           <div className="panel-head">
             <h2>{table.name}</h2>
@@ -102,6 +104,7 @@ export function VariablesPanel({ conversationId, version, language, onInsert, on
           </div>
           {table.error ? <p className="variables-note">{table.error}</p> : table.output ? <OutputArea outputs={[table.output]} /> : <p className="variables-note">Loading…</p>}
         </Sheet>
+        </div>
       ) : null}
     </SidePanel>
   );
