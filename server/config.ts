@@ -41,6 +41,7 @@ const envSchema = z.object({
   TALKBOOK_VISION: flag,
   TALKBOOK_MODEL_RETRIES: z.coerce.number().int().min(0).default(2),
   TALKBOOK_CELL_TIMEOUT_S: positiveInt(600),
+  TALKBOOK_STDIN_TIMEOUT_S: positiveInt(300),
   TALKBOOK_MAX_OUTPUT_MB: z.coerce.number().positive().default(16),
   TALKBOOK_MAX_UPLOAD_MB: z.coerce.number().positive().default(100),
   TALKBOOK_SANDBOX: z.enum(['auto', 'off']).default('auto'),
@@ -81,6 +82,8 @@ export interface Config {
     maxRetries: number;
   };
   cellTimeoutMs: number;
+  /** A prompt (`input()`) left unanswered this long stops its cell (TALKBOOK_STDIN_TIMEOUT_S). */
+  stdinTimeoutMs: number;
   /** Stored output per cell beyond which further output is dropped (and the cell says so). */
   maxCellOutputBytes: number;
   /** Largest file upload or notebook import (TALKBOOK_MAX_UPLOAD_MB). */
@@ -114,6 +117,7 @@ const expected: Partial<Record<keyof z.input<typeof envSchema>, string>> = {
   TALKBOOK_VISION: '1 or 0',
   TALKBOOK_MODEL_RETRIES: 'a whole number, like 2',
   TALKBOOK_CELL_TIMEOUT_S: 'a whole number of seconds above 0, like 600',
+  TALKBOOK_STDIN_TIMEOUT_S: 'a whole number of seconds above 0, like 300',
   TALKBOOK_MAX_OUTPUT_MB: 'a number of megabytes above 0, like 16',
   TALKBOOK_MAX_UPLOAD_MB: 'a number of megabytes above 0, like 100',
   TALKBOOK_SANDBOX: '"auto" or "off"',
@@ -166,6 +170,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxRetries: e.TALKBOOK_MODEL_RETRIES,
     },
     cellTimeoutMs: e.TALKBOOK_CELL_TIMEOUT_S * 1000,
+    stdinTimeoutMs: e.TALKBOOK_STDIN_TIMEOUT_S * 1000,
     maxCellOutputBytes: Math.round(e.TALKBOOK_MAX_OUTPUT_MB * 1024 * 1024),
     maxUploadBytes: Math.round(e.TALKBOOK_MAX_UPLOAD_MB * 1024 * 1024),
     logLevel: e.TALKBOOK_LOG,

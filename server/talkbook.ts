@@ -150,6 +150,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
       assistant,
       log,
       cellTimeoutMs: config.cellTimeoutMs,
+      stdinTimeoutMs: config.stdinTimeoutMs,
       autoRestore: config.autoRestore,
       listFiles: listFilesOf(files),
     },

@@ -1,7 +1,7 @@
 import type { WorkspaceFile } from '../files/workspace-files.ts';
 import type { WorkspaceContext } from './gather-context.ts';
 import { fenceLanguage, languageLabel } from './kernel-language.ts';
-import type { LiveFrame } from './python-probe.ts';
+import type { KernelVariable } from '../protocol/index.ts';
 import { RUN_CODE_TOOL } from './run-code-tool.ts';
 import { stateSection } from './state-section.ts';
 import { formatBytes } from './text-budget.ts';
@@ -43,7 +43,9 @@ export function buildSystemPrompt({ context, toolMode, vision, now = new Date() 
     stateSection(context.state),
     librariesSection(context),
     filesSection(context.files),
-    framesSection(context),
+    variablesSection(context),
+    context.stale,
+    context.edits,
   ];
   return sections.filter((s): s is string => Boolean(s)).join('\n\n');
 }
@@ -85,26 +87,28 @@ function filesSection(files: readonly WorkspaceFile[] | undefined): string | und
   return `Files in the workspace (the kernel's working directory):\n${shown.join('\n')}`;
 }
 
-function framesSection(context: WorkspaceContext): string | undefined {
-  const frames = context.frames;
-  if (!frames) return undefined;
-  if (!frames.length) return 'Live DataFrames in the kernel: none.';
-  const lines = frames.map(describeFrame);
-  const more = (context.frameCount ?? frames.length) - frames.length;
+const MAX_VARIABLES_TOLD = 60;
+
+/** The variable explorer's listing, as the person sees it (the same silent inspection). */
+function variablesSection(context: WorkspaceContext): string | undefined {
+  const listing = context.variables;
+  if (!listing) return undefined;
+  if (!listing.variables.length) return 'Variables in the kernel right now: none.';
+  const lines = listing.variables.slice(0, MAX_VARIABLES_TOLD).map(describeVariable);
+  const more = listing.total - lines.length;
   if (more > 0) lines.push(`- … and ${more} more`);
-  return `Live DataFrames and Series in the kernel right now:\n${lines.join('\n')}`;
+  return `Variables in the kernel right now (the person sees the same list in the variable explorer):\n${lines.join('\n')}`;
 }
 
-function describeFrame(frame: LiveFrame): string {
-  switch (frame.kind) {
-    case 'DataFrame': {
-      const columns = frame.columns.map(([name, dtype]) => `${name} (${dtype})`).join(', ');
-      const more = frame.columnCount - frame.columns.length;
-      return `- ${frame.name}: DataFrame, ${frame.rows} rows × ${frame.columnCount} columns: ${columns}${more > 0 ? `, … and ${more} more columns` : ''}`;
-    }
-    case 'Series':
-      return `- ${frame.name}: Series${frame.seriesName ? ` "${frame.seriesName}"` : ''}, ${frame.rows} rows, dtype ${frame.dtype}`;
-    default:
-      return assertNever(frame);
+/** `- sales: DataFrame [120 × 2], 1.9 KB: month (object), revenue (float64)`, `- n: int = 3`. */
+export function describeVariable(variable: KernelVariable): string {
+  const size = variable.shape ? ` [${variable.shape.join(' × ')}]` : variable.length !== undefined ? ` (length ${variable.length})` : '';
+  const dtype = variable.dtype ? `, dtype ${variable.dtype}` : '';
+  const bytes = variable.bytes !== undefined && variable.bytes >= 1024 ? `, ${formatBytes(variable.bytes)}` : '';
+  const head = `- ${variable.name}: ${variable.type}${size}${dtype}${bytes}`;
+  if (variable.columns) {
+    const more = (variable.shape?.[1] ?? variable.columns.length) - variable.columns.length;
+    return `${head}: ${variable.columns.map(([name, type]) => `${name} (${type})`).join(', ')}${more > 0 ? `, … and ${more} more columns` : ''}`;
   }
+  return variable.preview ? `${head} = ${variable.preview.replace(/\s+/g, ' ')}` : head;
 }

@@ -6,7 +6,8 @@ import { inspectCode, type InspectOptions, type InspectResult } from '../kernel/
 import type { KernelHolder } from '../kernel/kernel-budget.ts';
 import type { KernelSession } from '../kernel/kernel-session.ts';
 import type { Logger } from '../log.ts';
-import type { Cell, ClientFrame, CodeCell, NoticeCell } from '../protocol/index.ts';
+import { TABLE_MIME, type Cell, type ClientFrame, type CodeCell, type KernelVariable, type NoticeCell, type Output } from '../protocol/index.ts';
+import { parseVariables, parseVariableTable, VARIABLE_NAME, variablesCode, variablesLanguage, variableTableCode } from '../kernel/variables.ts';
 import { ConversationKernel, type ConversationKernelDeps } from './conversation-kernel.ts';
 import type { Conversation } from './conversation.ts';
 import { makeTurnContext } from './make-turn-context.ts';
@@ -14,6 +15,10 @@ import { LostState } from './restore/lost-state.ts';
 import { hasNoReplayMarker } from './restore/replay-plan.ts';
 import { restoreState } from './restore/restore.ts';
 import { runCell } from './run-cell.ts';
+import { StdinPrompts } from './stdin-prompts.ts';
+import { staleCells } from './stale-cells.ts';
+import { assistantEdit } from './assistant-edit.ts';
+import { cellNamesCode, parseCellNames } from '../kernel/cell-names.ts';
 import type { TurnContext } from './turn-context.ts';
 import { Turns, type ActiveTurn } from './turns.ts';
 
@@ -26,6 +31,8 @@ export interface RuntimeDeps extends ConversationKernelDeps {
   assistant: AssistantPort;
   log: Logger;
   cellTimeoutMs: number;
+  /** A prompt (`input()`) left unanswered this long stops its cell (TALKBOOK_STDIN_TIMEOUT_S, default 300 s). */
+  stdinTimeoutMs?: number;
   /** Restore lost kernel state by itself before the next `run` or `ask` (TALKBOOK_AUTO_RESTORE). */
   autoRestore?: boolean;
   listFiles(conversationId: string): Promise<WorkspaceFile[]>;
@@ -44,12 +51,14 @@ export class ConversationRuntime implements KernelHolder {
   private readonly turns: Turns;
   private readonly kernel: ConversationKernel;
   private readonly state: LostState;
+  private readonly stdin: StdinPrompts;
 
   constructor(conversation: Conversation, deps: RuntimeDeps) {
     this.conversation = conversation;
     this.deps = deps;
     this.turns = new Turns(conversation, { log: deps.log });
     this.state = new LostState(conversation, deps.autoRestore ?? false);
+    this.stdin = new StdinPrompts(conversation, deps.stdinTimeoutMs ?? 300_000);
     this.kernel = new ConversationKernel(conversation, deps, this.state, (level, text) => this.notice(level, text));
   }
 
@@ -71,8 +80,11 @@ export class ConversationRuntime implements KernelHolder {
         await this.context(turn.signal).executeCode(code, 'user');
         return;
       }
+      const before = this.conversation.cell(cellId) as CodeCell;
       this.conversation.updateCell<CodeCell>(cellId, { source: code, status: 'queued', ...(hasNoReplayMarker(code) ? { noReplay: true } : {}) });
-      await this.executeCell(cellId, turn.signal);
+      const after = await this.executeCell(cellId, turn.signal, { rerun: true });
+      const edit = assistantEdit(before, after);
+      if (edit) this.conversation.updateCell<CodeCell>(cellId, { edited: edit });
     });
   }
 
@@ -98,6 +110,18 @@ export class ConversationRuntime implements KernelHolder {
       }
       // Every cell ran again, in order, in this kernel: what the conversation built is back.
       if (!failed && !signal.aborted) this.state.rebuilt();
+    });
+  }
+
+  /** Run the stale code cells again, in order, in place; stops at the first that fails. */
+  runStale(frame: Request<'run_stale'>): Promise<void> {
+    return this.turn(frame, async ({ signal }) => {
+      const ids = this.conversation.cells.filter((cell) => cell.kind === 'code' && cell.stale).map((cell) => cell.id);
+      for (const id of ids) {
+        if (signal.aborted) return;
+        // Re-running one may mark later ones (already listed): they run after it, in order.
+        if ((await this.executeCell(id, signal, { rerun: true })).status !== 'ok') return;
+      }
     });
   }
 
@@ -153,6 +177,39 @@ export class ConversationRuntime implements KernelHolder {
     if (!this.conversation.cell(frame.cellId)) throw new PublicError(`There is no cell ${frame.cellId}.`, 400);
     if (this.busy) throw new PublicError('A request is still running: stop it or let it finish, then delete the cell.', 409);
     this.conversation.removeCell(frame.cellId);
+  }
+
+  /** The answer to the prompt waiting in a cell (`input()`); the first answer from any tab wins. */
+  stdinReply(frame: Request<'stdin_reply'>): void {
+    this.stdin.answer(frame.cellId, frame.value);
+  }
+
+  /**
+   * The kernel's user variables, listed silently by the same code that tells the model (nothing
+   * runs in a conversation without a kernel; a language it cannot list gives none). Refused
+   * (409) while a cell runs: the listing would wait behind it.
+   */
+  async variables(): Promise<KernelVariable[]> {
+    if (!this.kernel.live) return [];
+    const session = await this.kernel.session();
+    if (session.executing) throw new PublicError('The kernel is running a cell: its variables are listed once it finishes.', 409);
+    const language = variablesLanguage((await session.info()).language);
+    if (!language) return [];
+    const listed = parseVariables(await this.inspect(variablesCode(language), { timeoutMs: 10_000 }));
+    if (!listed.ok) throw new PublicError(`Could not list the kernel's variables (${listed.problem}).`, 502);
+    return listed.value.variables;
+  }
+
+  /** One DataFrame or Series of the kernel as the interactive table's output (Python kernels). */
+  async variableTable(name: string): Promise<Output> {
+    const missing = new PublicError(`There is no DataFrame or Series called ${name} in the kernel.`, 404);
+    if (!VARIABLE_NAME.test(name) || !this.kernel.live) throw missing;
+    const session = await this.kernel.session();
+    if (session.executing) throw new PublicError('The kernel is running a cell: the table opens once it finishes.', 409);
+    if (variablesLanguage((await session.info()).language) !== 'python') throw missing;
+    const spec = parseVariableTable(await inspectCode(session, variableTableCode(name), { timeoutMs: 10_000 }));
+    if (!spec) throw missing;
+    return { output_type: 'display_data', data: { [TABLE_MIME]: spec, 'text/plain': name }, metadata: {} };
   }
 
   // ---- the kernel -------------------------------------------------------------------------
@@ -214,7 +271,7 @@ export class ConversationRuntime implements KernelHolder {
    * Queue a turn answering `frame` (with TALKBOOK_AUTO_RESTORE, a lost state is restored first).
    * Resolves once queued — the turn reports itself in frames — or rejects when it is refused.
    */
-  private turn(frame: Request<'run' | 'ask' | 'run_all' | 'restore'>, work: (turn: ActiveTurn) => Promise<void>): Promise<void> {
+  private turn(frame: Request<'run' | 'ask' | 'run_all' | 'run_stale' | 'restore'>, work: (turn: ActiveTurn) => Promise<void>): Promise<void> {
     const needsState = frame.type === 'run' || frame.type === 'ask';
     try {
       void this.turns.enqueue({ request: frame.type, requestId: frame.requestId, work }, () =>
@@ -246,7 +303,27 @@ export class ConversationRuntime implements KernelHolder {
     return this.conversation.addCell<NoticeCell>({ id: newId(), kind: 'notice', level, text, createdAt: new Date().toISOString() });
   }
 
-  private async executeCell(cellId: string, signal: AbortSignal): Promise<CodeCell> {
+  /**
+   * Run a code cell; then record the names its code defines and reads (Python), and with
+   * `rerun` (the person ran it again in place) mark the later cells that used what it changed.
+   */
+  private async executeCell(cellId: string, signal: AbortSignal, options: { rerun?: boolean } = {}): Promise<CodeCell> {
+    staleCells.clear(this.conversation, cellId);
+    const cell = await this.runOneCell(cellId, signal);
+    await this.recordNames(cell).catch((error: unknown) => this.deps.log.debug(`could not analyse the names of a cell: ${String(error)}`));
+    if (options.rerun) staleCells.propagate(this.conversation, cellId);
+    return this.conversation.cell(cellId)?.kind === 'code' ? (this.conversation.cell(cellId) as CodeCell) : cell;
+  }
+
+  /** What the cell's code defines and reads, from the `ast` in the kernel (Python kernels only). */
+  private async recordNames(cell: CodeCell): Promise<void> {
+    if (!this.kernel.live) return;
+    const session = await this.kernel.session();
+    if ((await session.info()).language.trim().toLowerCase() !== 'python') return;
+    staleCells.record(this.conversation, cell.id, parseCellNames(await inspectCode(session, cellNamesCode(cell.source), { timeoutMs: 5000 })));
+  }
+
+  private async runOneCell(cellId: string, signal: AbortSignal): Promise<CodeCell> {
     let session: KernelSession;
     try {
       session = await this.kernel.session();
@@ -254,7 +331,7 @@ export class ConversationRuntime implements KernelHolder {
       this.conversation.updateCell<CodeCell>(cellId, { status: 'error', failure: errorMessage(error), endedAt: new Date().toISOString() });
       throw error;
     }
-    return runCell(this.conversation, session, cellId, { signal, timeoutMs: this.deps.cellTimeoutMs });
+    return runCell(this.conversation, session, cellId, { signal, timeoutMs: this.deps.cellTimeoutMs, stdin: this.stdin });
   }
 
   private context(signal: AbortSignal): TurnContext {
@@ -269,6 +346,9 @@ export class ConversationRuntime implements KernelHolder {
   }
 
   private async inspect(code: string, options?: InspectOptions): Promise<InspectResult> {
-    return inspectCode(await this.kernel.session(), code, options);
+    const session = await this.kernel.session();
+    // IRkernel sends no output for silent runs: R is asked without `silent`, still outside the count and history.
+    const visible = options?.visible ?? (await session.info()).language.trim().toLowerCase() === 'r';
+    return inspectCode(session, code, { ...options, visible });
   }
 }

@@ -11,6 +11,7 @@ import {
   type KernelState,
   type Output,
   type ServerFrame,
+  type StdinPrompt,
   type UnsequencedFrame,
 } from '../protocol/index.ts';
 import type { StoredConversation } from '../store/store.ts';
@@ -62,6 +63,8 @@ export class Conversation {
   stateLost: boolean;
   /** Why the last write to the store failed, while it keeps failing (retried). */
   storageError: string | undefined;
+  /** The prompt a running cell waits on (never stored: it ends with the run). */
+  stdinPrompt: StdinPrompt | undefined;
   private cellList: Cell[];
   private readonly index = new Map<string, number>();
   /** Where each cell sits in the store's order (cells are appended; deleting leaves a gap). */
@@ -146,6 +149,7 @@ export class Conversation {
       seq: this.seqValue,
       ...(this.stateLost ? { stateLost: true } : {}),
       ...(this.storageError ? { storageError: this.storageError } : {}),
+      ...(this.stdinPrompt ? { stdin: this.stdinPrompt } : {}),
     };
   }
 
@@ -275,6 +279,19 @@ export class Conversation {
     if (this.stateLost === lost && !lost) return;
     this.stateLost = lost;
     this.emit({ type: 'state', lost });
+  }
+
+  /** A running cell waits for input: every tab shows the prompt (a tab that opens later too, from `detail`). */
+  showStdinPrompt(prompt: StdinPrompt): void {
+    this.stdinPrompt = prompt;
+    this.emit({ type: 'stdin', ...prompt });
+  }
+
+  /** The prompt of `cellId` ended (answered, interrupted, timed out, the run ended). */
+  endStdinPrompt(cellId: string): void {
+    if (this.stdinPrompt?.cellId !== cellId) return;
+    this.stdinPrompt = undefined;
+    this.emit({ type: 'stdin_done', cellId });
   }
 
   addCell<C extends Cell>(cell: C): C {

@@ -17,12 +17,16 @@ export async function dispatchRequest(runtime: ConversationRuntime, frame: Conve
       return runtime.ask(frame);
     case 'run_all':
       return runtime.runAll(frame);
+    case 'run_stale':
+      return runtime.runStale(frame);
     case 'restore':
       return runtime.restore(frame);
     case 'set_cell':
       return runtime.setCell(frame);
     case 'delete_cell':
       return runtime.deleteCell(frame);
+    case 'stdin_reply':
+      return runtime.stdinReply(frame);
     case 'interrupt':
       return runtime.interrupt();
     case 'restart':

@@ -2,10 +2,13 @@ import type { ExecutionEvent, KernelSession } from '../kernel/kernel-session.ts'
 import { runCode, type RunCodeOptions } from '../kernel/run-code.ts';
 import { assertNever, type CodeCell } from '../protocol/index.ts';
 import type { Conversation } from './conversation.ts';
+import type { StdinPrompts } from './stdin-prompts.ts';
 
 export interface RunCellOptions extends Omit<RunCodeOptions, 'onEvent'> {
   /** Stream chunks arriving within this window are sent as one frame (default 12 ms). */
   coalesceMs?: number;
+  /** Where `input()` prompts go; without it they fail at once. */
+  stdin?: StdinPrompts;
 }
 
 /**
@@ -68,7 +71,9 @@ export async function runCell(conversation: Conversation, session: KernelSession
     imported: undefined,
   });
 
-  const result = await runCode(session, cell.source, { ...options, onEvent });
+  const stdin = options.stdin?.forCell(cellId, options.signal, (text) => onEvent({ kind: 'output', output: { output_type: 'stream', name: 'stdout', text } }));
+  const result = await runCode(session, cell.source, { ...options, onEvent, ...(stdin ? { signal: stdin.signal, onInput: stdin.onInput } : {}) }).finally(() => stdin?.end());
+  if (stdin?.failure) result.failure = stdin.failure;
   flush();
   const current = conversation.cell(cellId);
   const executionCount = result.executionCount ?? (current?.kind === 'code' ? current.executionCount : null);

@@ -44,6 +44,18 @@ export function apiRoutes({ conversations, kernels }: ApiDeps): Hono {
     return c.json({ ...runtime.conversation.detail(), access: c.get('access') });
   });
 
+  /** The kernel's user variables (the variable explorer), listed silently: nothing is added to the conversation. */
+  api.get('/conversations/:id/variables', async (c) => {
+    const runtime = await conversations.get(c.req.param('id'));
+    return c.json(await runtime.variables());
+  });
+
+  /** One DataFrame or Series as a display_data output carrying the interactive table (the explorer opens it). */
+  api.get('/conversations/:id/variables/:name/table', async (c) => {
+    const runtime = await conversations.get(c.req.param('id'));
+    return c.json(await runtime.variableTable(c.req.param('name')));
+  });
+
   api.patch('/conversations/:id', async (c) => {
     const runtime = await conversations.get(c.req.param('id'));
     const { title } = await jsonBody(c, renameConversationBody);

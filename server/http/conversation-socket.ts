@@ -50,7 +50,7 @@ export function attachConversationSocket(
       // The log no longer holds what this socket missed (or the tab is ahead of this server:
       // frames it saw were lost in a crash): send the whole stored state instead.
       cursor = sendable;
-      sendLocal({ type: 'reset', seq: cursor, cells: [...conversation.cells], stateLost: conversation.stateLost });
+      sendLocal({ type: 'reset', seq: cursor, cells: [...conversation.cells], stateLost: conversation.stateLost, ...(conversation.stdinPrompt ? { stdin: conversation.stdinPrompt } : {}) });
       return;
     }
     for (const entry of pendingFrames) {

@@ -15,6 +15,11 @@ export interface InspectOptions {
   /** The kernel is interrupted after this long and the result says so (default 30 s). */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /**
+   * Run with `silent: false, store_history: false` instead of `silent: true`: still not counted
+   * nor kept in history, but the kernel sends the output (IRkernel sends none for silent runs).
+   */
+  visible?: boolean;
 }
 
 /**
@@ -27,7 +32,7 @@ export async function inspectCode(session: Pick<KernelSession, 'execute' | 'inte
   const result: InspectResult = { stdout: '', stderr: '' };
   const timeoutMs = options.timeoutMs ?? 30_000;
   const run = await runCode(session, code, {
-    silent: true,
+    ...(options.visible ? { storeHistory: false } : { silent: true }),
     timeoutMs,
     signal: options.signal ?? new AbortController().signal,
     graceMs: 2000,

@@ -24,7 +24,21 @@ export type ExecutionEvent = Exclude<IopubEvent, { kind: 'ignore' | 'update-disp
 export interface ExecuteOptions {
   /** Not shown, not counted, not in history (`silent: true` on the execute request). */
   silent?: boolean;
+  /** `store_history` (default: not silent). False keeps a run out of the count and history without `silent`. */
+  storeHistory?: boolean;
   onEvent?: (event: ExecutionEvent) => void;
+  /**
+   * Answers the code's `input()` and `getpass()` (`allow_stdin: true`); without it they fail at
+   * once (`StdinNotImplementedError`). Called once per `input_request`; `reply` sends the answer.
+   */
+  onInput?: (request: InputRequest, reply: (value: string) => void) => void;
+}
+
+/** A kernel's `input_request`: the code waits for a line of input. */
+export interface InputRequest {
+  prompt: string;
+  /** `getpass()`: the answer must not be shown (nor kept). */
+  password: boolean;
 }
 
 /** An `update_display_data` from the kernel, whichever execution (or none) it belongs to. */
@@ -127,9 +141,23 @@ export class KernelSession {
       };
       const silent = options.silent ?? false;
       const future = this.kernel.requestExecute(
-        { code, silent, store_history: !silent, allow_stdin: false, stop_on_error: false },
+        { code, silent, store_history: options.storeHistory ?? !silent, allow_stdin: options.onInput !== undefined, stop_on_error: false },
         true,
       );
+      const onInput = options.onInput;
+      if (onInput) {
+        future.onStdin = (msg: KernelMessage.IStdinMessage) => {
+          if (msg.header.msg_type !== 'input_request') return;
+          const content = msg.content as { prompt?: unknown; password?: unknown };
+          const request = { prompt: typeof content.prompt === 'string' ? content.prompt : '', password: content.password === true };
+          let answered = false;
+          onInput(request, (value) => {
+            if (answered || settled || this.isDead) return;
+            answered = true;
+            future.sendInputReply({ status: 'ok', value }, msg.header as KernelMessage.IInputReplyMsg['parent_header']);
+          });
+        };
+      }
       this.inflight.add(onDeath);
       future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
         const event = iopubToEvent(msg.header.msg_type, msg.content);
@@ -142,7 +170,7 @@ export class KernelSession {
         (reply) => {
           const content = reply?.content as { status?: string; execution_count?: number } | undefined;
           const status = content?.status === 'ok' || content?.status === 'error' ? content.status : 'aborted';
-          if (typeof content?.execution_count === 'number' && !silent) executionCount = content.execution_count;
+          if (typeof content?.execution_count === 'number' && !silent && options.storeHistory !== false) executionCount = content.execution_count;
           finish({ status, executionCount });
         },
         (error: unknown) => {

@@ -1,4 +1,4 @@
-import type { ExecuteOutcome, ExecutionEvent, KernelSession } from './kernel-session.ts';
+import type { ExecuteOptions, ExecuteOutcome, ExecutionEvent, KernelSession } from './kernel-session.ts';
 
 export interface RunCodeOptions {
   /** Ends the run: the kernel is interrupted, and the run is given up on after `graceMs`. */
@@ -11,6 +11,10 @@ export interface RunCodeOptions {
   onEvent?: (event: ExecutionEvent) => void;
   /** Not shown, not counted, not in history (`silent: true` on the execute request). */
   silent?: boolean;
+  /** `store_history` (see `ExecuteOptions.storeHistory`). */
+  storeHistory?: boolean;
+  /** Answers `input()` / `getpass()`; without it they fail at once (see `ExecuteOptions.onInput`). */
+  onInput?: ExecuteOptions['onInput'];
 }
 
 /** How one run of code ended. Kernel errors are data here: only `runCode`'s caller decides what they mean. */
@@ -37,6 +41,8 @@ export async function runCode(session: Pick<KernelSession, 'execute' | 'interrup
   let interruptOnStderr = false;
   const execution = session.execute(code, {
     ...(options.silent ? { silent: true } : {}),
+    ...(options.onInput ? { onInput: options.onInput } : {}),
+    ...(options.storeHistory !== undefined ? { storeHistory: options.storeHistory } : {}),
     onEvent: (event) => {
       if (event.kind === 'output' && event.output.output_type === 'error') {
         error ??= { ename: event.output.ename, evalue: event.output.evalue };

@@ -79,7 +79,7 @@ export function notebookCell(cell: Cell, ids: Set<string>): NotebookCell {
       return {
         id,
         cell_type: 'code',
-        metadata: { talkbook: { author: cell.author } },
+        metadata: { talkbook: { author: cell.author, ...(cell.stale ? { stale: true } : {}) } },
         source: cell.source,
         outputs: cell.outputs.map(notebookOutput),
         execution_count: cell.executionCount,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { cell } from './cells.ts';
-import { kernelState } from './frames.ts';
+import { kernelState, stdinPrompt } from './frames.ts';
 
 export const createConversationBody = z.object({
   title: z.string().trim().min(1).max(200).optional(),
@@ -29,6 +29,8 @@ export const conversationDetail = conversationSummary.extend({
   storageError: z.string().optional(),
   /** What the caller is to it (accounts): a viewer can read but not run, ask or upload. */
   access: z.enum(['owner', 'editor', 'viewer']).optional(),
+  /** A running cell waits for input (the same as its last `stdin` frame). */
+  stdin: stdinPrompt.optional(),
 });
 export type ConversationDetail = z.infer<typeof conversationDetail>;
 
@@ -72,3 +74,24 @@ export type UploadedFile = z.infer<typeof uploadedFile>;
 /** `GET /api/conversations/:id/files`: the workspace's plain files. */
 export const workspaceFileList = z.array(z.object({ name: z.string(), size: z.number().int().min(0), modified: z.string() }));
 export type WorkspaceFileEntry = z.infer<typeof workspaceFileList>[number];
+
+/**
+ * One of the kernel's variables, as the variable explorer and the model's context see it:
+ * `shape` for DataFrames, Series and arrays (R: `dim`), `length` for other sized values, `bytes`
+ * its memory (shallow for containers), `preview` a short text. `dtype` and `columns` (name,
+ * dtype; the first 30) where they apply.
+ */
+export const kernelVariable = z.object({
+  name: z.string(),
+  type: z.string(),
+  shape: z.array(z.number().int()).optional(),
+  length: z.number().int().optional(),
+  bytes: z.number().min(0).optional(),
+  preview: z.string().optional(),
+  dtype: z.string().optional(),
+  columns: z.array(z.tuple([z.string(), z.string()])).optional(),
+});
+export type KernelVariable = z.infer<typeof kernelVariable>;
+
+/** `GET /api/conversations/:id/variables`: the kernel's user variables, by name (empty without a kernel, or for a language it cannot list). */
+export const variableList = z.array(kernelVariable);

@@ -38,6 +38,23 @@ export const codeCell = z.object({
    * word, not this conversation's, and a restore never replays it. Running it clears the mark.
    */
   imported: z.boolean().optional(),
+  /**
+   * The names this cell's code defines and reads (its last run; Python, from the `ast` in the
+   * kernel). `all`: it reaches the namespace in ways the `ast` cannot see (`exec`, `globals()`,
+   * `from m import *`, magics), so it counts as defining and reading every name.
+   */
+  names: z.object({ defines: z.array(z.string()), reads: z.array(z.string()), all: z.boolean().optional() }).optional(),
+  /**
+   * An earlier cell ran again and changed names this cell read: its outputs may no longer hold.
+   * Re-running it clears the mark. `staleBecause` says which cell and which names.
+   */
+  stale: z.boolean().optional(),
+  staleBecause: z.object({ cellId: z.string(), names: z.array(z.string()) }).optional(),
+  /**
+   * The person edited this cell the assistant wrote: the assistant's code (`before`), when, and
+   * whether the outputs came out different. The assistant is told at its next question.
+   */
+  edited: z.object({ before: z.string(), at: z.string(), outputChanged: z.boolean() }).optional(),
 });
 
 /** Something Talkbook itself says in the conversation: kernel restarted, state lost, limits. */

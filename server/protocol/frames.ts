@@ -15,6 +15,8 @@ export const clientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ask'), text: z.string().min(1), requestId }),
   /** Run every code cell again, in order, in place; stops at the first that fails. */
   z.object({ type: z.literal('run_all'), requestId }),
+  /** Run the stale code cells again, in order (a cell is stale when an earlier one it read from ran again). */
+  z.object({ type: z.literal('run_stale'), requestId }),
   z.object({ type: z.literal('interrupt'), requestId }),
   z.object({ type: z.literal('restart'), requestId }),
   z.object({ type: z.literal('cancel'), requestId }),
@@ -24,6 +26,8 @@ export const clientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('set_cell'), cellId: z.string(), noReplay: z.boolean(), requestId }),
   /** Remove a cell from the conversation (refused while a request runs). Not a turn: applied at once. */
   z.object({ type: z.literal('delete_cell'), cellId: z.string(), requestId }),
+  /** The answer to the `stdin` prompt waiting in `cellId` (`input()`, `getpass()`). Not a turn: the first answer wins. */
+  z.object({ type: z.literal('stdin_reply'), cellId: z.string(), value: z.string().max(65_536), requestId }),
   z.object({ type: z.literal('resume'), after: z.number().int().min(-1) }),
 ]);
 export type ClientFrame = z.infer<typeof clientFrame>;
@@ -42,6 +46,10 @@ export type RestoreState = z.infer<typeof restoreState>;
 
 const seq = z.number().int();
 
+/** A running cell waits for a line of input: `input(prompt)`, or `getpass(prompt)` (`password`). */
+export const stdinPrompt = z.object({ cellId: z.string(), prompt: z.string(), password: z.boolean() });
+export type StdinPrompt = z.infer<typeof stdinPrompt>;
+
 export const serverFrame = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('turn'),
@@ -55,6 +63,10 @@ export const serverFrame = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('cell'), seq, cell }),
   z.object({ type: z.literal('cell_deleted'), seq, cellId: z.string() }),
+  /** `cellId` waits for a line of input (show a field in it); answered with `stdin_reply`. */
+  z.object({ type: z.literal('stdin'), seq, ...stdinPrompt.shape }),
+  /** The prompt of `cellId` ended: answered (from any tab), interrupted, cancelled or timed out. */
+  z.object({ type: z.literal('stdin_done'), seq, cellId: z.string() }),
   z.object({ type: z.literal('output'), seq, cellId: z.string(), output }),
   z.object({ type: z.literal('clear_output'), seq, cellId: z.string(), wait: z.boolean() }),
   /**
@@ -100,7 +112,7 @@ export const serverFrame = z.discriminatedUnion('type', [
    * Sent instead of the missed frames when `resume` asks for more than the server still
    * holds: the whole conversation as of `seq`. The client replaces its state with it.
    */
-  z.object({ type: z.literal('reset'), seq, cells: z.array(cell), stateLost: z.boolean().optional() }),
+  z.object({ type: z.literal('reset'), seq, cells: z.array(cell), stateLost: z.boolean().optional(), stdin: stdinPrompt.optional() }),
 ]);
 export type ServerFrame = z.infer<typeof serverFrame>;
 export type ServerFrameType = ServerFrame['type'];

@@ -56,7 +56,7 @@ export class TestSocket {
   }
 
   /** Send a `run`/`ask` request and resolve with every frame from its turn's start to its end. */
-  async turn(frame: Extract<ClientFrame, { type: 'run' | 'ask' }>, timeoutMs = 60_000): Promise<{ end: Extract<ServerFrame, { type: 'turn' }>; frames: ServerFrame[] }> {
+  async turn(frame: Extract<ClientFrame, { type: 'run' | 'ask' | 'run_all' | 'run_stale' }>, timeoutMs = 60_000): Promise<{ end: Extract<ServerFrame, { type: 'turn' }>; frames: ServerFrame[] }> {
     const requestId = `t${++this.counter}-${Date.now()}`;
     const from = this.frames.length;
     this.send({ ...frame, requestId });

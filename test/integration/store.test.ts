@@ -81,6 +81,15 @@ describe.each(engines)('the conversation store on %s', (_engine, open) => {
     expect(await store.loadConversation(id())).toBeUndefined();
   });
 
+  it('keeps the live-notebook fields of a code cell: names, stale marks, the assistant code a person edited', async () => {
+    const stored = conversation([
+      code('c1', 'x = 2', '', { names: { defines: ['x'], reads: [] }, author: 'assistant', edited: { before: 'x = 1', at: now(), outputChanged: false } }),
+      code('c2', 'exec(s)', '', { names: { defines: [], reads: ['exec', 's'], all: true }, stale: true, staleBecause: { cellId: 'c1', names: ['x'] } }),
+    ]);
+    await store.createConversation(stored);
+    expect(await store.loadConversation(stored.id)).toEqual(stored);
+  });
+
   it('writes only what changed: a new cell, one cell\'s outputs, a removed cell', async () => {
     const stored = conversation([code('a', 'print(1)', '1\n'), code('b', 'print(2)', '2\n')]);
     await store.createConversation(stored);

@@ -4,8 +4,12 @@ import {
   conversationSummary,
   healthResponse,
   kernelSpecList,
+  output,
   uploadedFile,
+  variableList,
   workspaceFileList,
+  type KernelVariable,
+  type Output,
   type WorkspaceFileEntry,
   type ConversationDetail,
   type ConversationList,
@@ -60,6 +64,10 @@ export const api = {
   /** The notebook and every workspace file next to it, as one zip. */
   archiveUrl: (id: string): string => path(id, '/archive'),
   files: (id: string): Promise<WorkspaceFileEntry[]> => json(path(id, '/files'), {}, workspaceFileList),
+  /** The kernel's user variables (listed silently; a 409 while a cell runs). */
+  variables: (id: string): Promise<KernelVariable[]> => json(path(id, '/variables'), {}, variableList),
+  /** One DataFrame or Series as an output carrying the interactive table. */
+  variableTable: (id: string, name: string): Promise<Output> => json(path(id, `/variables/${encodeURIComponent(name)}/table`), {}, output),
   fileUrl: (id: string, name: string): string => path(id, `/files/${encodeURIComponent(name)}`),
   /** A `.ipynb` becomes a new conversation. */
   importNotebook: (file: File, onProgress?: (fraction: number) => void): Promise<ConversationSummary> =>

@@ -9,6 +9,8 @@ import { Icon } from '../ui/icons.tsx';
 import { Menu } from '../ui/menu.tsx';
 import { CellStatus } from './cell-status.tsx';
 import { CodeSource } from './code-source.tsx';
+import { useLiveCells } from './live-cells.ts';
+import { StdinField } from './stdin-field.tsx';
 
 export interface CodeCellProps {
   cell: CodeCellData;
@@ -43,7 +45,14 @@ const STATUS_WORDS: Record<CodeCellData['status'], string> = {
 export function codeCellLabel(cell: CodeCellData): string {
   const count = cell.executionCount === null || cell.status === 'running' ? '' : ` [${cell.executionCount}]`;
   if (cell.imported) return `Code cell${count} from an imported notebook, not run here yet`;
-  return `Code cell${count} by ${cell.author === 'user' ? 'you' : 'the assistant'}, ${STATUS_WORDS[cell.status]}`;
+  return `Code cell${count} by ${cell.author === 'user' ? 'you' : 'the assistant'}, ${STATUS_WORDS[cell.status]}${cell.stale ? ', stale' : ''}`;
+}
+
+/** `Uses x and y, which an earlier cell changed when it ran again: run this cell again to update it`. */
+function staleTitle(cell: CodeCellData): string {
+  const names = cell.staleBecause?.names ?? [];
+  const what = names.length ? `Uses ${names.join(', ')}, which an earlier cell changed` : 'An earlier cell it reads from ran again';
+  return `${what}: its outputs may no longer hold. Run it again (or Run stale cells) to update it.`;
 }
 
 /**
@@ -55,6 +64,8 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const article = useRef<HTMLElement>(null);
+  const live = useLiveCells();
+  const prompt = live.stdin?.cellId === cell.id && cell.status === 'running' ? live.stdin : undefined;
   // Leaving the editor (run or Escape) puts focus back on the cell, never on the page's body.
   const stopEditing = () => {
     setEditing(false);
@@ -72,7 +83,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
     <article
       ref={article}
       tabIndex={0}
-      className={`cell code-cell author-${cell.author} status-${cell.status}${replay ? ` replay-${replay}` : ''}${cell.noReplay ? ' no-replay' : ''}`}
+      className={`cell code-cell author-${cell.author} status-${cell.status}${replay ? ` replay-${replay}` : ''}${cell.noReplay ? ' no-replay' : ''}${cell.stale ? ' stale' : ''}`}
       aria-label={codeCellLabel(cell)}
       data-cell-id={cell.id}
     >
@@ -105,6 +116,11 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
           ) : replay === 'failed' ? (
             <span className="replay-badge replay-failed-badge" title="Restoring state stopped here: this cell failed when replayed">
               Failed on restore
+            </span>
+          ) : null}
+          {cell.stale ? (
+            <span className="replay-badge stale-badge" title={staleTitle(cell)}>
+              Stale
             </span>
           ) : null}
           {cell.noReplay ? (
@@ -202,6 +218,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
               <CodeSource source={cell.source} language={language} />
             )}
             {cell.outputs.length ? <OutputArea outputs={cell.outputs} executionCount={cell.executionCount} /> : null}
+            {prompt ? <StdinField key={`${prompt.prompt}:${cell.outputs.length}`} prompt={prompt} author={cell.author} onAnswer={(value) => live.answer(cell.id, value)} /> : null}
             {cell.failure ? <div className="cell-failure">{cell.failure}</div> : null}
             {cell.outputTruncated ? (
               <div className="cell-note">Output was cut here: this cell printed more than Talkbook keeps.</div>

@@ -15,6 +15,8 @@ export interface ConversationHeaderProps {
   onRunAll: () => void;
   onToggleFiles: () => void;
   filesOpen: boolean;
+  onToggleVariables: () => void;
+  variablesOpen: boolean;
   onHelp: () => void;
   /** Present when the sidebar is a drawer: opens it. */
   onDrawer?: (() => void) | undefined;
@@ -48,18 +50,19 @@ export function ConversationHeader(props: ConversationHeaderProps) {
   );
 }
 
-function menuItems({ notebookUrl, onInterrupt, onRestart, onRunAll, onToggleFiles, filesOpen, onHelp }: ConversationHeaderProps): MenuItem[] {
+function menuItems({ notebookUrl, onInterrupt, onRestart, onRunAll, onToggleFiles, filesOpen, onToggleVariables, variablesOpen, onHelp }: ConversationHeaderProps): MenuItem[] {
   return [
     { label: 'Run all', icon: 'play', onSelect: onRunAll, title: 'Run every code cell again, in order, in this kernel' },
     { label: 'Interrupt', icon: 'stop', onSelect: onInterrupt, title: 'Interrupt the running code (KeyboardInterrupt)' },
     { label: 'Restart kernel', icon: 'restart', onSelect: onRestart, title: 'Restart the kernel: all variables are lost' },
     { label: filesOpen ? 'Hide files' : 'Files', icon: 'paperclip', onSelect: onToggleFiles },
+    { label: variablesOpen ? 'Hide variables' : 'Variables', icon: 'variables', onSelect: onToggleVariables },
     { label: 'Export notebook', icon: 'download', href: notebookUrl, download: true, title: 'Download this conversation as a Jupyter notebook (.ipynb)' },
     { label: 'Keyboard shortcuts', icon: 'keyboard', onSelect: onHelp },
   ];
 }
 
-function HeaderActions({ notebookUrl, onInterrupt, onRestart, onRunAll, onToggleFiles, filesOpen }: ConversationHeaderProps) {
+function HeaderActions({ notebookUrl, onInterrupt, onRestart, onRunAll, onToggleFiles, filesOpen, onToggleVariables, variablesOpen }: ConversationHeaderProps) {
   return (
     <div className="header-actions">
       <button type="button" className="button ghost" onClick={onRunAll} title="Run every code cell again, in order, in this kernel">
@@ -77,6 +80,10 @@ function HeaderActions({ notebookUrl, onInterrupt, onRestart, onRunAll, onToggle
       <button type="button" className="button ghost" onClick={onToggleFiles} aria-expanded={filesOpen} title="The files in this conversation's workspace">
         <Icon name="paperclip" />
         <span className="button-label">Files</span>
+      </button>
+      <button type="button" className="button ghost" onClick={onToggleVariables} aria-expanded={variablesOpen} title="The variables in this conversation's kernel">
+        <Icon name="variables" />
+        <span className="button-label">Variables</span>
       </button>
       <a className="button ghost" href={notebookUrl} download title="Download this conversation as a Jupyter notebook (.ipynb)">
         <Icon name="download" />

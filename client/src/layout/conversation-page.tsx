@@ -1,5 +1,5 @@
 import { formatBytes } from '../ui/format-bytes.ts';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api } from '../api/conversations-api.ts';
 import type { Cell, KernelSpecList, ServerFrame } from '../protocol.ts';
 import { LiveAnnouncer } from '../announce/live-announcer.tsx';
@@ -14,9 +14,12 @@ import { ConnectionBanner } from './connection-banner.tsx';
 import { ConversationHeader } from './conversation-header.tsx';
 import { DropZone } from './drop-zone.tsx';
 import { FilesPanel } from './files-panel.tsx';
+import { VariablesPanel } from './variables-panel.tsx';
 import { Notebook } from './notebook.tsx';
+import { LiveCellsContext, type LiveCells } from '../cells/live-cells.ts';
 import { RestoreBanner } from './restore-banner.tsx';
 import { StorageBanner } from './storage-banner.tsx';
+import { StaleBanner } from './stale-banner.tsx';
 import { Toasts } from './toasts.tsx';
 
 export interface ConversationPageProps {
@@ -36,7 +39,10 @@ export interface ConversationPageProps {
 export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onHelp, onDrawer }: ConversationPageProps) {
   const { load, state, connection, send, dispatch } = useConversation(id, (frame) => onFrame(id, frame));
   const [confirmRestart, setConfirmRestart] = useState(false);
-  const [filesOpen, setFilesOpen] = useState(false);
+  const [panel, setPanel] = useState<'files' | 'variables' | undefined>(undefined);
+  const filesOpen = panel === 'files';
+  const [insert, setInsert] = useState<{ text: string; key: number } | undefined>(undefined);
+  const insertName = useCallback((name: string) => setInsert((last) => ({ text: name, key: (last?.key ?? 0) + 1 })), []);
   const [filesVersion, setFilesVersion] = useState(0);
 
   const title = state?.title;
@@ -51,6 +57,8 @@ export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onH
   const runCell = useCallback((code: string, cellId: string) => send({ type: 'run', code, cellId }), [send]);
   const setNoReplay = useCallback((cellId: string, noReplay: boolean) => send({ type: 'set_cell', cellId, noReplay }), [send]);
   const deleteCell = useCallback((cellId: string) => send({ type: 'delete_cell', cellId }), [send]);
+  const stdin = state?.stdin;
+  const live = useMemo<LiveCells>(() => ({ stdin, answer: (cellId, value) => send({ type: 'stdin_reply', cellId, value }) }), [stdin, send]);
   const dismiss = useCallback((key: number) => dispatch({ type: 'dismiss', key }), [dispatch]);
   const interrupt = useCallback(() => void api.interrupt(id).catch(report), [id, report]);
   usePageShortcuts({ interrupt, prompt: true });
@@ -79,15 +87,27 @@ export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onH
         onInterrupt={interrupt}
         onRestart={() => setConfirmRestart(true)}
         onRunAll={() => send({ type: 'run_all' })}
-        onToggleFiles={() => setFilesOpen((open) => !open)}
+        onToggleFiles={() => setPanel((open) => (open === 'files' ? undefined : 'files'))}
         filesOpen={filesOpen}
+        onToggleVariables={() => setPanel((open) => (open === 'variables' ? undefined : 'variables'))}
+        variablesOpen={panel === 'variables'}
         onHelp={onHelp}
         onDrawer={onDrawer}
       />
-      {filesOpen ? <FilesPanel conversationId={id} version={`${filesVersion}:${workspaceChange(state.cells)}`} onClose={() => setFilesOpen(false)} /> : null}
+      {filesOpen ? <FilesPanel conversationId={id} version={`${filesVersion}:${workspaceChange(state.cells)}`} onClose={() => setPanel(undefined)} /> : null}
+      {panel === 'variables' ? (
+        <VariablesPanel
+          conversationId={id}
+          version={`${workspaceChange(state.cells)}:${state.activeTurns.length}:${state.kernelState === 'dead' || state.kernelState === 'restarting' ? 'gone' : 'up'}`}
+          language={spec?.language}
+          onInsert={insertName}
+          onClose={() => setPanel(undefined)}
+        />
+      ) : null}
       <ConnectionBanner status={connection} />
       <StorageBanner error={state.storageError} />
       <LiveAnnouncer cells={state.cells} busy={busy} />
+      <LiveCellsContext.Provider value={live}>
       <Notebook
         cells={state.cells}
         busy={busy}
@@ -113,6 +133,7 @@ export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onH
           </div>
         }
       />
+      </LiveCellsContext.Provider>
       <div className="prompt-dock">
         <Toasts toasts={state.toasts} onDismiss={dismiss} />
         {uploads.upload ? <UploadProgress upload={uploads.upload} onCancel={uploads.cancel} /> : null}
@@ -123,6 +144,7 @@ export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onH
           onRestore={() => send({ type: 'restore' })}
           onCancel={() => send({ type: 'cancel' })}
         />
+        <StaleBanner cells={state.cells} busy={busy} onRunStale={() => send({ type: 'run_stale' })} />
         <PromptBox
           busy={busy}
           canAsk={canAsk}
@@ -131,6 +153,7 @@ export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onH
           onStop={() => send({ type: 'cancel' })}
           onUpload={uploads.add}
           language={languageName(spec?.language)}
+          insert={insert}
         />
       </div>
       {confirmRestart ? (

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { focusCell, neighbourCell } from '../keyboard/cell-focus.ts';
 import { FileButton } from '../ui/file-button.tsx';
 import { Icon } from '../ui/icons.tsx';
@@ -15,6 +15,8 @@ export interface PromptBoxProps {
   onUpload: (files: File[]) => void;
   /** The kernel's language as people name it (Python, R), for the placeholder. */
   language?: string;
+  /** Text to insert at the caret (a name clicked in the variable explorer); a new `key` inserts again. */
+  insert?: { text: string; key: number } | undefined;
 }
 
 const MAX_HEIGHT_PX = 320;
@@ -23,11 +25,22 @@ const MAX_HEIGHT_PX = 320;
  * The message box. Ask mode: Enter sends to the assistant, Shift+Enter is a new line.
  * Code mode: Enter is a new line, Shift+Enter runs. Ctrl/Cmd+Enter always runs as code.
  */
-export function PromptBox({ busy, canAsk, onAsk, onRun, onStop, onUpload, language = 'Python' }: PromptBoxProps) {
+export function PromptBox({ busy, canAsk, onAsk, onRun, onStop, onUpload, language = 'Python', insert }: PromptBoxProps) {
   const [text, setText] = useState('');
   const [chosenMode, setMode] = useState<PromptMode>('ask');
   const mode = canAsk ? chosenMode : 'code';
   const area = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    const element = area.current;
+    if (!insert || !element) return;
+    const start = element.selectionStart ?? element.value.length;
+    const end = element.selectionEnd ?? start;
+    const value = element.value;
+    setText(value.slice(0, start) + insert.text + value.slice(end));
+    element.focus();
+    requestAnimationFrame(() => element.setSelectionRange(start + insert.text.length, start + insert.text.length));
+  }, [insert]);
 
   useLayoutEffect(() => {
     const element = area.current;

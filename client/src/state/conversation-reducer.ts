@@ -38,6 +38,7 @@ export function applyFrame(state: ConversationState, frame: ServerFrame): Conver
       // A restore still running announces itself again with its next `progress` frame.
       restore: undefined,
       stateLost: frame.stateLost ?? state.stateLost,
+      stdin: frame.stdin,
     };
   }
   if (frame.seq <= state.seq) return state;
@@ -56,8 +57,15 @@ function applySequenced(state: ConversationState, frame: Exclude<ServerFrame, { 
       const ended = { ...state, activeTurns: state.activeTurns.filter((id) => id !== frame.turnId) };
       return frame.state === 'failed' && frame.error ? addToast(ended, 'error', frame.error) : ended;
     }
-    case 'cell':
-      return { ...state, cells: upsertCell(state.cells, frame.cell) };
+    case 'cell': {
+      // A cell that stopped takes its prompt with it (its `stdin_done` comes too).
+      const stopped = state.stdin?.cellId === frame.cell.id && frame.cell.kind === 'code' && frame.cell.status !== 'running';
+      return { ...state, cells: upsertCell(state.cells, frame.cell), ...(stopped ? { stdin: undefined } : {}) };
+    }
+    case 'stdin':
+      return { ...state, stdin: { cellId: frame.cellId, prompt: frame.prompt, password: frame.password } };
+    case 'stdin_done':
+      return state.stdin?.cellId === frame.cellId ? { ...state, stdin: undefined } : state;
     case 'cell_deleted':
       return { ...state, cells: state.cells.filter((cell) => cell.id !== frame.cellId) };
     case 'output': {

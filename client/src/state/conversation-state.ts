@@ -1,4 +1,4 @@
-import type { Cell, ConversationDetail, KernelState, RestoreState } from '../protocol.ts';
+import type { Cell, ConversationDetail, KernelState, RestoreState, StdinPrompt } from '../protocol.ts';
 
 /** A message shown to the person for a while: an `error` frame or a failed turn. */
 export interface Toast {
@@ -32,6 +32,8 @@ export interface ConversationState {
   /** Why changes are not reaching the server's store (it keeps trying), while they are not. */
   storageError: string | undefined;
   restore: RestoreProgress | undefined;
+  /** A running cell waits for a line of input (`input()`, `getpass()`). */
+  stdin: StdinPrompt | undefined;
   cells: readonly Cell[];
   /** The last `seq` applied; frames at or below it are duplicates (except `error`). */
   seq: number;
@@ -52,6 +54,7 @@ export function initialState(detail: ConversationDetail): ConversationState {
     stateLost: detail.stateLost ?? false,
     storageError: detail.storageError,
     restore: undefined,
+    stdin: detail.stdin,
     cells: detail.cells,
     seq: detail.seq,
     activeTurns: [],

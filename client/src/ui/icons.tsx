@@ -24,6 +24,7 @@ const paths = {
   menu: 'M2.5 4h11M2.5 8h11M2.5 12h11',
   more: 'M3 8a1 1 0 1 0 2 0a1 1 0 1 0-2 0M7 8a1 1 0 1 0 2 0a1 1 0 1 0-2 0M11 8a1 1 0 1 0 2 0a1 1 0 1 0-2 0',
   keyboard: 'M1.5 4.5h13v7h-13zM4 7h1M7.5 7h1M11 7h1M5 9.5h6',
+  variables: 'M5 2.5C3.5 2.5 3.5 4 3.5 5.5S2.5 8 2.5 8s1 .5 1 2.5 0 3 1.5 3M11 2.5c1.5 0 1.5 1.5 1.5 3s1 2.5 1 2.5-1 .5-1 2.5 0 3-1.5 3M6.5 6l3 4M9.5 6l-3 4',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -234,12 +234,15 @@ describe('what the model is told', () => {
       { name: 'pandas', version: '2.2.3' },
       { name: 'matplotlib', version: '3.9.2' },
     ],
-    frames: [
-      { name: 'sales', kind: 'DataFrame', rows: 120, columns: [['month', 'object'], ['revenue', 'float64']], columnCount: 2 },
-      { name: 'prices', kind: 'Series', rows: 5, dtype: 'int64', seriesName: 'price' },
-    ],
-    frameCount: 2,
   };
+  const listing = {
+    variables: [
+      { name: 'prices', type: 'Series', shape: [5], dtype: 'int64', preview: '[1, 2, 3, 4, 5]' },
+      { name: 'sales', type: 'DataFrame', shape: [120, 2], bytes: 2048, columns: [['month', 'object'], ['revenue', 'float64']] },
+    ],
+    total: 2,
+  };
+  const probeOutput = `__talkbook_probe__${JSON.stringify(probe)}\n__talkbook_variables__${JSON.stringify(listing)}\n`;
   const earlier: Cell[] = [
     { id: 'u1', createdAt: '', kind: 'user', text: 'Load the sales data please' },
     { id: 'c1', createdAt: '', kind: 'code', author: 'assistant', source: 'sales = pd.read_csv("sales.csv")', status: 'ok', executionCount: 1, outputs: [] },
@@ -251,7 +254,7 @@ describe('what the model is told', () => {
     fake.script([{ text: 'ok' }]);
     const ctx = context({
       cells: earlier,
-      inspect: () => ({ stdout: `__talkbook_probe__${JSON.stringify(probe)}\n`, stderr: '' }),
+      inspect: () => ({ stdout: probeOutput, stderr: '' }),
       files: [{ name: 'sales.csv', size: 4096, modified: '' }],
     });
     await createAssistant(config()).answer(ctx, 'plot the revenue column');
@@ -261,20 +264,22 @@ describe('what the model is told', () => {
     expect(system).toContain('persistent Jupyter kernel');
     expect(system).toContain('pandas 2.2.3, matplotlib 3.9.2');
     expect(system).toContain('- sales.csv (4 KB)');
-    expect(system).toContain('- sales: DataFrame, 120 rows × 2 columns: month (object), revenue (float64)');
-    expect(system).toContain('- prices: Series "price", 5 rows, dtype int64');
+    expect(system).toContain('Variables in the kernel right now (the person sees the same list in the variable explorer)');
+    expect(system).toContain('- sales: DataFrame [120 × 2], 2 KB: month (object), revenue (float64)');
+    expect(system).toContain('- prices: Series [5], dtype int64 = [1, 2, 3, 4, 5]');
     const history = allText(body);
     expect(history).toContain('Load the sales data please');
     expect(history).toContain('sales = pd.read_csv("sales.csv")');
     expect(history).toContain('Loaded 120 rows into `sales`.');
     expect(history).toContain('[I ran this code in the kernel myself]\n```python\nsales.revenue.max()\n```\n[Output]\nOut[2]: 9876.5');
     expect(lastUserText(body).endsWith('plot the revenue column')).toBe(true);
-    // The probe ran silently, once, and only the probe.
+    // The probe ran silently, once: the libraries and the variable explorer's own listing.
     expect(ctx.inspected).toHaveLength(1);
     expect(ctx.inspected[0]).toContain('del __talkbook_probe');
+    expect(ctx.inspected[0]).toContain('del __talkbook_variables');
   });
 
-  it('still answers when the probe fails, and probes nothing but the language for other kernels', async () => {
+  it('still answers when the probe fails, and lists only the variables for R', async () => {
     fake.script([{ text: 'ok' }, { text: 'ok' }]);
     const broken = context({ inspect: () => Promise.reject(new Error('kernel busy')) });
     await createAssistant(config()).answer(broken, 'hi');
@@ -282,7 +287,8 @@ describe('what the model is told', () => {
 
     const r = context({ kernelInfo: { language: 'R', languageVersion: '4.3.1', fileExtension: '.r', displayName: 'R' } });
     await createAssistant(config()).answer(r, 'hi');
-    expect(r.inspected).toEqual([]);
+    expect(r.inspected).toHaveLength(1);
+    expect(r.inspected[0]).toContain('globalenv()');
     expect(systemText(fake.requests[1]!.body)).toContain('R 4.3.1');
     expect(fake.requests[1]!.body.tools?.[0]?.function.description).toContain('Run R 4.3.1 code');
   });
