@@ -66,6 +66,9 @@ export async function runCell(conversation: Conversation, session: KernelSession
     outputTruncated: undefined,
     failure: undefined,
     imported: undefined,
+    // A new run: the last run's checkpoint no longer describes it, and it is not undone any more.
+    checkpoint: undefined,
+    undone: undefined,
   });
 
   const result = await runCode(session, cell.source, { ...options, onEvent });

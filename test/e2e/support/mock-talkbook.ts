@@ -163,8 +163,8 @@ export async function startMockTalkbook(options: MockTalkbookOptions = {}): Prom
       if (c.running) interrupt(c);
       return;
     }
-    // Restore and cell settings and deletion are tested against the real server (test/e2e/restore.test.ts, cells.test.ts).
-    if (frame.type === 'restart' || frame.type === 'run_all' || frame.type === 'restore' || frame.type === 'set_cell' || frame.type === 'delete_cell') return;
+    // Restore, undo and cell settings and deletion are tested against the real server (test/e2e/restore.test.ts, cells.test.ts, checkpoints.test.ts).
+    if (frame.type === 'restart' || frame.type === 'run_all' || frame.type === 'restore' || frame.type === 'undo' || frame.type === 'set_cell' || frame.type === 'delete_cell') return;
     const turnId = id();
     emit(c, { type: 'turn', turnId, state: 'started', request: frame.type });
     if (frame.type === 'run') {
