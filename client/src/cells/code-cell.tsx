@@ -6,9 +6,11 @@ import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { cellAfterRemoving, focusCell } from '../keyboard/cell-focus.ts';
 import { copyText, CopyButton } from '../ui/copy-button.tsx';
 import { Icon } from '../ui/icons.tsx';
-import { Menu } from '../ui/menu.tsx';
+import { Menu, type MenuItem } from '../ui/menu.tsx';
 import { CellStatus } from './cell-status.tsx';
 import { CodeSource } from './code-source.tsx';
+import { useCheckpointActions, type CheckpointActions } from './checkpoint-actions.tsx';
+import { CheckpointFooter } from './checkpoint-footer.tsx';
 
 export interface CodeCellProps {
   cell: CodeCellData;
@@ -46,6 +48,23 @@ export function codeCellLabel(cell: CodeCellData): string {
   return `Code cell${count} by ${cell.author === 'user' ? 'you' : 'the assistant'}, ${STATUS_WORDS[cell.status]}`;
 }
 
+/** Undo (on the cell `undo` would undo) and Branch from here, when the page offers them. */
+function checkpointItems(cell: CodeCellData, actions: CheckpointActions | undefined): MenuItem[] {
+  if (!actions) return [];
+  const items: MenuItem[] = [];
+  if (actions.undoableCellId === cell.id) {
+    items.push({
+      label: 'Undo this cell',
+      icon: 'undo',
+      disabled: actions.busy,
+      title: actions.busy ? 'Undo once the running request ends' : 'Put the kernel (and the files) back as they were before this cell',
+      onSelect: actions.undo,
+    });
+  }
+  items.push({ label: 'Branch from here', icon: 'branch', title: 'A new conversation with the cells up to this one, its variables and files', onSelect: () => actions.branch(cell.id) });
+  return items;
+}
+
 /**
  * A code cell: who wrote it, `[n]`, live status, highlighted source, outputs. Its actions are in
  * the toolbar (larger screens) and in its menu (every screen; `m` opens it from the keyboard).
@@ -55,6 +74,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
   const [editing, setEditing] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const article = useRef<HTMLElement>(null);
+  const checkpoints = useCheckpointActions();
   // Leaving the editor (run or Escape) puts focus back on the cell, never on the page's body.
   const stopEditing = () => {
     setEditing(false);
@@ -72,7 +92,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
     <article
       ref={article}
       tabIndex={0}
-      className={`cell code-cell author-${cell.author} status-${cell.status}${replay ? ` replay-${replay}` : ''}${cell.noReplay ? ' no-replay' : ''}`}
+      className={`cell code-cell author-${cell.author} status-${cell.status}${replay ? ` replay-${replay}` : ''}${cell.noReplay ? ' no-replay' : ''}${cell.undone ? ' undone' : ''}`}
       aria-label={codeCellLabel(cell)}
       data-cell-id={cell.id}
     >
@@ -105,6 +125,11 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
           ) : replay === 'failed' ? (
             <span className="replay-badge replay-failed-badge" title="Restoring state stopped here: this cell failed when replayed">
               Failed on restore
+            </span>
+          ) : null}
+          {cell.undone ? (
+            <span className="replay-badge undone-badge" title="Undone: the kernel went back to the checkpoint before this cell; it is never replayed">
+              Undone
             </span>
           ) : null}
           {cell.noReplay ? (
@@ -157,6 +182,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
               { label: 'Copy code', icon: 'copy', onSelect: () => void copyText(cell.source).catch(() => {}) },
               { label: collapsed ? 'Expand cell' : 'Collapse cell', icon: collapsed ? 'chevronRight' : 'chevronDown', onSelect: () => setCollapsed(!collapsed) },
               { label: 'Replay when restoring state', icon: 'restart', checked: !cell.noReplay, onSelect: () => onSetNoReplay(cell.id, !cell.noReplay) },
+              ...checkpointItems(cell, checkpoints),
               { label: 'Delete cell', icon: 'trash', danger: true, disabled: !onDelete, title: onDelete ? undefined : deleteLater, onSelect: () => setConfirmDelete(true) },
             ]}
           />
@@ -203,6 +229,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
             )}
             {cell.outputs.length ? <OutputArea outputs={cell.outputs} executionCount={cell.executionCount} /> : null}
             {cell.failure ? <div className="cell-failure">{cell.failure}</div> : null}
+            <CheckpointFooter cell={cell} />
             {cell.outputTruncated ? (
               <div className="cell-note">Output was cut here: this cell printed more than Talkbook keeps.</div>
             ) : null}

@@ -1,5 +1,5 @@
 import { formatBytes } from '../ui/format-bytes.ts';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api } from '../api/conversations-api.ts';
 import type { Cell, KernelSpecList, ServerFrame } from '../protocol.ts';
 import { LiveAnnouncer } from '../announce/live-announcer.tsx';
@@ -15,6 +15,8 @@ import { ConversationHeader } from './conversation-header.tsx';
 import { DropZone } from './drop-zone.tsx';
 import { FilesPanel } from './files-panel.tsx';
 import { Notebook } from './notebook.tsx';
+import { CheckpointActionsContext } from '../cells/checkpoint-actions.tsx';
+import { navigate } from '../router/use-route.ts';
 import { RestoreBanner } from './restore-banner.tsx';
 import { Toasts } from './toasts.tsx';
 
@@ -51,6 +53,18 @@ export function ConversationPage({ id, canAsk, kernelspecs, onFrame, onHelp, onD
   const dismiss = useCallback((key: number) => dispatch({ type: 'dismiss', key }), [dispatch]);
   const interrupt = useCallback(() => void api.interrupt(id).catch(report), [id, report]);
   usePageShortcuts({ interrupt, prompt: true });
+  const undo = useCallback(() => send({ type: 'undo' }), [send]);
+  const branch = useCallback(
+    (cellId: string) =>
+      void api.branch(id, cellId).then((created) => navigate({ name: 'conversation', id: created.id }), report),
+    [id, report],
+  );
+  const undoable = state ? undoableCell(state.cells) : undefined;
+  const stateBusy = state ? isBusy(state) : false;
+  const checkpointActions = useMemo(
+    () => ({ conversationId: id, undoableCellId: undoable, busy: stateBusy, undo, branch }),
+    [id, undoable, stateBusy, undo, branch],
+  );
 
   const uploads = useUploads(id, {
     stored: (stored) => {
@@ -84,6 +98,7 @@ export function ConversationPage({ id, canAsk, kernelspecs, onFrame, onHelp, onD
       {filesOpen ? <FilesPanel conversationId={id} version={`${filesVersion}:${workspaceChange(state.cells)}`} onClose={() => setFilesOpen(false)} /> : null}
       <ConnectionBanner status={connection} />
       <LiveAnnouncer cells={state.cells} busy={busy} />
+      <CheckpointActionsContext.Provider value={checkpointActions}>
       <Notebook
         cells={state.cells}
         busy={busy}
@@ -108,6 +123,7 @@ export function ConversationPage({ id, canAsk, kernelspecs, onFrame, onHelp, onD
           </div>
         }
       />
+      </CheckpointActionsContext.Provider>
       <div className="prompt-dock">
         <Toasts toasts={state.toasts} onDismiss={dismiss} />
         {uploads.upload ? <UploadProgress upload={uploads.upload} onCancel={uploads.cancel} /> : null}
@@ -166,4 +182,9 @@ function workspaceChange(cells: readonly Cell[]): string {
 function languageName(language: string | undefined): string {
   if (!language) return 'code';
   return language.length <= 2 ? language.toUpperCase() : language[0]!.toUpperCase() + language.slice(1);
+}
+
+/** The cell the socket's `undo` undoes: the last code cell not already undone. */
+function undoableCell(cells: readonly Cell[]): string | undefined {
+  return cells.findLast((cell) => cell.kind === 'code' && !cell.undone)?.id;
 }

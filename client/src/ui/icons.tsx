@@ -24,6 +24,8 @@ const paths = {
   menu: 'M2.5 4h11M2.5 8h11M2.5 12h11',
   more: 'M3 8a1 1 0 1 0 2 0a1 1 0 1 0-2 0M7 8a1 1 0 1 0 2 0a1 1 0 1 0-2 0M11 8a1 1 0 1 0 2 0a1 1 0 1 0-2 0',
   keyboard: 'M1.5 4.5h13v7h-13zM4 7h1M7.5 7h1M11 7h1M5 9.5h6',
+  undo: 'M5.5 3.5L2.5 6.5l3 3M2.5 6.5h7a3.5 3.5 0 0 1 0 7H7',
+  branch: 'M5 2.5v11M5 9.5c0-3 6-2 6-5.5M11 4a1.5 1.5 0 1 0 0-.1',
 } as const;
 
 export type IconName = keyof typeof paths;
