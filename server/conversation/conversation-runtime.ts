@@ -313,6 +313,11 @@ export class ConversationRuntime implements KernelHolder {
       kernelInfo: () => this.kernel.info(),
       listFiles: () => this.deps.listFiles(this.conversation.id),
       stateInfo: () => this.state.info(),
+      undoLastCell: async (turnSignal) => {
+        const report = await this.undoInTurn(turnSignal);
+        const notice = this.conversation.cells.findLast((cell) => cell.kind === 'notice');
+        return notice?.kind === 'notice' ? notice.text : `Undid cell ${report.cellId}.`;
+      },
     });
   }
 
