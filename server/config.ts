@@ -6,6 +6,12 @@ const flag = z
   .optional()
   .transform((value) => value === '1' || value === 'true');
 
+/** A 0/1 switch that is on unless set to 0 (or false). */
+const flagOn = z
+  .enum(['0', '1', 'true', 'false', ''])
+  .optional()
+  .transform((value) => value !== '0' && value !== 'false');
+
 const optionalText = z
   .string()
   .optional()
@@ -54,7 +60,8 @@ const envSchema = z.object({
   TALKBOOK_KERNEL_IDLE_MINUTES: z.coerce.number().positive().default(60),
   TALKBOOK_MAX_KERNELS: positiveInt(64),
   TALKBOOK_KERNEL_POOL: z.coerce.number().int().min(0).max(16).default(2),
-  TALKBOOK_AUTO_RESTORE: flag,
+  TALKBOOK_AUTO_RESTORE: flagOn,
+  TALKBOOK_CHECKPOINT_MB: z.coerce.number().min(0).default(2048),
   TALKBOOK_FILES: z.enum(['auto', 'contents', 'kernel']).default('auto'),
   TALKBOOK_LOG: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('info'),
 });
@@ -93,8 +100,10 @@ export interface Config {
   maxKernels: number;
   /** Started kernels kept ready per kernel spec for new conversations (TALKBOOK_KERNEL_POOL; 0: off). */
   kernelPool: number;
-  /** Restore lost kernel state by replaying history before the next request (TALKBOOK_AUTO_RESTORE). */
+  /** Restore lost kernel state (newest checkpoint, then replay) before the next request (TALKBOOK_AUTO_RESTORE, default on). */
   autoRestore: boolean;
+  /** Kernel checkpoints per conversation, in MB (TALKBOOK_CHECKPOINT_MB, default 2048); 0 makes none (restore replays). */
+  checkpointMb: number;
   /** Where workspaces are made and files moved (TALKBOOK_FILES). */
   files: 'auto' | 'contents' | 'kernel';
   sandbox: { mode: 'auto' | 'off'; network: boolean; memoryMb: number; maxProcs: number; tmpMb: number; workspaceMb: number };
@@ -128,6 +137,7 @@ const expected: Partial<Record<keyof z.input<typeof envSchema>, string>> = {
   TALKBOOK_MAX_KERNELS: 'a whole number above 0, like 64',
   TALKBOOK_KERNEL_POOL: 'a whole number from 0 to 16',
   TALKBOOK_AUTO_RESTORE: '1 or 0',
+  TALKBOOK_CHECKPOINT_MB: 'a number of megabytes, 0 or more, like 2048 (0: no checkpoints)',
   TALKBOOK_FILES: '"auto", "contents" or "kernel"',
   TALKBOOK_LOG: '"silent", "error", "warn", "info" or "debug"',
 };
@@ -178,6 +188,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxKernels: e.TALKBOOK_MAX_KERNELS,
     kernelPool: e.TALKBOOK_KERNEL_POOL,
     autoRestore: e.TALKBOOK_AUTO_RESTORE,
+    checkpointMb: e.TALKBOOK_CHECKPOINT_MB,
     files: e.TALKBOOK_FILES,
     sandbox: {
       mode: e.TALKBOOK_SANDBOX,

@@ -13,6 +13,7 @@ import { newId } from './ids.ts';
 import { Conversations } from './conversation/conversations.ts';
 import { ContentsWorkspaceFiles, GatewayAwareFiles, KernelWorkspaceFiles, listFilesOf } from './files/index.ts';
 import { createApp } from './http/app.ts';
+import { branchRoutes } from './http/branch-routes.ts';
 import { filesRoutes, requestTimeoutMs } from './http/files-routes.ts';
 import { notebookRoutes } from './http/notebook-routes.ts';
 import { SocketRegistry } from './http/socket-registry.ts';
@@ -26,6 +27,9 @@ import { Kernels } from './kernel/kernels.ts';
 import { errorMessage, PublicError } from './errors.ts';
 import { createLogger, type Logger } from './log.ts';
 import { importJsonConversations, openStore } from './store/index.ts';
+
+/** Where the embedded Jupyter's kernels keep their checkpoints: beside the workspaces, never inside. */
+const checkpointRoot = (dataDir: string) => join(dataDir, 'checkpoints');
 
 const defaultClientDir = resolve(fileURLToPath(new URL('../client/dist', import.meta.url)));
 
@@ -99,6 +103,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     embedded = await startEmbeddedJupyter({
       python: config.jupyter.python,
       rootDir: join(config.dataDir, 'workspaces'),
+      checkpointRoot: checkpointRoot(config.dataDir),
       runtimeDir,
       sandbox,
       log,
@@ -120,7 +125,14 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
 
   const maxMessageBytes = kernelMessageLimit(config.maxCellOutputBytes);
   const settings = jupyterSettings(jupyterUrl, jupyterToken, embedded?.socketPath, maxMessageBytes);
-  kernels = new Kernels({ settings, log, defaultKernel: config.defaultKernel, files: config.files, deathReason: embedded?.deathReason, maxMessageBytes });
+  const checkpoints = {
+    budgetMb: config.checkpointMb,
+    // The embedded Jupyter's launcher gives each kernel its folder (TALKBOOK_CHECKPOINTS); a remote
+    // kernel keeps its checkpoints beside its workspace folder, in a hidden folder of its own.
+    folderFor: (id: string) => (embedded ? join(checkpointRoot(config.dataDir), id) : `../.talkbook-checkpoints/${id}`),
+    log,
+  };
+  kernels = new Kernels({ settings, log, defaultKernel: config.defaultKernel, files: config.files, deathReason: embedded?.deathReason, maxMessageBytes, checkpoints });
   const kernelPool = new KernelPool({ kernels, size: config.kernelPool, newId, log });
   pool = kernelPool;
   const startedKernels = kernels;
@@ -140,7 +152,10 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   conversations = new Conversations({
     store,
     log,
-    deleteWorkspace: (id) => files.deleteWorkspace(id),
+    deleteWorkspace: async (id) => {
+      await files.deleteWorkspace(id);
+      if (embedded) await rm(join(checkpointRoot(config.dataDir), id), { recursive: true, force: true });
+    },
     maxCellOutputBytes: config.maxCellOutputBytes,
     kernelIdleMs: config.kernelIdleMs,
     maxKernels: config.maxKernels,
@@ -189,6 +204,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     sandboxed,
     extraRoutes: [
       filesRoutes({ conversations, files, maxUploadBytes: config.maxUploadBytes, log }),
+      branchRoutes({ conversations }),
       notebookRoutes({ conversations, kernels, files, maxImportBytes: config.maxUploadBytes, maxCellOutputBytes: config.maxCellOutputBytes }),
     ],
   });

@@ -7,9 +7,10 @@ Run by Jupyter for every kernel (see kernels/*/kernel.json). The kernel gets:
 - a parent-death signal: it never outlives the Jupyter server;
 - with bubblewrap (unless TALKBOOK_SANDBOX says it is off): new PID, network, IPC and mount
   namespaces (and a user namespace when not started as root); the system read-only (/usr, /etc,
-  /dev); its workspace (the working directory Jupyter chose) at /workspace as the only writable
-  folder on disk, a /tmp and a /dev/shm of fixed sizes; only its own socket folder of the runtime
-  directory; no network unless the deployment opted in; a seccomp filter (seccomp_filter.py); it
+  /dev); its workspace (the working directory Jupyter chose) at /workspace and its checkpoint
+  folder at /checkpoints (beside it, never inside) as the only writable folders on disk, a /tmp
+  and a /dev/shm of fixed sizes; only its own socket folder of the runtime directory; no network
+  unless the deployment opted in; a seccomp filter (seccomp_filter.py); it
   dies with its parent;
 - when started as root: its own unprivileged user id (derived from the workspace, which becomes
   private to it), no capabilities, no_new_privs, and cgroups of its own (kernel_cgroups.py: one
@@ -23,6 +24,7 @@ import json
 import os
 import resource
 import signal
+import stat
 import sys
 
 import kernel_cgroups
@@ -36,6 +38,8 @@ INNER = "/run/kernel"
 # Python startup modules (the talkbook_display IPython extension), read-only inside the sandbox.
 STARTUP = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "startup")
 INNER_STARTUP = "/opt/talkbook/startup"
+# The conversation's checkpoint folder (kernel checkpoints, issue 19) as its kernel sees it.
+INNER_CHECKPOINTS = "/checkpoints"
 # /dev/shm per kernel (multiprocessing, PyTorch data loaders), as Docker's default.
 SHM_MB = 64
 
@@ -119,9 +123,12 @@ def main():
         )
     # Workspace files are private to the kernel's user (0600, folders 0700).
     os.umask(0o077)
+    checkpoints = checkpoint_folder(cfg, workspace)
 
     if not cfg["enabled"]:
         env = kernel_env(os.path.join("/tmp", "talkbook-home-%d" % os.getpid()), {"PYTHONPATH": STARTUP})
+        if checkpoints:
+            env["TALKBOOK_CHECKPOINTS"] = checkpoints
         if "JPY_PARENT_PID" in os.environ:
             env["JPY_PARENT_PID"] = os.environ["JPY_PARENT_PID"]
         os.makedirs(env["HOME"], mode=0o700, exist_ok=True)
@@ -153,6 +160,8 @@ def main():
         os.chown(private, uid, uid)
         os.chown(inner_connection, uid, uid)
         own_tree(workspace, uid)
+        if checkpoints:
+            own_tree(checkpoints, uid)
         namespaces = ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
         drop = [
             "/usr/bin/setpriv", "--reuid=%d" % uid, "--regid=%d" % uid, "--clear-groups",
@@ -190,6 +199,7 @@ def main():
         "--perms", "0755", "--dir", "/run",
         "--bind", private, INNER,
         "--bind", workspace, "/workspace",
+        *(["--bind", checkpoints, INNER_CHECKPOINTS] if checkpoints else []),
         "--perms", "0755", "--dir", "/run/talkbook",
         "--perms", "0444", "--ro-bind-data", str(data_fd(json.dumps(kernel_limits(cfg)))), "/run/talkbook/limits.json",
         *mounts,
@@ -197,7 +207,7 @@ def main():
         "--chdir", "/workspace",
         "--",
     ]
-    env = kernel_env("/tmp", {"PYTHONPATH": INNER_STARTUP})
+    env = kernel_env("/tmp", {"PYTHONPATH": INNER_STARTUP, **({"TALKBOOK_CHECKPOINTS": INNER_CHECKPOINTS} if checkpoints else {})})
     command = [part.replace("@CONNECTION@", os.path.join(INNER, "connection.json")) for part in command]
     limits(cfg)
     # Jupyter interrupts "signal"-mode kernels (IRkernel) with SIGINT to the whole process group,
@@ -206,6 +216,25 @@ def main():
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     argv = bwrap + drop + ["/usr/bin/env", "--default-signal=INT"] + command
     os.execve(argv[0], argv, env)
+
+
+def checkpoint_folder(cfg, workspace):
+    """The kernel's checkpoint folder, <checkpointRoot>/<workspace name>, made (0700) if missing;
+    None without a checkpoint root. The root is the server's (no kernel sees it), so nothing in
+    it can be a link a kernel planted; the folder itself is refused if it is anything but a folder."""
+    root = cfg.get("checkpoint_root")
+    if not root:
+        return None
+    os.makedirs(root, mode=0o700, exist_ok=True)
+    folder = os.path.join(os.path.realpath(root), os.path.basename(workspace))
+    try:
+        os.mkdir(folder, 0o700)
+    except FileExistsError:
+        pass
+    info = os.lstat(folder)
+    if not stat.S_ISDIR(info.st_mode):
+        sys.exit("talkbook sandbox: refusing to start a kernel: its checkpoint folder %s is not a folder" % folder)
+    return folder
 
 
 def kernel_limits(cfg):

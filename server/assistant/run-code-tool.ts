@@ -20,6 +20,21 @@ export function runCodeTool(languageLabel: string): ToolDefinition {
   };
 }
 
+export const UNDO_TOOL = 'undo_last_cell';
+
+/** Undo the conversation's last code cell (kernel checkpoints, issue 19). */
+export function undoTool(): ToolDefinition {
+  return {
+    name: UNDO_TOOL,
+    description:
+      'Undo the last code cell of this conversation: the kernel goes back to the checkpoint saved before it ' +
+      '(its variables, and the workspace files it created, changed or deleted). Use it when your last step ' +
+      'damaged the data (dropped rows it should not have, overwrote a variable or a file). The cell stays in ' +
+      'the history, marked undone. Returns what came back.',
+    parameters: { type: 'object', properties: {}, additionalProperties: false },
+  };
+}
+
 const runCodeArguments = z.object({ code: z.string() });
 
 export type ParsedToolCall = { ok: true; code: string } | { ok: false; problem: string };
@@ -36,7 +51,7 @@ export function parseRunCodeCall(call: ToolCall): ParsedToolCall {
   if (call.name !== RUN_CODE_TOOL) {
     return {
       ok: false,
-      problem: `There is no tool named "${call.name}". The only tool is ${RUN_CODE_TOOL}, called with ${EXAMPLE}. Nothing was run.`,
+      problem: `There is no tool named "${call.name}". The tools are ${RUN_CODE_TOOL}, called with ${EXAMPLE}, and ${UNDO_TOOL}. Nothing was run.`,
     };
   }
   const raw = call.arguments.trim();

@@ -23,6 +23,18 @@ export function stateSection(state: StateInfo | undefined): string | undefined {
   const replayed = `${restore.replayed} earlier code cell${restore.replayed === 1 ? '' : 's'}`;
   switch (restore.outcome) {
     case 'done':
+      if (restore.checkpoint) {
+        const { checkpoint } = restore;
+        const list = (names: readonly string[]) => names.slice(0, 30).join(', ') + (names.length > 30 ? ', …' : '');
+        lines.push(
+          `Kernel state: restored${restore.automatic ? ' automatically' : ''} after it was lost, from the checkpoint saved after ${checkpoint.label}` +
+            (restore.replayed ? `, then by replaying ${replayed} (outputs were not shown again).` : ', without replaying any cell.'),
+        );
+        if (checkpoint.restored.length) lines.push(`Variables that came back from the checkpoint: ${list(checkpoint.restored)}.`);
+        if (checkpoint.rebuilt.length) lines.push(`Variables rebuilt by replaying the cells that made them (a checkpoint cannot hold them): ${list(checkpoint.rebuilt)}.`);
+        if (checkpoint.missing.length) lines.push(`Not restored at all: ${list(checkpoint.missing)}.`);
+        break;
+      }
       lines.push(`Kernel state: restored${restore.automatic ? ' automatically' : ''} after it was lost, by replaying ${replayed} in a fresh kernel (outputs were not shown again).`);
       break;
     case 'failed':

@@ -2,7 +2,8 @@ import type { ToolCall } from '../llm/index.ts';
 import { abortable, throwIfCancelled } from './abortable.ts';
 import { assertNever } from './assert-never.ts';
 import type { ResultImage } from './describe-bundle.ts';
-import { parseRunCodeCall, runCodeTool } from './run-code-tool.ts';
+import { errorMessage } from '../errors.ts';
+import { parseRunCodeCall, runCodeTool, UNDO_TOOL, undoTool } from './run-code-tool.ts';
 import { imageParts, noteFinish, type StepContext, type StepOutcome } from './step-context.ts';
 import { summarizeCodeCell } from './summarize-cell.ts';
 
@@ -16,7 +17,7 @@ export async function toolsStep(step: StepContext): Promise<StepOutcome> {
   let replyText = '';
   const calls: ToolCall[] = [];
   let finish = 'stop';
-  for await (const event of step.model.stream({ messages, tools: [runCodeTool(step.languageLabel)] }, ctx.signal)) {
+  for await (const event of step.model.stream({ messages, tools: [runCodeTool(step.languageLabel), undoTool()] }, ctx.signal)) {
     switch (event.type) {
       case 'text':
         replyText += event.delta;
@@ -42,6 +43,12 @@ export async function toolsStep(step: StepContext): Promise<StepOutcome> {
   step.text.break();
   const images: ResultImage[] = [];
   for (const call of calls) {
+    if (call.name === UNDO_TOOL) {
+      const said = await abortable(ctx.undoLastCell(), ctx.signal).catch((error: unknown) => `Error: ${errorMessage(error)}`);
+      throwIfCancelled(ctx.signal);
+      messages.push({ role: 'tool', toolCallId: call.id, content: said });
+      continue;
+    }
     const parsed = parseRunCodeCall(call);
     if (!parsed.ok) {
       messages.push({ role: 'tool', toolCallId: call.id, content: `Error: ${parsed.problem}` });

@@ -1,4 +1,6 @@
+import { checkpointEngine } from '../kernel/checkpoint-engines.ts';
 import type { KernelSession } from '../kernel/kernel-session.ts';
+import { checkpointed } from './restore/checkpoint-restore.ts';
 import type { Kernels } from '../kernel/kernels.ts';
 import type { NoticeCell } from '../protocol/index.ts';
 import type { Conversation } from './conversation.ts';
@@ -9,6 +11,8 @@ export interface ConversationKernelDeps {
   kernels: Kernels;
   /** Called before this conversation starts a kernel: shut others down to stay under the cap. */
   makeRoom?(conversationId: string): Promise<void>;
+  /** Called before a kernel that makes checkpoints hibernates (copy its newest checkpoint into the store). */
+  beforeHibernate?(conversationId: string, session: KernelSession): Promise<void>;
 }
 
 /**
@@ -79,13 +83,25 @@ export class ConversationKernel {
     await this.deps.kernels.shutdown(this.conversation.id);
   }
 
-  /** Shut the kernel down to free resources, saying why (`reason`). */
+  /**
+   * Shut the kernel down to free resources, saying why (`reason`). A kernel that makes
+   * checkpoints hibernates: its state is in the checkpoint saved after its last cell (copied
+   * into the store first when its disk may not last, `beforeHibernate`), and the next request
+   * wakes it with its variables.
+   */
   async evict(reason: string): Promise<void> {
+    const session = this.deps.kernels.get(this.conversation.id);
+    const hibernating = session !== undefined && (await checkpointEngine(session)) !== undefined && this.conversation.cells.some(checkpointed);
+    if (hibernating) await this.deps.beforeHibernate?.(this.conversation.id, session).catch(() => undefined);
     this.wired = undefined;
     await this.deps.kernels.shutdown(this.conversation.id);
     this.conversation.setKernelState('dead');
     this.state.lost();
-    this.notice('info', `${reason} Variables from earlier cells are gone; the next cell starts a fresh kernel.${this.state.hint()}`);
+    if (hibernating) {
+      this.notice('info', `${reason} It hibernated: its variables are in the checkpoint of its last cell, and ${this.state.wakes ? 'the next request brings them back' : 'Restore state brings them back'}.`);
+    } else {
+      this.notice('info', `${reason} Variables from earlier cells are gone; the next cell starts a fresh kernel.${this.state.hint()}`);
+    }
   }
 
   /** The Jupyter server behind the kernel was lost. */

@@ -19,6 +19,10 @@ import { StdinPrompts } from './stdin-prompts.ts';
 import { staleCells } from './stale-cells.ts';
 import { assistantEdit } from './assistant-edit.ts';
 import { cellNamesCode, parseCellNames } from '../kernel/cell-names.ts';
+import { runWithCheckpoint } from './cell-checkpoints.ts';
+import type { CheckpointSource } from './restore/checkpoint-restore.ts';
+import { undoLastCell, type UndoReport } from './undo-cell.ts';
+import type { BranchOrigin } from './branch-conversation.ts';
 import type { TurnContext } from './turn-context.ts';
 import { Turns, type ActiveTurn } from './turns.ts';
 
@@ -36,6 +40,8 @@ export interface RuntimeDeps extends ConversationKernelDeps {
   /** Restore lost kernel state by itself before the next `run` or `ask` (TALKBOOK_AUTO_RESTORE). */
   autoRestore?: boolean;
   listFiles(conversationId: string): Promise<WorkspaceFile[]>;
+  /** Where checkpoints a kernel's folder lacks come from (the store, for remote kernels). */
+  checkpointSource?(conversationId: string): CheckpointSource;
 }
 
 type Request<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>;
@@ -128,6 +134,44 @@ export class ConversationRuntime implements KernelHolder {
   /** Rebuild lost kernel state: a fresh kernel replays the code cells that last ran without error. */
   restore(frame: Request<'restore'>): Promise<void> {
     return this.turn(frame, (turn) => this.restoreTurn(turn, false));
+  }
+
+  /**
+   * A new branch's first turn: say where it branched from (with a link back), then restore its
+   * kernel from the checkpoint of its last checkpointed cell — given by the conversation branched
+   * from — with the workspace files that checkpoint recorded. Resolves when that turn ended.
+   */
+  startBranch(origin: BranchOrigin, source: CheckpointSource): Promise<void> {
+    this.conversation.addCell<NoticeCell>({
+      id: newId(),
+      kind: 'notice',
+      level: 'info',
+      text: `Branched from “${origin.title}”. The cells above are copied from it; it is left as it was.`,
+      link: { conversationId: origin.conversationId, cellId: origin.cellId, title: origin.title },
+      createdAt: new Date().toISOString(),
+    });
+    return this.turns.enqueue({ request: 'restore', work: (turn) => this.restoreTurn(turn, true, { files: true, source }) });
+  }
+
+  /** Undo the last code cell not already undone: the kernel goes back to the checkpoint before it. */
+  undo(frame: Request<'undo'>): Promise<void> {
+    return this.turn(frame, async (turn) => {
+      await this.undoInTurn(turn.signal);
+    });
+  }
+
+  /** Undo inside a turn that is already running (the assistant's undo tool). */
+  async undoInTurn(signal: AbortSignal): Promise<UndoReport> {
+    const report = await undoLastCell({
+      conversation: this.conversation,
+      session: () => this.kernel.session(),
+      signal,
+      cellTimeoutMs: this.deps.cellTimeoutMs,
+      notice: (level, text) => this.notice(level, text),
+      ...(this.deps.checkpointSource ? { checkpoints: this.deps.checkpointSource(this.conversation.id) } : {}),
+    });
+    this.state.undone(report);
+    return report;
   }
 
   /**
@@ -271,7 +315,7 @@ export class ConversationRuntime implements KernelHolder {
    * Queue a turn answering `frame` (with TALKBOOK_AUTO_RESTORE, a lost state is restored first).
    * Resolves once queued — the turn reports itself in frames — or rejects when it is refused.
    */
-  private turn(frame: Request<'run' | 'ask' | 'run_all' | 'run_stale' | 'restore'>, work: (turn: ActiveTurn) => Promise<void>): Promise<void> {
+  private turn(frame: Request<'run' | 'ask' | 'run_all' | 'run_stale' | 'restore' | 'undo'>, work: (turn: ActiveTurn) => Promise<void>): Promise<void> {
     const needsState = frame.type === 'run' || frame.type === 'ask';
     try {
       void this.turns.enqueue({ request: frame.type, requestId: frame.requestId, work }, () =>
@@ -284,8 +328,9 @@ export class ConversationRuntime implements KernelHolder {
     }
   }
 
-  private async restoreTurn(turn: ActiveTurn, automatic: boolean): Promise<void> {
+  private async restoreTurn(turn: ActiveTurn, automatic: boolean, from: { files: boolean; source: CheckpointSource } | undefined = undefined): Promise<void> {
     this.state.restoreStarted();
+    const checkpoints = from?.source ?? this.deps.checkpointSource?.(this.conversation.id);
     const report = await restoreState({
       conversation: this.conversation,
       turnId: turn.id,
@@ -294,6 +339,8 @@ export class ConversationRuntime implements KernelHolder {
       automatic,
       // The restore's own notice says what happened.
       freshKernel: () => this.kernel.replace(),
+      ...(checkpoints ? { checkpoints } : {}),
+      ...(from?.files ? { files: true } : {}),
       notice: (level, text) => this.notice(level, text),
     });
     this.state.restoreEnded(report);
@@ -331,7 +378,8 @@ export class ConversationRuntime implements KernelHolder {
       this.conversation.updateCell<CodeCell>(cellId, { status: 'error', failure: errorMessage(error), endedAt: new Date().toISOString() });
       throw error;
     }
-    return runCell(this.conversation, session, cellId, { signal, timeoutMs: this.deps.cellTimeoutMs, stdin: this.stdin });
+    const timeoutMs = this.deps.cellTimeoutMs;
+    return runWithCheckpoint(this.conversation, session, cellId, () => runCell(this.conversation, session, cellId, { signal, timeoutMs, stdin: this.stdin }), { cellTimeoutMs: timeoutMs });
   }
 
   private context(signal: AbortSignal): TurnContext {
@@ -342,6 +390,11 @@ export class ConversationRuntime implements KernelHolder {
       kernelInfo: () => this.kernel.info(),
       listFiles: () => this.deps.listFiles(this.conversation.id),
       stateInfo: () => this.state.info(),
+      undoLastCell: async (turnSignal) => {
+        const report = await this.undoInTurn(turnSignal);
+        const notice = this.conversation.cells.findLast((cell) => cell.kind === 'notice');
+        return notice?.kind === 'notice' ? notice.text : `Undid cell ${report.cellId}.`;
+      },
     });
   }
 

@@ -7,6 +7,7 @@ import { SEQ_BLOCK, type ConversationStore, type ListQuery, type StoredConversat
 import { ConversationPersister } from './conversation-persister.ts';
 import { ConversationRuntime, type RuntimeDeps } from './conversation-runtime.ts';
 import { Conversation } from './conversation.ts';
+import { branchCells, branchSource } from './branch-conversation.ts';
 
 export interface ConversationsOptions {
   store: ConversationStore;
@@ -145,6 +146,25 @@ export class Conversations {
       void this.budget.makeRoom(pooled).catch((error: unknown) => this.options.log.warn('making room for a pooled kernel failed', error));
     }
     return entry.runtime.conversation;
+  }
+
+  /**
+   * Branch a conversation at `cellId` (issue 19): a new conversation with the cells up to that
+   * one, its kernel restored from that cell's checkpoint (or the newest before it) and its
+   * workspace from that checkpoint's files, in its first turn. The original is left as it is.
+   */
+  async branch(id: string, cellId: string): Promise<Conversation> {
+    const source = await this.get(id);
+    const cells = branchCells(source.conversation.cells, cellId);
+    const title = source.conversation.title;
+    const created = await this.create({ title: `${title.length > 50 ? `${title.slice(0, 49)}…` : title} (branch)`, kernel: source.conversation.kernel, cells, ownerId: source.conversation.ownerId });
+    const branch = await this.get(created.id);
+    const copy = branchSource(source, this.options.runtime.kernels);
+    void branch
+      .startBranch({ conversationId: id, cellId, title }, copy)
+      .catch((error: unknown) => this.options.log.warn(`the branch ${created.id} of ${id} was not restored`, error))
+      .finally(() => void copy.close());
+    return created;
   }
 
   /**

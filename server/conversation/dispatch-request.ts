@@ -21,6 +21,8 @@ export async function dispatchRequest(runtime: ConversationRuntime, frame: Conve
       return runtime.runStale(frame);
     case 'restore':
       return runtime.restore(frame);
+    case 'undo':
+      return runtime.undo(frame);
     case 'set_cell':
       return runtime.setCell(frame);
     case 'delete_cell':

@@ -69,6 +69,9 @@ export async function runCell(conversation: Conversation, session: KernelSession
     outputTruncated: undefined,
     failure: undefined,
     imported: undefined,
+    // A new run: the last run's checkpoint no longer describes it, and it is not undone any more.
+    checkpoint: undefined,
+    undone: undefined,
   });
 
   const stdin = options.stdin?.forCell(cellId, options.signal, (text) => onEvent({ kind: 'output', output: { output_type: 'stream', name: 'stdout', text } }));

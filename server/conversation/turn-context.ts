@@ -41,4 +41,10 @@ export interface TurnContext {
   listFiles(): Promise<WorkspaceFile[]>;
   /** Whether the kernel's state was lost or restored, and which cells a restore left out. */
   stateInfo(): StateInfo;
+  /**
+   * Undo the conversation's last code cell not already undone (kernel checkpoints): the kernel
+   * and its files go back to the state before it. Resolves with what the conversation said
+   * about it; rejects (a `PublicError`) when it cannot be undone.
+   */
+  undoLastCell(): Promise<string>;
 }

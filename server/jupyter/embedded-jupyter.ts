@@ -27,6 +27,8 @@ export interface EmbeddedJupyterOptions {
   /** Private folder for Jupyter's runtime files (connection files, sockets, server info). Keep the path short: unix socket paths are limited to 108 bytes. */
   runtimeDir: string;
   sandbox: SandboxSettings;
+  /** Root of the kernels' checkpoint folders (one per conversation, beside its workspace; never inside `rootDir`). */
+  checkpointRoot?: string;
   log: Logger;
   /** Called after the server died and came back; every kernel it held is gone. */
   onRestart?: () => void;
@@ -62,6 +64,7 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
   const url = 'http://localhost';
   const fetchViaSocket = unixFetch(socketPath);
   await mkdir(options.rootDir, { recursive: true });
+  if (options.checkpointRoot) await mkdir(options.checkpointRoot, { recursive: true, mode: 0o700 });
   await mkdir(options.runtimeDir, { recursive: true, mode: 0o700 });
   await writeRuntimeOwner(options.runtimeDir);
   // What servers that died without stopping left running goes first.
@@ -95,7 +98,7 @@ export async function startEmbeddedJupyter(options: EmbeddedJupyterOptions): Pro
       JUPYTER_RUNTIME_DIR: join(options.runtimeDir, 'rt'),
       HOME: options.runtimeDir,
       PYTHONUNBUFFERED: '1',
-      TALKBOOK_SANDBOX: JSON.stringify({ ...options.sandbox, workspaceRoot: options.rootDir }),
+      TALKBOOK_SANDBOX: JSON.stringify({ ...options.sandbox, workspaceRoot: options.rootDir, ...(options.checkpointRoot ? { checkpointRoot: options.checkpointRoot } : {}) }),
     });
     // Jupyter (and so, by their own parent-death signals, its kernels) dies with this process,
     // even when it is killed with no chance to stop them.

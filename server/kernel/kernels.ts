@@ -3,6 +3,7 @@ import { KernelStartError } from '../errors.ts';
 import { onMessageTooBig } from '../jupyter/kernel-socket.ts';
 import type { Logger } from '../log.ts';
 import type { KernelSpecList } from '../protocol/index.ts';
+import { startCheckpoints, type CheckpointSettings } from './checkpoint-engines.ts';
 import { KernelSession } from './kernel-session.ts';
 import { enterWorkspaceCode, kernelFileRequest } from './kernel-files.ts';
 import { ensureWorkspace, enterFolderCode, type FilesSetting } from './workspace.ts';
@@ -19,6 +20,8 @@ export interface KernelsOptions {
   startTimeoutMs?: number;
   /** Why a kernel died, when the Jupyter side can tell (the embedded one: an OOM kill); see `KernelSessionOptions`. */
   deathReason?: (kernelId: string) => Promise<string | undefined>;
+  /** Kernel checkpoints (issue 19): the engine is installed in every Python kernel at start. */
+  checkpoints?: CheckpointSettings;
 }
 
 /** Conversation → its kernel. Starts kernels on first use, one per conversation, never shared. */
@@ -124,6 +127,8 @@ export class Kernels {
     }
     if (workspace === 'kernel') await this.enterWorkspace(session, conversationId);
     else await this.answerFileRequests(session);
+    // In its workspace now: the engine's relative folder (remote kernels) is beside it.
+    if (this.options.checkpoints) await startCheckpoints(session, conversationId, this.options.checkpoints);
     log.debug(`kernel ${connection.id} (${kernelName}) started for ${conversationId}`);
     // A kernel that died is never used again, though Jupyter may restart it in place: messages
     // sent while it restarts can be lost (a cell then waits forever), and on a gateway it comes

@@ -11,7 +11,7 @@ export interface ImportedNotebook {
   cells: Cell[];
 }
 
-const role = z.enum(['user', 'assistant', 'notice']);
+const role = z.enum(['user', 'assistant', 'notice', 'undone']);
 const talkbookMeta = z
   .object({ role: role.optional().catch(undefined), author: author.optional().catch(undefined), level: noticeCell.shape.level.optional().catch(undefined) })
   .catch({});
@@ -73,6 +73,8 @@ function toCell(cell: NotebookV4Cell, { newId, now, maxCellOutputBytes }: { newI
   if (cell.cell_type !== 'code') {
     const kind = talkbook.role ?? 'user';
     if (kind === 'notice') return { ...base, kind, level: talkbook.level ?? 'info', text: cell.source };
+    // A cell undone where the notebook came from comes back as the note it was exported as.
+    if (kind === 'undone') return { ...base, kind: 'notice', level: 'info', text: cell.source };
     return { ...base, kind, text: cell.source };
   }
   const all = cell.outputs.map(toOutput);

@@ -5,7 +5,7 @@ export const NBFORMAT = 4;
 export const NBFORMAT_MINOR = 5;
 
 /** The role a Markdown cell had in the conversation, kept in `metadata.talkbook.role`. */
-export type MarkdownRole = 'user' | 'assistant' | 'notice';
+export type MarkdownRole = 'user' | 'assistant' | 'notice' | 'undone';
 
 export interface NotebookMeta {
   title: string;
@@ -76,6 +76,16 @@ export function notebookCell(cell: Cell, ids: Set<string>): NotebookCell {
     case 'notice':
       return { id, cell_type: 'markdown', metadata: { talkbook: { role: 'notice', level: cell.level } }, source: cell.text };
     case 'code':
+      // An undone cell is history, not code to run: a note saying what was undone (issue 19).
+      if (cell.undone) {
+        const fence = '`'.repeat(Math.max(3, ...[...cell.source.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+        return {
+          id,
+          cell_type: 'markdown',
+          metadata: { talkbook: { role: 'undone', author: cell.author } },
+          source: `*Undone in Talkbook (the kernel went back to the state before it):*\n\n${fence}\n${cell.source}\n${fence}`,
+        };
+      }
       return {
         id,
         cell_type: 'code',

@@ -7,6 +7,10 @@ export const createConversationBody = z.object({
   kernel: z.string().min(1).max(100).optional(),
 });
 
+/** `POST /api/conversations/:id/branch` → 201 `{ id }`: a new conversation with the cells up to `cellId`. */
+export const branchConversationBody = z.object({ cellId: z.string().min(1).max(200) });
+export const branchedConversation = z.object({ id: z.string() });
+
 export const renameConversationBody = z.object({ title: z.string().trim().min(1).max(200) });
 
 export const conversationSummary = z.object({

@@ -16,6 +16,27 @@ export const userCell = z.object({ ...base, kind: z.literal('user'), text: z.str
 
 export const assistantCell = z.object({ ...base, kind: z.literal('assistant'), text: z.string() });
 
+/**
+ * The kernel checkpoint saved after a code cell ran without error (issue 19): what it wrote,
+ * what the cell did to the workspace's files, and what could not be saved. `failed`: the
+ * checkpoint could not be written (the cell still succeeded; `message` says why).
+ */
+export const cellCheckpoint = z.object({
+  status: z.enum(['saved', 'partial', 'failed']),
+  /** The checkpoint's id (sortable by age), when one was saved. */
+  id: z.string().optional(),
+  message: z.string().optional(),
+  /** Bytes this checkpoint added to the folder, and the folder's total after it. */
+  bytesWritten: z.number().int().min(0).optional(),
+  totalBytes: z.number().int().min(0).optional(),
+  /** What the cell did to the workspace: created, changed, deleted files (paths). */
+  files: z.object({ created: z.array(z.string()), changed: z.array(z.string()), deleted: z.array(z.string()), notKept: z.array(z.string()).optional() }).optional(),
+  /** Variables the checkpoint could not hold, and why (an open file, a generator, …). */
+  unsaved: z.array(z.object({ name: z.string(), reason: z.string() })).optional(),
+  ms: z.number().min(0).optional(),
+});
+export type CellCheckpoint = z.infer<typeof cellCheckpoint>;
+
 export const codeCell = z.object({
   ...base,
   kind: z.literal('code'),
@@ -55,6 +76,13 @@ export const codeCell = z.object({
    * whether the outputs came out different. The assistant is told at its next question.
    */
   edited: z.object({ before: z.string(), at: z.string(), outputChanged: z.boolean() }).optional(),
+  /** The kernel checkpoint saved after the cell's last run (see `cellCheckpoint`). */
+  checkpoint: cellCheckpoint.optional(),
+  /**
+   * Undone: the kernel went back to the checkpoint before this cell. It stays in the history,
+   * shown greyed, is never replayed and is exported as a note.
+   */
+  undone: z.boolean().optional(),
 });
 
 /** Something Talkbook itself says in the conversation: kernel restarted, state lost, limits. */
@@ -63,6 +91,8 @@ export const noticeCell = z.object({
   kind: z.literal('notice'),
   level: z.enum(['info', 'warning', 'error']),
   text: z.string(),
+  /** A conversation the notice points to (a branch says where it branched from), and a cell in it. */
+  link: z.object({ conversationId: z.string(), cellId: z.string().optional(), title: z.string() }).optional(),
 });
 
 export const cell = z.discriminatedUnion('kind', [userCell, assistantCell, codeCell, noticeCell]);

@@ -22,6 +22,11 @@ export const clientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('cancel'), requestId }),
   /** Rebuild lost kernel state: a fresh kernel replays the code cells that last ran without error. */
   z.object({ type: z.literal('restore'), requestId }),
+  /**
+   * A turn that undoes the conversation's last code cell not already undone: the kernel goes
+   * back to the checkpoint before it (its files too), and the cell is marked `undone`.
+   */
+  z.object({ type: z.literal('undo'), requestId }),
   /** Change a cell's settings (not a turn: applied at once, announced as a `cell` frame). */
   z.object({ type: z.literal('set_cell'), cellId: z.string(), noReplay: z.boolean(), requestId }),
   /** Remove a cell from the conversation (refused while a request runs). Not a turn: applied at once. */

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import { PostgresAccounts } from './postgres-accounts.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.ts';
-import { assembleConversation, cellBody, outputRows, toConversationRow } from './rows.ts';
+import { assembleConversation, cellBody, cellCheckpointId, outputRows, toConversationRow } from './rows.ts';
 import { searchBody, searchTerms, tsQuery } from './search-text.ts';
 import {
   SchemaTooNewError,
@@ -181,9 +181,9 @@ async function writeSearch(client: Client, id: string, cellId: string, body: str
 
 async function writeCell(client: Client, id: string, cell: StoredConversation['cells'][number], position: number, outputsChanged: boolean, fresh: boolean): Promise<void> {
   await client.query(
-    `INSERT INTO cells (conversation_id, id, position, body) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (conversation_id, id) DO UPDATE SET position = excluded.position, body = excluded.body`,
-    [id, cell.id, position, cellBody(cell)],
+    `INSERT INTO cells (conversation_id, id, position, body, checkpoint_id) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (conversation_id, id) DO UPDATE SET position = excluded.position, body = excluded.body, checkpoint_id = excluded.checkpoint_id`,
+    [id, cell.id, position, cellBody(cell), cellCheckpointId(cell)],
   );
   if (outputsChanged) {
     if (!fresh) {

@@ -10,6 +10,11 @@ export function cellBody(cell: Cell): string {
   return JSON.stringify(rest);
 }
 
+/** The `checkpoint_id` column of a cell's row: the id of the kernel checkpoint saved after its last run. */
+export function cellCheckpointId(cell: Cell): string | null {
+  return cell.kind === 'code' ? (cell.checkpoint?.id ?? null) : null;
+}
+
 export interface OutputRow {
   idx: number;
   body: string;

@@ -128,4 +128,27 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     detail TEXT
   );
   `,
+  `
+  -- 3: kernel checkpoints (issue 19). Each code cell's checkpoint id as a column (what the store
+  -- keeps copies for); checkpoints copied out of remote or hibernating kernels: a manifest per
+  -- checkpoint, and its blobs by content, in chunks (one blob can be bigger than a row may be).
+  ALTER TABLE cells ADD COLUMN checkpoint_id TEXT;
+  CREATE TABLE checkpoints (
+    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    manifest TEXT NOT NULL,
+    bytes BIGINT NOT NULL,
+    PRIMARY KEY (conversation_id, id)
+  );
+  CREATE TABLE checkpoint_blobs (hash TEXT PRIMARY KEY, size BIGINT NOT NULL);
+  CREATE TABLE checkpoint_chunks (hash TEXT NOT NULL, idx INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (hash, idx));
+  CREATE TABLE checkpoint_uses (
+    conversation_id TEXT NOT NULL,
+    checkpoint_id TEXT NOT NULL,
+    hash TEXT NOT NULL,
+    FOREIGN KEY (conversation_id, checkpoint_id) REFERENCES checkpoints (conversation_id, id) ON DELETE CASCADE
+  );
+  CREATE INDEX checkpoint_uses_hash ON checkpoint_uses (hash);
+  CREATE INDEX checkpoint_uses_checkpoint ON checkpoint_uses (conversation_id, checkpoint_id);
+  `,
 ];

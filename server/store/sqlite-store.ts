@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import { claimDatabase } from './server-lock.ts';
 import { SqliteAccounts } from './sqlite-accounts.ts';
-import { assembleConversation, cellBody, outputRows, toConversationRow } from './rows.ts';
+import { assembleConversation, cellBody, cellCheckpointId, outputRows, toConversationRow } from './rows.ts';
 import { ftsQuery, ftsQueryIn, searchBody, searchTerms } from './search-text.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
 import {
@@ -141,7 +141,7 @@ export class SqliteStore implements ConversationStore {
 
   private writeCell(id: string, cell: StoredConversation['cells'][number], position: number, outputsChanged: boolean, fresh: boolean): void {
     const s = this.statements;
-    s.upsertCell.run(id, cell.id, position, cellBody(cell));
+    s.upsertCell.run(id, cell.id, position, cellBody(cell), cellCheckpointId(cell));
     if (outputsChanged) {
       if (!fresh) {
         s.deleteOutputs.run(id, cell.id);
@@ -206,7 +206,7 @@ function prepare(db: Db) {
        WHERE search_fts MATCH ? ORDER BY d.cell_id = '' DESC, d.id LIMIT 1`,
     ),
     upsertCell: db.prepare(
-      'INSERT INTO cells (conversation_id, id, position, body) VALUES (?, ?, ?, ?) ON CONFLICT (conversation_id, id) DO UPDATE SET position = excluded.position, body = excluded.body',
+      'INSERT INTO cells (conversation_id, id, position, body, checkpoint_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT (conversation_id, id) DO UPDATE SET position = excluded.position, body = excluded.body, checkpoint_id = excluded.checkpoint_id',
     ),
     deleteCell: db.prepare('DELETE FROM cells WHERE conversation_id = ? AND id = ?'),
     deleteOutputs: db.prepare('DELETE FROM outputs WHERE conversation_id = ? AND cell_id = ?'),

@@ -16,7 +16,8 @@ describe('Restore state in a browser (real server, real kernels)', { timeout: 18
   let conversationId = '';
 
   beforeAll(async () => {
-    talkbook = await startTestTalkbook();
+    // Replay (checkpoints off, restore asked for): test/e2e/checkpoints.test.ts covers checkpoints.
+    talkbook = await startTestTalkbook({ TALKBOOK_CHECKPOINT_MB: '0', TALKBOOK_AUTO_RESTORE: '0' });
     browser = await launchChromium();
     ({ context, page, errors } = await openPage(browser, { width: 1200, height: 860 }));
   });

@@ -83,7 +83,7 @@ describe('cells that go wrong', () => {
 
 describe('kernels that are not used', () => {
   it('shuts an idle kernel down with a notice, and the next cell starts a fresh one', async () => {
-    const tb = await startTestTalkbook({ TALKBOOK_KERNEL_IDLE_MINUTES: '0.03' });
+    const tb = await startTestTalkbook({ TALKBOOK_KERNEL_IDLE_MINUTES: '0.03', TALKBOOK_CHECKPOINT_MB: '0', TALKBOOK_AUTO_RESTORE: '0' });
     try {
       const { id } = await tb.createConversation();
       const socket = await tb.connect(id);
@@ -98,7 +98,7 @@ describe('kernels that are not used', () => {
   });
 
   it('keeps at most TALKBOOK_MAX_KERNELS alive, shutting down the least recently used', async () => {
-    const tb = await startTestTalkbook({ TALKBOOK_MAX_KERNELS: '2', TALKBOOK_KERNEL_POOL: '0' });
+    const tb = await startTestTalkbook({ TALKBOOK_MAX_KERNELS: '2', TALKBOOK_KERNEL_POOL: '0', TALKBOOK_CHECKPOINT_MB: '0' });
     try {
       const sockets = [];
       for (let i = 0; i < 3; i++) {

@@ -38,7 +38,8 @@ describe('restoring kernel state', () => {
 
   beforeAll(async () => {
     fake = await startFakeOpenAI();
-    tb = await startTestTalkbook({ OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'test', TALKBOOK_MODEL: 'gpt-test' });
+    // Replay itself (checkpoints off, no automatic restore): test/integration/checkpoint-flow.test.ts covers restores from checkpoints.
+    tb = await startTestTalkbook({ OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'test', TALKBOOK_MODEL: 'gpt-test', TALKBOOK_CHECKPOINT_MB: '0', TALKBOOK_AUTO_RESTORE: '0' });
   });
   afterAll(async () => {
     await tb?.close();
@@ -193,7 +194,7 @@ describe('restoring kernel state', () => {
 describe('TALKBOOK_AUTO_RESTORE=1', () => {
   let tb: TestTalkbook;
   beforeAll(async () => {
-    tb = await startTestTalkbook({ TALKBOOK_AUTO_RESTORE: '1' });
+    tb = await startTestTalkbook({ TALKBOOK_AUTO_RESTORE: '1', TALKBOOK_CHECKPOINT_MB: '0' });
   });
   afterAll(async () => {
     await tb?.close();

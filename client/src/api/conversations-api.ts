@@ -1,4 +1,5 @@
 import {
+  branchedConversation,
   conversationDetail,
   conversationList,
   conversationSummary,
@@ -60,6 +61,8 @@ export const api = {
   restart: async (id: string): Promise<void> => {
     await request(path(id, '/restart'), { method: 'POST' });
   },
+  /** A new conversation with the cells up to `cellId`, its kernel and files restored from that cell's checkpoint. */
+  branch: (id: string, cellId: string): Promise<{ id: string }> => json(path(id, '/branch'), { method: 'POST', body: JSON.stringify({ cellId }) }, branchedConversation),
   notebookUrl: (id: string): string => path(id, '/notebook'),
   /** The notebook and every workspace file next to it, as one zip. */
   archiveUrl: (id: string): string => path(id, '/archive'),

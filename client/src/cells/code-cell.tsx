@@ -6,11 +6,13 @@ import { ConfirmDialog } from '../ui/confirm-dialog.tsx';
 import { cellAfterRemoving, focusCell } from '../keyboard/cell-focus.ts';
 import { copyText, CopyButton } from '../ui/copy-button.tsx';
 import { Icon } from '../ui/icons.tsx';
-import { Menu } from '../ui/menu.tsx';
+import { Menu, type MenuItem } from '../ui/menu.tsx';
 import { CellStatus } from './cell-status.tsx';
 import { CodeSource } from './code-source.tsx';
 import { useLiveCells } from './live-cells.ts';
 import { StdinField } from './stdin-field.tsx';
+import { useCheckpointActions, type CheckpointActions } from './checkpoint-actions.tsx';
+import { CheckpointFooter } from './checkpoint-footer.tsx';
 
 export interface CodeCellProps {
   cell: CodeCellData;
@@ -55,6 +57,23 @@ function staleTitle(cell: CodeCellData): string {
   return `${what}: its outputs may no longer hold. Run it again (or Run stale cells) to update it.`;
 }
 
+/** Undo (on the cell `undo` would undo) and Branch from here, when the page offers them. */
+function checkpointItems(cell: CodeCellData, actions: CheckpointActions | undefined): MenuItem[] {
+  if (!actions) return [];
+  const items: MenuItem[] = [];
+  if (actions.undoableCellId === cell.id) {
+    items.push({
+      label: 'Undo this cell',
+      icon: 'undo',
+      disabled: actions.busy,
+      title: actions.busy ? 'Undo once the running request ends' : 'Put the kernel (and the files) back as they were before this cell',
+      onSelect: actions.undo,
+    });
+  }
+  items.push({ label: 'Branch from here', icon: 'branch', title: 'A new conversation with the cells up to this one, its variables and files', onSelect: () => actions.branch(cell.id) });
+  return items;
+}
+
 /**
  * A code cell: who wrote it, `[n]`, live status, highlighted source, outputs. Its actions are in
  * the toolbar (larger screens) and in its menu (every screen; `m` opens it from the keyboard).
@@ -66,6 +85,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
   const article = useRef<HTMLElement>(null);
   const live = useLiveCells();
   const prompt = live.stdin?.cellId === cell.id && cell.status === 'running' ? live.stdin : undefined;
+  const checkpoints = useCheckpointActions();
   // Leaving the editor (run or Escape) puts focus back on the cell, never on the page's body.
   const stopEditing = () => {
     setEditing(false);
@@ -83,7 +103,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
     <article
       ref={article}
       tabIndex={0}
-      className={`cell code-cell author-${cell.author} status-${cell.status}${replay ? ` replay-${replay}` : ''}${cell.noReplay ? ' no-replay' : ''}${cell.stale ? ' stale' : ''}`}
+      className={`cell code-cell author-${cell.author} status-${cell.status}${replay ? ` replay-${replay}` : ''}${cell.noReplay ? ' no-replay' : ''}${cell.stale ? ' stale' : ''}${cell.undone ? ' undone' : ''}`}
       aria-label={codeCellLabel(cell)}
       data-cell-id={cell.id}
     >
@@ -121,6 +141,11 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
           {cell.stale ? (
             <span className="replay-badge stale-badge" title={staleTitle(cell)}>
               Stale
+            </span>
+          ) : null}
+          {cell.undone ? (
+            <span className="replay-badge undone-badge" title="Undone: the kernel went back to the checkpoint before this cell; it is never replayed">
+              Undone
             </span>
           ) : null}
           {cell.noReplay ? (
@@ -173,6 +198,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
               { label: 'Copy code', icon: 'copy', onSelect: () => void copyText(cell.source).catch(() => {}) },
               { label: collapsed ? 'Expand cell' : 'Collapse cell', icon: collapsed ? 'chevronRight' : 'chevronDown', onSelect: () => setCollapsed(!collapsed) },
               { label: 'Replay when restoring state', icon: 'restart', checked: !cell.noReplay, onSelect: () => onSetNoReplay(cell.id, !cell.noReplay) },
+              ...checkpointItems(cell, checkpoints),
               { label: 'Delete cell', icon: 'trash', danger: true, disabled: !onDelete, title: onDelete ? undefined : deleteLater, onSelect: () => setConfirmDelete(true) },
             ]}
           />
@@ -220,6 +246,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
             {cell.outputs.length ? <OutputArea outputs={cell.outputs} executionCount={cell.executionCount} /> : null}
             {prompt ? <StdinField key={`${prompt.prompt}:${cell.outputs.length}`} prompt={prompt} author={cell.author} onAnswer={(value) => live.answer(cell.id, value)} /> : null}
             {cell.failure ? <div className="cell-failure">{cell.failure}</div> : null}
+            <CheckpointFooter cell={cell} />
             {cell.outputTruncated ? (
               <div className="cell-note">Output was cut here: this cell printed more than Talkbook keeps.</div>
             ) : null}

@@ -1,7 +1,16 @@
-import { memo, useDeferredValue } from 'react';
+import { memo, useDeferredValue, type MouseEvent } from 'react';
 import type { AssistantCell as AssistantCellData, NoticeCell as NoticeCellData, UserCell as UserCellData } from '../protocol.ts';
 import { Markdown } from '../markdown/lazy-markdown.tsx';
 import { Icon } from '../ui/icons.tsx';
+import { routePath } from '../router/route.ts';
+import { navigate } from '../router/use-route.ts';
+
+/** A plain click on a link to a conversation opens it in the page (other clicks: a new tab). */
+function follow(event: MouseEvent<HTMLAnchorElement>, id: string): void {
+  if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+  event.preventDefault();
+  navigate({ name: 'conversation', id });
+}
 
 /** What the person asked, as they typed it. */
 export const UserCell = memo(function UserCell({ cell }: { cell: UserCellData }) {
@@ -31,6 +40,11 @@ export const NoticeCell = memo(function NoticeCell({ cell, onDelete }: { cell: N
     <article className={`cell notice-cell notice-${cell.level}`} aria-label="Notice from Talkbook" tabIndex={0} data-cell-id={cell.id}>
       <div role="note">
         <Markdown text={cell.text} />
+        {cell.link ? (
+          <a className="notice-link" href={routePath({ name: 'conversation', id: cell.link.conversationId })} onClick={(event) => follow(event, cell.link!.conversationId)}>
+            Open “{cell.link.title}”
+          </a>
+        ) : null}
         {onDelete ? (
           <button type="button" className="icon-button notice-dismiss" aria-label="Dismiss notice" title="Dismiss" onClick={() => onDelete(cell.id)}>
             <Icon name="x" />

@@ -17,6 +17,8 @@ import { FilesPanel } from './files-panel.tsx';
 import { VariablesPanel } from './variables-panel.tsx';
 import { Notebook } from './notebook.tsx';
 import { LiveCellsContext, type LiveCells } from '../cells/live-cells.ts';
+import { CheckpointActionsContext } from '../cells/checkpoint-actions.tsx';
+import { navigate } from '../router/use-route.ts';
 import { RestoreBanner } from './restore-banner.tsx';
 import { StorageBanner } from './storage-banner.tsx';
 import { StaleBanner } from './stale-banner.tsx';
@@ -62,6 +64,18 @@ export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onH
   const dismiss = useCallback((key: number) => dispatch({ type: 'dismiss', key }), [dispatch]);
   const interrupt = useCallback(() => void api.interrupt(id).catch(report), [id, report]);
   usePageShortcuts({ interrupt, prompt: true });
+  const undo = useCallback(() => send({ type: 'undo' }), [send]);
+  const branch = useCallback(
+    (cellId: string) =>
+      void api.branch(id, cellId).then((created) => navigate({ name: 'conversation', id: created.id }), report),
+    [id, report],
+  );
+  const undoable = state ? undoableCell(state.cells) : undefined;
+  const stateBusy = state ? isBusy(state) : false;
+  const checkpointActions = useMemo(
+    () => ({ conversationId: id, undoableCellId: undoable, busy: stateBusy, undo, branch }),
+    [id, undoable, stateBusy, undo, branch],
+  );
 
   const uploads = useUploads(id, {
     stored: (stored) => {
@@ -108,6 +122,7 @@ export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onH
       <StorageBanner error={state.storageError} />
       <LiveAnnouncer cells={state.cells} busy={busy} />
       <LiveCellsContext.Provider value={live}>
+      <CheckpointActionsContext.Provider value={checkpointActions}>
       <Notebook
         cells={state.cells}
         busy={busy}
@@ -133,6 +148,7 @@ export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onH
           </div>
         }
       />
+      </CheckpointActionsContext.Provider>
       </LiveCellsContext.Provider>
       <div className="prompt-dock">
         <Toasts toasts={state.toasts} onDismiss={dismiss} />
@@ -194,4 +210,9 @@ function workspaceChange(cells: readonly Cell[]): string {
 function languageName(language: string | undefined): string {
   if (!language) return 'code';
   return language.length <= 2 ? language.toUpperCase() : language[0]!.toUpperCase() + language.slice(1);
+}
+
+/** The cell the socket's `undo` undoes: the last code cell not already undone. */
+function undoableCell(cells: readonly Cell[]): string | undefined {
+  return cells.findLast((cell) => cell.kind === 'code' && !cell.undone)?.id;
 }

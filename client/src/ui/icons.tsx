@@ -25,6 +25,8 @@ const paths = {
   more: 'M3 8a1 1 0 1 0 2 0a1 1 0 1 0-2 0M7 8a1 1 0 1 0 2 0a1 1 0 1 0-2 0M11 8a1 1 0 1 0 2 0a1 1 0 1 0-2 0',
   keyboard: 'M1.5 4.5h13v7h-13zM4 7h1M7.5 7h1M11 7h1M5 9.5h6',
   variables: 'M5 2.5C3.5 2.5 3.5 4 3.5 5.5S2.5 8 2.5 8s1 .5 1 2.5 0 3 1.5 3M11 2.5c1.5 0 1.5 1.5 1.5 3s1 2.5 1 2.5-1 .5-1 2.5 0 3-1.5 3M6.5 6l3 4M9.5 6l-3 4',
+  undo: 'M5.5 3.5L2.5 6.5l3 3M2.5 6.5h7a3.5 3.5 0 0 1 0 7H7',
+  branch: 'M5 2.5v11M5 9.5c0-3 6-2 6-5.5M11 4a1.5 1.5 0 1 0 0-.1',
 } as const;
 
 export type IconName = keyof typeof paths;

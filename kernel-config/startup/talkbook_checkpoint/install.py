@@ -5,6 +5,7 @@
 # kernel image may have none, or another version), and starts the engine.
 import importlib.abc
 import importlib.util
+import os
 import sys
 
 PACKAGE = "talkbook_checkpoint"
@@ -38,4 +39,8 @@ class Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 sys.meta_path.insert(0, Finder())
 import talkbook_checkpoint  # noqa: E402
 
+# A kernel whose sandbox mounted its conversation's checkpoint folder (TALKBOOK_CHECKPOINTS, set
+# by kernel-config/sandbox/launch.py) saves there, whatever folder the server guessed.
+if os.environ.get("TALKBOOK_CHECKPOINTS"):
+    OPTIONS = dict(OPTIONS, folder=os.environ["TALKBOOK_CHECKPOINTS"])
 talkbook_checkpoint.serve(**OPTIONS)

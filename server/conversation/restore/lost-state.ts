@@ -49,8 +49,20 @@ export class LostState {
     if (report.outcome === 'done') this.rebuilt();
   }
 
+  /** A cell was undone: the kernel holds what the cells before it built, if nothing was missing. */
+  undone(report: { complete: boolean }): void {
+    this.due = false;
+    this.lastRestore = undefined;
+    if (report.complete) this.rebuilt();
+  }
+
   info(): StateInfo {
     return { lost: this.conversation.stateLost, ...(this.lastRestore ? { restore: this.lastRestore } : {}) };
+  }
+
+  /** Whether lost state comes back by itself with the next request (TALKBOOK_AUTO_RESTORE). */
+  get wakes(): boolean {
+    return this.autoRestore;
   }
 
   /** Said after "variables are gone" when there is something to restore. */
@@ -58,6 +70,6 @@ export class LostState {
     if (!this.conversation.stateLost) return '';
     return this.autoRestore
       ? ' They are restored automatically before the next request (TALKBOOK_AUTO_RESTORE).'
-      : ' Restore state replays the cells that ran without error to rebuild them.';
+      : ' Restore state rebuilds them (from the newest checkpoint, replaying what it lacks).';
   }
 }

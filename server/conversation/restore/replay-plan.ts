@@ -21,13 +21,16 @@ export interface ReplayPlan {
   unsuccessful: CodeCell[];
   /** Cells of an imported notebook never run here: never replayed (someone else's code). */
   imported: CodeCell[];
+  /** Cells undone (the kernel went back to the checkpoint before them): never replayed. */
+  undone: CodeCell[];
 }
 
 export function replayPlan(cells: readonly Cell[]): ReplayPlan {
-  const plan: ReplayPlan = { replay: [], skipped: [], unsuccessful: [], imported: [] };
+  const plan: ReplayPlan = { replay: [], skipped: [], unsuccessful: [], imported: [], undone: [] };
   for (const cell of cells) {
     if (cell.kind !== 'code') continue;
-    if (cell.imported) plan.imported.push(cell);
+    if (cell.undone) plan.undone.push(cell);
+    else if (cell.imported) plan.imported.push(cell);
     else if (cell.status !== 'ok') plan.unsuccessful.push(cell);
     else if (cell.noReplay) plan.skipped.push(cell);
     else plan.replay.push(cell);
@@ -37,7 +40,12 @@ export function replayPlan(cells: readonly Cell[]): ReplayPlan {
 
 /** Whether some code ran without error, i.e. a kernel that lost its state lost something. */
 export function hasRestorableState(cells: readonly Cell[]): boolean {
-  return cells.some((cell) => cell.kind === 'code' && cell.status === 'ok' && !cell.imported);
+  return cells.some((cell) => cell.kind === 'code' && cell.status === 'ok' && !cell.imported && !cell.undone);
+}
+
+/** Whether a restore replays this cell: it last ran without error here, is not undone nor marked "don't replay". */
+export function isReplayable(cell: CodeCell): boolean {
+  return cell.status === 'ok' && !cell.imported && !cell.undone && !cell.noReplay;
 }
 
 /** A cell as people (and the model) recognize it: its first non-empty line, shortened. */

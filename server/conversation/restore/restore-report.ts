@@ -18,15 +18,51 @@ export interface RestoreReport {
   unsuccessful: number;
   /** Cells of an imported notebook never run here: never replayed. */
   imported?: number;
+  /**
+   * The checkpoint loaded before replaying (issue 19): the cell it was saved after, the
+   * variables that came back from it, those the replay had to rebuild (an open file, a
+   * connection: `replayed` counts the cells), those nobody can rebuild (with why), how long it
+   * took, and with a branch, the files put back.
+   */
+  checkpoint?: {
+    label: string;
+    cellId: string;
+    restored: string[];
+    rebuilt: string[];
+    missing: string[];
+    ms: number;
+    files?: { written: number; deleted: number; left: string[] };
+  };
 }
 
 const cells = (n: number) => `${n} code cell${n === 1 ? '' : 's'}`;
 
+const names = (list: readonly string[], max = 8) => `${list.slice(0, max).map((name) => `\`${name}\``).join(', ')}${list.length > max ? ', …' : ''}`;
+
+function checkpointText(report: RestoreReport, checkpoint: NonNullable<RestoreReport['checkpoint']>): string {
+  const count = checkpoint.restored.length;
+  const parts = [
+    `Restored the kernel state${report.automatic ? ' automatically' : ''} from the checkpoint saved after ${checkpoint.label}: ` +
+      `${count} variable${count === 1 ? '' : 's'} back in ${(checkpoint.ms / 1000).toFixed(1)} s${count ? ` (${names(checkpoint.restored)})` : ''}` +
+      (report.total ? `, then replayed ${cells(report.replayed)}${checkpoint.rebuilt.length ? ` to rebuild ${names(checkpoint.rebuilt)} and what ran after it` : ''}.` : ', without replaying anything.'),
+  ];
+  if (checkpoint.missing.length) parts.push(`Not restored: ${checkpoint.missing.slice(0, 5).join('; ')}.`);
+  if (checkpoint.files) {
+    parts.push(`Workspace files put back: ${checkpoint.files.written} written, ${checkpoint.files.deleted} deleted${checkpoint.files.left.length ? `; left as they are (too big to keep): ${checkpoint.files.left.slice(0, 5).join(', ')}` : ''}.`);
+  }
+  return parts.join(' ');
+}
+
 /** What the conversation says (as a notice) when a restore ends. */
 export function restoreNotice(report: RestoreReport): { level: NoticeCell['level']; text: string } {
   const parts: string[] = [];
+  const { checkpoint } = report;
   switch (report.outcome) {
     case 'done':
+      if (checkpoint) {
+        parts.push(checkpointText(report, checkpoint));
+        break;
+      }
       parts.push(
         report.total
           ? `Restored the kernel state${report.automatic ? ' automatically (TALKBOOK_AUTO_RESTORE)' : ''}: replayed ${cells(report.replayed)} in a fresh kernel; the outputs shown are from their earlier runs.`

@@ -3,6 +3,7 @@ import type { KernelSession } from '../../kernel/kernel-session.ts';
 import { runCode, type RunResult } from '../../kernel/run-code.ts';
 import type { NoticeCell, RestoreState } from '../../protocol/index.ts';
 import type { Conversation } from '../conversation.ts';
+import { restoreNewestCheckpoint, type CheckpointRestore, type CheckpointSource } from './checkpoint-restore.ts';
 import { cellLabel, replayPlan } from './replay-plan.ts';
 import { restoreNotice, type RestoreReport } from './restore-report.ts';
 
@@ -18,24 +19,30 @@ export interface RestoreOptions {
   automatic: boolean;
   /** A kernel with nothing defined in it, in the conversation's workspace. */
   freshKernel(): Promise<KernelSession>;
+  /** Where checkpoints the kernel's folder lacks can come from (the store, the conversation branched from). */
+  checkpoints?: CheckpointSource;
+  /** Also put the workspace's files back as the checkpoint had them (a branch's new workspace). */
+  files?: boolean;
   notice(level: NoticeCell['level'], text: string): void;
 }
 
 /**
- * Rebuild the kernel state a conversation's code built: in a fresh kernel, replay the code
- * cells whose last run ended without error, in order, skipping those marked `noReplay`. The
- * cells and their stored outputs are left as they are; `restore` frames report "k of n". Stops
- * at the first cell that fails (saying which and why) or on cancel, leaving the kernel with
- * everything before it. Rejects only if no kernel could be started.
+ * Rebuild the kernel state a conversation's code built, in a fresh kernel: load the newest
+ * checkpoint it has (Python kernels, issue 19), then replay only what that lacks — the cells
+ * that rebuild what a checkpoint cannot hold and those that ran after it. Without a checkpoint
+ * (R, or none saved), replay the code cells whose last run ended without error, in order,
+ * skipping those marked `noReplay` or undone. The cells and their stored outputs are left as
+ * they are; `restore` frames report "k of n" (only when something is replayed). Stops at the
+ * first cell that fails (saying which and why) or on cancel, leaving the kernel with everything
+ * before it. Rejects only if no kernel could be started.
  */
 export async function restoreState(options: RestoreOptions): Promise<RestoreReport> {
   const { conversation, turnId, signal } = options;
   const plan = replayPlan(conversation.cells);
-  const total = plan.replay.length;
+  let total = plan.replay.length;
   const emit = (state: RestoreState, done: number, extra: { cellId?: string; skipped?: string[]; error?: string } = {}) =>
     conversation.emit({ type: 'restore', turnId, state, done, total, ...extra });
 
-  emit('started', 0, plan.skipped.length ? { skipped: plan.skipped.map((cell) => cell.id) } : {});
   let session: KernelSession;
   try {
     session = await options.freshKernel();
@@ -43,6 +50,13 @@ export async function restoreState(options: RestoreOptions): Promise<RestoreRepo
     emit('failed', 0, { error: errorMessage(error) });
     throw error;
   }
+  const loaded = await restoreNewestCheckpoint(session, conversation.cells, {
+    ...(options.files ? { files: true } : {}),
+    ...(options.checkpoints ? { source: options.checkpoints } : {}),
+  }).catch(() => undefined);
+  const replay = loaded ? loaded.replay : plan.replay;
+  total = replay.length;
+  if (!loaded || total > 0) emit('started', 0, plan.skipped.length ? { skipped: plan.skipped.map((cell) => cell.id) } : {});
 
   const report: RestoreReport = {
     outcome: 'done',
@@ -53,12 +67,13 @@ export async function restoreState(options: RestoreOptions): Promise<RestoreRepo
     notReached: [],
     unsuccessful: plan.unsuccessful.length,
     ...(plan.imported.length ? { imported: plan.imported.length } : {}),
+    ...(loaded ? { checkpoint: checkpointReport(loaded) } : {}),
   };
   let stoppedAt: string | undefined;
-  for (const [index, cell] of plan.replay.entries()) {
+  for (const [index, cell] of replay.entries()) {
     if (signal.aborted) {
       report.outcome = 'cancelled';
-      report.notReached = plan.replay.slice(index).map((rest) => cellLabel(rest));
+      report.notReached = replay.slice(index).map((rest) => cellLabel(rest));
       break;
     }
     emit('progress', index, { cellId: cell.id });
@@ -70,7 +85,7 @@ export async function restoreState(options: RestoreOptions): Promise<RestoreRepo
       continue;
     }
     stoppedAt = cell.id;
-    report.notReached = plan.replay.slice(index + 1).map((rest) => cellLabel(rest));
+    report.notReached = replay.slice(index + 1).map((rest) => cellLabel(rest));
     if (result.status === 'error') {
       report.outcome = 'failed';
       report.failedAt = { label: cellLabel(cell), error: result.error };
@@ -88,6 +103,20 @@ export async function restoreState(options: RestoreOptions): Promise<RestoreRepo
   const notice = restoreNotice(report);
   options.notice(notice.level, notice.text);
   return report;
+}
+
+/** What the report keeps of a checkpoint restore: which variables came back from it, which must be rebuilt. */
+function checkpointReport(loaded: CheckpointRestore): NonNullable<RestoreReport['checkpoint']> {
+  const { result } = loaded;
+  return {
+    label: cellLabel(loaded.cell),
+    cellId: loaded.cell.id,
+    restored: [...result.restored, ...result.kept].sort(),
+    rebuilt: result.missing.filter((entry) => !result.unknown.includes(entry.name)).map((entry) => entry.name),
+    missing: result.missing.filter((entry) => result.unknown.includes(entry.name)).map((entry) => `${entry.name} (${entry.reason})`),
+    ms: Math.round(result.ms),
+    ...(result.files ? { files: { written: result.files.written.length, deleted: result.files.deleted.length, left: result.files.left.map((entry) => entry.path) } } : {}),
+  };
 }
 
 type ReplayOutcome =

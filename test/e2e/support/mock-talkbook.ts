@@ -163,8 +163,8 @@ export async function startMockTalkbook(options: MockTalkbookOptions = {}): Prom
       if (c.running) interrupt(c);
       return;
     }
-    // Restore, cell settings, deletion and stdin are tested against the real server (test/e2e/restore.test.ts, cells.test.ts).
-    if (frame.type === 'restart' || frame.type === 'run_all' || frame.type === 'restore' || frame.type === 'set_cell' || frame.type === 'delete_cell' || frame.type === 'stdin_reply' || frame.type === 'run_stale') return;
+    // Restore, undo, cell settings, deletion and stdin are tested against the real server (test/e2e/restore.test.ts, cells.test.ts, checkpoints.test.ts).
+    if (frame.type === 'restart' || frame.type === 'run_all' || frame.type === 'restore' || frame.type === 'undo' || frame.type === 'set_cell' || frame.type === 'delete_cell' || frame.type === 'stdin_reply' || frame.type === 'run_stale') return;
     const turnId = id();
     emit(c, { type: 'turn', turnId, state: 'started', request: frame.type });
     if (frame.type === 'run') {

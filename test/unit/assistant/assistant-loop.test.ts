@@ -90,7 +90,7 @@ describe('the assistant loop (tools mode)', () => {
       'assistant: The answer is 42.',
     ]);
     const [first, second] = fake.requests;
-    expect(first!.body.tools?.map((t) => t.function.name)).toEqual(['run_code']);
+    expect(first!.body.tools?.map((t) => t.function.name)).toEqual(['run_code', 'undo_last_cell']);
     expect(lastUserText(first!.body)).toBe('What is six times seven?');
     const assistantMessage = second!.body.messages.find((m) => m.role === 'assistant');
     const toolMessage = second!.body.messages.find((m) => m.role === 'tool');
@@ -131,6 +131,20 @@ describe('the assistant loop (tools mode)', () => {
     await createAssistant(config()).answer(ctx, 'go');
     expect(ctx.executed).toEqual(['print(6*7)']);
     expect(ctx.cells().at(-1)).toMatchObject({ kind: 'assistant', text: 'Got 42' });
+  });
+
+  it('undoes its last step with the undo tool and is told what came back', async () => {
+    fake.script([
+      { toolCall: { code: 'df = df.dropna()' } },
+      { toolCall: { name: 'undo_last_cell', arguments: '{}' } },
+      (req) => ({ text: `Tool said: ${lastToolResult(req.body)}` }),
+    ]);
+    const ctx = context();
+    await createAssistant(config()).answer(ctx, 'drop the empty rows, then undo that');
+    expect(ctx.log).toContain('undo');
+    expect(ctx.cells().find((cell) => cell.kind === 'code')).toMatchObject({ source: 'df = df.dropna()', undone: true });
+    expect(ctx.cells().at(-1)).toMatchObject({ kind: 'assistant', text: 'Tool said: Undid `df = df.dropna()`: the variables are as they were before it.' });
+    expect(JSON.stringify(fake.requests[0]!.body)).toContain('undo_last_cell');
   });
 
   it('runs every tool call of one reply, in order', async () => {

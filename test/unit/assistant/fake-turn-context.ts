@@ -92,6 +92,13 @@ export function createFakeTurnContext(options: FakeContextOptions = {}): FakeTur
       if (result.failure) cell.failure = result.failure;
       return structuredClone(cell);
     },
+    async undoLastCell() {
+      log.push('undo');
+      const last = cells.findLast((c): c is CodeCell => c.kind === 'code' && !c.undone);
+      if (!last) throw new Error('There is no code cell to undo.');
+      last.undone = true;
+      return `Undid \`${last.source.split('\n')[0]}\`: the variables are as they were before it.`;
+    },
     async inspect(code) {
       inspected.push(code);
       return options.inspect ? options.inspect(code) : { stdout: '', stderr: '' };

@@ -25,6 +25,23 @@ describe('what the system prompt says about kernel state', () => {
     expect(section).toContain('Cells whose last run had failed (2) were not replayed either.');
   });
 
+  it('says which variables came back from a checkpoint and which were rebuilt by replay', () => {
+    const section = stateSection({
+      lost: false,
+      restore: {
+        ...restored,
+        automatic: true,
+        replayed: 1,
+        total: 1,
+        checkpoint: { label: '`df = load()`', cellId: 'c3', restored: ['df', 'np'], rebuilt: ['log'], missing: ['gen (a generator)'], ms: 120 },
+      },
+    })!;
+    expect(section).toContain('Kernel state: restored automatically after it was lost, from the checkpoint saved after `df = load()`, then by replaying 1 earlier code cell');
+    expect(section).toContain('Variables that came back from the checkpoint: df, np.');
+    expect(section).toContain('Variables rebuilt by replaying the cells that made them (a checkpoint cannot hold them): log.');
+    expect(section).toContain('Not restored at all: gen (a generator).');
+  });
+
   it('says a failed restore left the state partly restored, naming the failed and unreached cells', () => {
     const section = stateSection({
       lost: true,

@@ -41,6 +41,13 @@ describe('toNotebook', () => {
     ]);
   });
 
+  it('exports an undone code cell as a Markdown note saying it was undone, never as code to run', () => {
+    const undone = { id: 'u1', kind: 'code' as const, source: 'df = df.dropna()', author: 'user' as const, status: 'ok' as const, executionCount: 3, outputs: [], createdAt: 'now', undone: true };
+    const [cell] = toNotebook([undone], meta).cells;
+    expect(cell).toMatchObject({ cell_type: 'markdown', metadata: { talkbook: { role: 'undone', author: 'user' } } });
+    expect(cell!.source).toBe('*Undone in Talkbook (the kernel went back to the state before it):*\n\n```\ndf = df.dropna()\n```');
+  });
+
   it('gives every cell a valid, unique id', () => {
     const ids = nb.cells.map((cell) => cell.id);
     expect(new Set(ids).size).toBe(ids.length);
