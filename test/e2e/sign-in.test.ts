@@ -50,6 +50,31 @@ describe('password sign-in in a browser', { timeout: 180_000 }, () => {
     expect(errors).toEqual([]);
   });
 
+  it('makes an API token in the page (shown once), revokes it, and signs out', async () => {
+    await page.goto(talkbook.url);
+    await page.getByRole('button', { name: 'Account and API tokens' }).click();
+    const panel = page.getByRole('dialog', { name: 'Account' });
+    await panel.getByText('Signed in as').waitFor();
+    await panel.getByLabel('Token name').fill('notebook script');
+    await panel.getByRole('button', { name: 'Create token' }).click();
+    const token = (await panel.locator('.new-token').textContent())!;
+    expect(token).toMatch(/^tbk_[A-Za-z0-9_-]{43}$/);
+    expect(await audit(page, 'account-panel')).toEqual([]);
+    await screenshot(page, 'sign-in-03-token');
+    const asScript = await fetch(`${talkbook.url}/api/auth/session`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(((await asScript.json()) as { user: { username: string } }).user.username).toBe('erin');
+    await panel.getByRole('button', { name: 'Revoke notebook script' }).click();
+    await panel.getByRole('button', { name: 'Revoke notebook script' }).waitFor({ state: 'detached' });
+    expect((await fetch(`${talkbook.url}/api/auth/session`, { headers: { Authorization: `Bearer ${token}` } })).status).toBe(401);
+    await panel.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Talkbook' }).waitFor();
+    // Signed in again for the next test.
+    await page.getByLabel('Username').fill('erin');
+    await page.getByLabel('Password').fill('a long enough password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'New conversation' }).waitFor();
+  });
+
   it('stays signed in across a server restart', async () => {
     await talkbook.restart();
     await page.goto(talkbook.url);

@@ -1,5 +1,6 @@
-import { errorResponse, sessionInfo, type SessionInfo } from '../protocol.ts';
-import { HttpError } from './http.ts';
+import { z } from 'zod';
+import { apiTokenInfo, createdToken, errorResponse, sessionInfo, type ApiTokenInfo, type SessionInfo } from '../protocol.ts';
+import { HttpError, request } from './http.ts';
 
 /**
  * `POST /api/auth/password`: signs this browser in (the server sets the session and CSRF
@@ -21,3 +22,21 @@ export async function signInWithPassword(username: string, password: string): Pr
   if (!parsed.success) throw new HttpError(response.status, 'Unexpected answer from the server.');
   return parsed.data;
 }
+
+const tokenList = z.object({ tokens: z.array(apiTokenInfo) });
+
+/** The signed-in person's account: who, password, API tokens, sign-out. */
+export const accountApi = {
+  session: async (): Promise<SessionInfo> => (await request('/api/auth/session', {}, sessionInfo))!,
+  setPassword: async (body: { currentPassword?: string; newPassword: string }): Promise<void> => {
+    await request('/api/auth/password', { method: 'PUT', body: JSON.stringify(body) }, sessionInfo);
+  },
+  tokens: async (): Promise<ApiTokenInfo[]> => (await request('/api/tokens', {}, tokenList))!.tokens,
+  createToken: async (name: string) => (await request('/api/tokens', { method: 'POST', body: JSON.stringify({ name }) }, createdToken))!,
+  revokeToken: async (id: string): Promise<void> => {
+    await request(`/api/tokens/${encodeURIComponent(id)}`, { method: 'DELETE' });
+  },
+  signOut: async (): Promise<void> => {
+    await request('/api/auth/signout', { method: 'POST' });
+  },
+};
