@@ -39,7 +39,7 @@ const SCREENS: Screen[] = [
   { name: 'restart dialog', open: async (page, { url, ids }) => (await page.goto(`${url}/c/${ids.cells}`), await headerAction(page, 'Restart kernel'), void (await page.getByRole('dialog', { name: 'Restart the kernel?' }).waitFor())) },
   { name: 'delete conversation dialog', open: async (page, { url, ids }) => (await page.goto(`${url}/c/${ids.cells}`), await (await conversationsList(page)).getByRole('button', { name: 'Delete Cells' }).click(), void (await page.getByRole('dialog', { name: 'Delete this conversation?' }).waitFor())) },
   { name: 'shortcuts help', open: async (page, { url, ids }) => (await page.goto(`${url}/c/${ids.cells}`), await page.locator('.notebook').click({ position: { x: 5, y: 5 } }), await page.keyboard.press('?'), void (await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor())) },
-  { name: 'sign-in', signedIn: false, open: async (page, { url }) => void (await page.goto(url), await page.getByRole('heading', { name: 'Open the link printed by the server' }).waitFor()) },
+  { name: 'sign-in', signedIn: false, open: async (page, { url }) => void (await page.goto(url), await page.getByRole('heading', { name: 'Sign in to Talkbook' }).waitFor()) },
 ];
 
 const VARIANTS: { label: string; page: PageOptions }[] = [

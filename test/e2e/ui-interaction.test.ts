@@ -44,7 +44,7 @@ describe('interaction (mock server)', () => {
   it('shows the sign-in screen without the cookie', async () => {
     const { page, context } = await openPage(browser);
     await page.goto(server.url);
-    await page.getByRole('heading', { name: 'Open the link printed by the server' }).waitFor();
+    await page.getByRole('heading', { name: 'Sign in to Talkbook' }).waitFor();
     await screenshot(page, 'ui-sign-in');
     await context.close();
   });

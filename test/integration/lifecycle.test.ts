@@ -107,15 +107,19 @@ describe('npm start', () => {
     let out = '';
     child.stdout.on('data', (chunk) => (out += chunk));
     child.stderr.on('data', (chunk) => (out += chunk));
-    await until(() => /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.test(out), 30_000);
-    const link = out.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/)![0];
+    // No TALKBOOK_TOKEN: the first start prints the admin's one-time sign-in link.
+    await until(() => /http:\/\/127\.0\.0\.1:\d+\/\?signin=\S+/.test(out), 30_000);
+    const link = out.match(/http:\/\/127\.0\.0\.1:\d+\/\?signin=\S+/)![0];
     const url = new URL(link);
-    const token = url.searchParams.get('token')!;
-    expect(token.length).toBeGreaterThanOrEqual(32);
-    const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' };
+    const signedIn = await fetch(link, { redirect: 'manual' });
+    expect(signedIn.status).toBe(302);
+    const cookieValue = (name: string) => signedIn.headers.getSetCookie().find((line) => line.startsWith(`${name}=`))!.split(';')[0]!;
+    const cookie = `${cookieValue('talkbook_session')}; ${cookieValue('talkbook_csrf')}`;
+    const csrf = cookieValue('talkbook_csrf').split('=')[1]!;
+    const headers = { Cookie: cookie, Origin: url.origin, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' };
     const created = await (await fetch(`${url.origin}/api/conversations`, { method: 'POST', headers, body: '{}' })).json();
     const { TestSocket } = await import('../helpers/test-socket.ts');
-    const socket = await TestSocket.open(`ws://${url.host}/api/conversations/${created.id}/ws?token=${token}&after=0`);
+    const socket = await TestSocket.open(`ws://${url.host}/api/conversations/${created.id}/ws?after=0`, { Cookie: cookie, Origin: url.origin });
     const { cell } = await socket.run('print("kernel up")');
     expect(text(cell.outputs)).toBe('kernel up\n');
     // Jupyter, the kernel launcher, bubblewrap and the kernel: every process below Talkbook.

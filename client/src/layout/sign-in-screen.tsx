@@ -1,14 +1,56 @@
-/** Shown on any 401: the page cannot sign in by itself; the printed link sets the cookie. */
+import { useState, type FormEvent } from 'react';
+import { signInWithPassword } from '../api/auth-api.ts';
+
+/**
+ * Shown on any 401: sign in with a username and password, or with the one-time link the server
+ * printed at its first start (which signs in as the admin).
+ */
 export function SignInScreen() {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(undefined);
+    signInWithPassword(username, password).then(
+      () => window.location.reload(),
+      (reason: unknown) => {
+        setBusy(false);
+        setError(reason instanceof Error ? reason.message : String(reason));
+      },
+    );
+  };
+
   return (
     <main className="sign-in-screen">
       <div className="sign-in-card">
         <span className="brand-mark large" aria-hidden="true" />
-        <h1>Open the link printed by the server</h1>
+        <h1>Sign in to Talkbook</h1>
+        <form className="sign-in-form" onSubmit={submit} aria-describedby={error ? 'sign-in-error' : undefined}>
+          <label>
+            <span>Username</span>
+            <input name="username" autoComplete="username" required value={username} onChange={(event) => setUsername(event.target.value)} />
+          </label>
+          <label>
+            <span>Password</span>
+            <input name="password" type="password" autoComplete="current-password" required value={password} onChange={(event) => setPassword(event.target.value)} />
+          </label>
+          {error ? (
+            <p id="sign-in-error" className="sign-in-error" role="alert">
+              {error}
+            </p>
+          ) : null}
+          <button type="submit" className="button primary" disabled={busy}>
+            {busy ? 'Signing in…' : 'Sign in'}
+          </button>
+        </form>
         <p>
-          This Talkbook needs its access link. When the server starts, it prints a line like
-          <code>http://127.0.0.1:8080/?token=…</code>
-          Open that link in this browser; it signs you in and brings you back here.
+          First time here? When the server starts without a password set, it prints a one-time link like
+          <code>http://127.0.0.1:8080/?signin=…</code>
+          Open it in this browser to sign in as the admin, then set a password.
         </p>
       </div>
     </main>

@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import { Icon } from '../ui/icons.tsx';
+import { AccountPanel } from './account-panel.tsx';
 import type { KernelSpecList } from '../protocol.ts';
 import { DrawerButton } from './drawer-button.tsx';
 
@@ -14,6 +16,7 @@ export interface WelcomeProps {
 /** The home page: what Talkbook is and a way to start. */
 export function Welcome({ kernelspecs, kernel, onKernel, onStart, onDrawer }: WelcomeProps) {
   const specs = kernelspecs?.kernelspecs ?? [];
+  const [account, setAccount] = useState(false);
   return (
     <>
       {onDrawer ? (
@@ -42,8 +45,12 @@ export function Welcome({ kernelspecs, kernel, onKernel, onStart, onDrawer }: We
               </select>
             </label>
           ) : null}
+          <button type="button" className="button ghost" onClick={() => setAccount(true)}>
+            Account and API tokens
+          </button>
         </div>
       </div>
+      {account ? <AccountPanel onClose={() => setAccount(false)} /> : null}
     </>
   );
 }
