@@ -50,6 +50,40 @@ export function ftsQuery(terms: readonly string[]): string {
   return `body : (${terms.map((term) => `"${term}"*`).join(' ')})`;
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
+/** Lower case without diacritics, as the FTS tokenizer stores tokens (`remove_diacritics 2`). */
+function fold(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/**
+ * Whether one search document holds every term as the start of a word, as the FTS query
+ * `body : ("a"* "b"*)` decides (unicode61: letters, digits and private-use characters make
+ * words, diacritics folded); the words that matched, or undefined. For checking a few
+ * documents without the index, whose prefix queries cost the whole posting list of a common word.
+ */
+export function matchingWords(body: string, terms: readonly string[]): string[] | undefined {
+  // Most documents lack a term: say so without splitting them (when folding cannot change them).
+  if (ASCII.test(body)) {
+    const lower = body.toLowerCase();
+    if (!terms.every((term) => lower.includes(term))) return undefined;
+  }
+  const words = new Set(fold(body).match(/[\p{L}\p{N}\p{Co}]+/gu) ?? []);
+  const found: string[] = [];
+  for (const term of terms.map(fold)) {
+    const hits = [...words].filter((word) => word.startsWith(term));
+    if (hits.length === 0) return undefined;
+    found.push(...hits);
+  }
+  return [...new Set(found)];
+}
+
+/** The FTS query for exactly these words (no prefixes): intersected by seeking, fast for a common word. */
+export function ftsWordsQuery(words: readonly string[]): string {
+  return `body : (${words.map((word) => `"${word.replace(/"/g, '""')}"`).join(' OR ')})`;
+}
+
 /** The same, in one conversation only (its id is an indexed column of the FTS table). */
 export function ftsQueryIn(conversationId: string, terms: readonly string[]): string {
   return `conversation_id : "${conversationId.replace(/[^0-9a-zA-Z_-]/g, '')}" AND ${ftsQuery(terms)}`;

@@ -5,13 +5,14 @@ import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import { claimDatabase } from './server-lock.ts';
 import { SqliteAccounts } from './sqlite-accounts.ts';
 import { assembleConversation, cellBody, cellCheckpointId, outputRows, toConversationRow } from './rows.ts';
-import { ftsQuery, ftsQueryIn, searchBody, searchTerms } from './search-text.ts';
+import { ftsQuery, ftsQueryIn, ftsWordsQuery, matchingWords, searchBody, searchTerms } from './search-text.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
 import {
   SchemaTooNewError,
   type ConversationChanges,
   type ConversationStore,
   type ListPage,
+  type ListedConversation,
   type ListQuery,
   type StoredConversation,
 } from './store.ts';
@@ -93,20 +94,53 @@ export class SqliteStore implements ConversationStore {
       owner: query.visibleTo ?? null,
       match: terms.length ? ftsQuery(terms) : null,
     };
-    // A rare word: the conversations it is in, then the newest of those. A word in many: the
-    // newest conversations, each asked whether it holds it, until the page is full.
-    const search = () => ((this.statements.hits.get(params) as { n: number }).n < COMMON_HITS ? this.statements.search : this.statements.searchCommon);
-    const rows = (terms.length ? search().all(params) : this.statements.list.all(params)).map(toConversationRow);
-    const page = rows.slice(0, query.limit);
-    const items: ListPage['items'] = page;
-    if (terms.length) {
-      for (const item of items) {
-        const hit = this.statements.snippet.get(ftsQueryIn(item.id, terms)) as { cell_id: string; text: string } | undefined;
-        if (hit) item.match = { text: hit.text, cellId: hit.cell_id };
-      }
+    if (!terms.length) {
+      const rows = this.statements.list.all(params).map(toConversationRow);
+      return pageOf(rows, query.limit);
     }
-    const last = page.at(-1);
-    return { items, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
+    // A word in many recent conversations: the newest conversations' search documents, read in
+    // order and checked here until the page is full (FTS5 answers a prefix by merging the whole
+    // posting list of every token it matches, which for a common word costs ~100 ms a question).
+    const probed = this.probeNewest(params, terms, query.limit + 1);
+    // Few hits: the conversations they are in, then the newest of those. Many, but not among the
+    // newest: each conversation asked in turn whether it holds them, until the page is full.
+    const fromIndex = () => ((this.statements.hits.get(params) as { n: number }).n < COMMON_HITS ? this.statements.search : this.statements.searchCommon);
+    const found = probed ?? fromIndex().all(params).map((row) => ({ row: toConversationRow(row), words: undefined }));
+    const { items, nextCursor } = pageOf(found.map((hit) => hit.row), query.limit);
+    const listed: ListedConversation[] = items;
+    for (const [index, item] of listed.entries()) {
+      const words = found[index]!.words;
+      const match = words ? ftsWordsQuery(words) : params.match!;
+      const hit = this.statements.snippet.get(`conversation_id : "${item.id.replace(/[^0-9a-zA-Z_-]/g, '')}" AND ${match}`) as { cell_id: string; text: string } | undefined;
+      if (hit) item.match = { text: hit.text, cellId: hit.cell_id };
+    }
+    return { items: listed, nextCursor };
+  }
+
+  /**
+   * The newest `PROBE_CONVERSATIONS` conversations after the cursor whose documents hold the
+   * terms, up to `wanted`, with the words that matched; undefined when they did not fill the page
+   * and more conversations remain (the index answers then).
+   */
+  private probeNewest(params: Record<string, unknown>, terms: readonly string[], wanted: number) {
+    const found: Array<{ row: ListedConversation; words: string[] }> = [];
+    let current: string | undefined;
+    let done = false;
+    let conversations = 0;
+    for (const doc of this.statements.newestDocs.iterate({ ...params, probe: PROBE_CONVERSATIONS }) as Iterable<Record<string, unknown> & { id: string; body: string }>) {
+      if (doc.id !== current) {
+        current = doc.id;
+        done = false;
+        conversations += 1;
+      }
+      if (done) continue;
+      const words = matchingWords(doc.body, terms);
+      if (!words) continue;
+      done = true;
+      found.push({ row: toConversationRow(doc), words });
+      if (found.length >= wanted) return found;
+    }
+    return conversations < PROBE_CONVERSATIONS ? found : undefined;
   }
 
   async applyChanges(id: string, changes: ConversationChanges): Promise<void> {
@@ -166,7 +200,17 @@ function rowParams(c: StoredConversation) {
 }
 
 /** Past this many matching texts a word counts as common (see `listConversations`). */
+/** How many of the newest conversations a search checks itself before it asks the FTS index. */
+const PROBE_CONVERSATIONS = 60;
+/** From this many FTS hits on, the index is asked per conversation rather than for every hit. */
 const COMMON_HITS = 5000;
+
+/** The first `limit` rows, and a cursor after the last when there were more. */
+function pageOf<T extends ListedConversation>(rows: T[], limit: number): { items: T[]; nextCursor: string | null } {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+}
 
 /** Conversations newest first, from a cursor, visible to a user: owned or shared with them (or all). */
 const PAGE_FILTER = `
@@ -199,6 +243,13 @@ function prepare(db: Db) {
        WHERE ${PAGE_FILTER}
        AND EXISTS (SELECT 1 FROM search_fts WHERE search_fts MATCH ('conversation_id : "' || c.id || '" AND ' || @match))
        ORDER BY c.updated_at DESC, c.id DESC LIMIT @limit`,
+    ),
+    // The title's document first, then the cells' in the order they were written.
+    newestDocs: db.prepare(
+      `SELECT c.id, c.title, c.kernel, c.created_at, c.updated_at, c.seq, c.owner_id, d.body FROM
+       (SELECT * FROM conversations c WHERE ${PAGE_FILTER} ORDER BY c.updated_at DESC, c.id DESC LIMIT @probe) c
+       JOIN search_docs d ON d.conversation_id = c.id
+       ORDER BY c.updated_at DESC, c.id DESC, d.cell_id <> '', d.id`,
     ),
     // The title first, then the earliest cell: where a person would look.
     snippet: db.prepare(
