@@ -13,7 +13,9 @@ async function main(): Promise<void> {
   // Something that still escapes is logged, and the server keeps the other conversations going.
   process.on('uncaughtException', (error) => console.error('[talkbook] ERROR uncaught exception (the server keeps running)', error));
   const talkbook = await startTalkbook();
-  console.log(`\nTalkbook is running. Open this link (it holds your access token):\n\n  ${talkbook.loginUrl}\n`);
+  if (talkbook.token !== undefined) console.log(`\nTalkbook is running. Open this link (it holds TALKBOOK_TOKEN, an admin token):\n\n  ${talkbook.loginUrl}\n`);
+  else if (talkbook.loginUrl) console.log(`\nTalkbook is running. Open this link to sign in as admin (it works once, for 15 minutes):\n\n  ${talkbook.loginUrl}\n`);
+  else console.log(`\nTalkbook is running: ${talkbook.publicOrigin}/ (sign in with your account)\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { once } from 'node:events';
@@ -8,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { loadConfig, type Config, type Env } from './config.ts';
+import { bootstrapAccounts, Sessions } from './accounts/index.ts';
 import { createAssistant } from './assistant/index.ts';
 import { newId } from './ids.ts';
 import { Conversations } from './conversation/conversations.ts';
@@ -15,7 +15,7 @@ import { ContentsWorkspaceFiles, GatewayAwareFiles, KernelWorkspaceFiles, listFi
 import { createApp } from './http/app.ts';
 import { filesRoutes, requestTimeoutMs } from './http/files-routes.ts';
 import { notebookRoutes } from './http/notebook-routes.ts';
-import { Sessions } from './http/sessions.ts';
+import { SocketRegistry } from './http/socket-registry.ts';
 import { attachSocketServer } from './http/socket-server.ts';
 import { startEmbeddedJupyter, type EmbeddedJupyter } from './jupyter/embedded-jupyter.ts';
 import { jupyterSettings } from './jupyter/jupyter-settings.ts';
@@ -33,9 +33,17 @@ export interface Talkbook {
   /** Base URL, e.g. http://127.0.0.1:8080 */
   readonly url: string;
   readonly port: number;
-  readonly token: string;
-  /** The link that logs a browser in. */
-  readonly loginUrl: string;
+  /** `TALKBOOK_TOKEN`, when set: an admin API token. */
+  readonly token: string | undefined;
+  /**
+   * The link that signs a browser in: `?token=` with TALKBOOK_TOKEN, otherwise a one-time
+   * `?signin=` link for the first admin while it has no password (undefined once it has one).
+   */
+  readonly loginUrl: string | undefined;
+  /** The one-time `?signin=` link made at start for the first admin, if one was (also when `loginUrl` is the token link). */
+  readonly signInLink: string | undefined;
+  /** The server's own address, or TALKBOOK_PUBLIC_URL's origin. */
+  readonly publicOrigin: string;
   readonly config: Config;
   /** The embedded Jupyter server's process id (undefined with JUPYTER_URL). */
   readonly jupyterPid: number | undefined;
@@ -72,7 +80,7 @@ export async function startTalkbook(options: StartOptions = {}): Promise<Talkboo
 }
 
 async function start(config: Config, log: Logger, options: StartOptions, undo: Array<() => Promise<void> | void>): Promise<Talkbook> {
-  const token = config.token ?? randomBytes(24).toString('base64url');
+  const token = config.token;
 
   let embedded: EmbeddedJupyter | undefined;
   let conversations: Conversations | undefined;
@@ -127,6 +135,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   undo.push(() => store.close());
   // Conversations from before the database: imported once, the files moved aside.
   await importJsonConversations(config.dataDir, store, log);
+  const bootstrap = await bootstrapAccounts(store.accounts, log);
   void store.collectGarbage().catch((error: unknown) => log.warn('could not collect unused stored outputs', error));
   conversations = new Conversations({
     store,
@@ -163,10 +172,13 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     }
   };
 
-  const sessions = new Sessions();
+  const sessions = new Sessions(store.accounts);
+  const sockets = new SocketRegistry();
   const app = createApp({
     token,
+    accounts: store.accounts,
     sessions,
+    sockets,
     publicUrl: config.publicUrl,
     log,
     clientDir: options.clientDir ?? defaultClientDir,
@@ -194,7 +206,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   } catch (error) {
     throw new PublicError(`Could not listen on ${config.host}:${config.port}: ${errorMessage(error)} (set PORT or HOST).`, 500, { cause: error });
   }
-  const wss = attachSocketServer(server, { token, sessions, publicUrl: config.publicUrl, conversations, log });
+  const wss = attachSocketServer(server, { token, accounts: store.accounts, sessions, sockets, publicUrl: config.publicUrl, conversations, log });
   // Warm kernels for new conversations, started in the background once the server answers.
   void kernels.specs().then(
     (specs) => kernelPool.start(specs.default),
@@ -203,6 +215,9 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
+  const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : url;
+  const signInLink = bootstrap.signInCode ? `${publicOrigin}/?signin=${bootstrap.signInCode}` : undefined;
+  const loginUrl = token !== undefined ? `${publicOrigin}/?token=${encodeURIComponent(token)}` : signInLink;
 
   let closing: Promise<void> | undefined;
   const all = conversations;
@@ -210,7 +225,9 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     url,
     port,
     token,
-    loginUrl: `${config.publicUrl ? new URL(config.publicUrl).origin : url}/?token=${encodeURIComponent(token)}`,
+    loginUrl,
+    signInLink,
+    publicOrigin,
     config,
     get jupyterPid() {
       return embedded?.pid;

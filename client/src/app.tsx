@@ -82,14 +82,13 @@ export function App() {
   const canAsk = health?.model?.configured !== false;
   const sidebar = (
     <Sidebar
-      list={conversations.list}
-      error={conversations.error}
+      conversations={conversations}
       activeId={activeId}
       modelName={health?.model?.configured ? health.model.name : undefined}
       onNew={create}
-      onOpen={(id) => {
+      onOpen={(id, cellId) => {
         setDrawerOpen(false);
-        navigate({ name: 'conversation', id });
+        navigate(cellId ? { name: 'conversation', id, cellId } : { name: 'conversation', id });
       }}
       onRename={(id, title) => {
         patch(id, { title });
@@ -126,7 +125,7 @@ export function App() {
           </div>
         ) : null}
         {activeId ? (
-          <ConversationPage key={activeId} id={activeId} canAsk={canAsk} kernelspecs={kernelspecs} onFrame={onFrame} onHelp={openHelp} onDrawer={onDrawer} />
+          <ConversationPage key={activeId} id={activeId} cellId={route.name === 'conversation' ? route.cellId : undefined} canAsk={canAsk} kernelspecs={kernelspecs} onFrame={onFrame} onHelp={openHelp} onDrawer={onDrawer} />
         ) : (
           <Welcome kernelspecs={kernelspecs} kernel={kernel} onKernel={setKernel} onStart={create} onDrawer={onDrawer} />
         )}

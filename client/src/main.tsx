@@ -8,6 +8,7 @@ import './styles/outputs.css';
 import './styles/syntax.css';
 import './styles/overlays.css';
 import './styles/small-screens.css';
+import './styles/sidebar.css';
 
 const root = document.getElementById('root');
 if (root) {

@@ -22,7 +22,7 @@ export function apiRoutes({ conversations, kernels }: ApiDeps): Hono {
   api.get('/conversations', async (c) => {
     const query = listConversationsQuery.safeParse(c.req.query());
     if (!query.success) throw new BadRequestError(`Invalid query: ${query.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
-    return c.json(await conversations.list(query.data));
+    return c.json(await conversations.list({ ...query.data, visibleTo: c.get('caller').user.id }));
   });
 
   api.post('/conversations', async (c) => {
@@ -33,7 +33,7 @@ export function apiRoutes({ conversations, kernels }: ApiDeps): Hono {
       const names = specs.kernelspecs.map((spec) => spec.name).join(', ');
       throw new BadRequestError(`Unknown kernel "${kernel}". Available: ${names}.`);
     }
-    const conversation = await conversations.create({ title: body.title, kernel });
+    const conversation = await conversations.create({ title: body.title, kernel, ownerId: c.get('caller').user.id });
     return c.json(conversation.summary(), 201);
   });
 
@@ -41,7 +41,7 @@ export function apiRoutes({ conversations, kernels }: ApiDeps): Hono {
     const runtime = await conversations.get(c.req.param('id'));
     // What GET shows is stored: never ahead of what a restart would bring back.
     await conversations.durable(runtime.id);
-    return c.json(runtime.conversation.detail());
+    return c.json({ ...runtime.conversation.detail(), access: c.get('access') });
   });
 
   /** The kernel's user variables (the variable explorer), listed silently: nothing is added to the conversation. */

@@ -9,13 +9,24 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { PublicError, toPublic } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { apiRoutes, type ApiDeps } from './api-routes.ts';
+import type { Sessions } from '../accounts/index.ts';
+import type { AccountStore } from '../store/index.ts';
+import { adminRoutes } from './admin-routes.ts';
+import { authRoutes } from './auth-routes.ts';
+import { shareRoutes } from './share-routes.ts';
+import { tokenRoutes } from './token-routes.ts';
+import { conversationAccess } from './conversation-access.ts';
 import { apiAuth, loginLink } from './auth.ts';
 import { securityHeaders } from './security-headers.ts';
-import type { SessionStore } from './sessions.ts';
+import type { SocketRegistry } from './socket-registry.ts';
 
 export interface AppDeps extends ApiDeps {
-  token: string;
-  sessions: SessionStore;
+  /** `TALKBOOK_TOKEN`, when set: an admin API token. */
+  token: string | undefined;
+  accounts: AccountStore;
+  sessions: Sessions;
+  /** Open conversation sockets: a revoked share or a disabled user closes theirs. */
+  sockets: SocketRegistry;
   /** `TALKBOOK_PUBLIC_URL`, when set. */
   publicUrl?: string;
   log: Logger;
@@ -53,7 +64,7 @@ export function createApp(deps: AppDeps): Hono {
     return c.json({ status: 'ok', model: deps.model(), ...(deps.sandboxed === undefined ? {} : { sandboxed: deps.sandboxed }) });
   });
 
-  const auth = { token: deps.token, sessions: deps.sessions, publicUrl: deps.publicUrl };
+  const auth = { token: deps.token, accounts: deps.accounts, sessions: deps.sessions, publicUrl: deps.publicUrl };
   app.use('/api/*', apiAuth(auth));
   const jsonBodyLimit = bodyLimit({
     maxSize: JSON_BODY_LIMIT,
@@ -62,7 +73,15 @@ export function createApp(deps: AppDeps): Hono {
   // Uploads and notebook imports stream their bodies and enforce TALKBOOK_MAX_UPLOAD_MB themselves.
   app.use('/api/*', (c, next) => (c.req.method === 'POST' && STREAMED_UPLOAD.test(c.req.path) ? next() : jsonBodyLimit(c, next)));
 
-  const api = apiRoutes(deps);
+  const api = new Hono();
+  // Every conversation route: only for whom may see it (404 otherwise), and do what it does (403).
+  api.use('/conversations/:id', conversationAccess(deps.accounts));
+  api.use('/conversations/:id/*', conversationAccess(deps.accounts));
+  api.route('/', apiRoutes(deps));
+  api.route('/', authRoutes(auth));
+  api.route('/', tokenRoutes(deps.accounts));
+  api.route('/', adminRoutes({ accounts: deps.accounts, sessions: deps.sessions, sockets: deps.sockets }));
+  api.route('/', shareRoutes(deps.accounts, deps.sockets));
   for (const extra of deps.extraRoutes ?? []) api.route('/', extra);
   app.route('/api', api);
   app.all('/api/*', (c) => c.json({ error: 'Not found' }, 404));

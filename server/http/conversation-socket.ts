@@ -5,12 +5,15 @@ import type { LoggedFrame } from '../conversation/frame-log.ts';
 import { toPublic } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { clientFrame, type ServerFrame } from '../protocol/index.ts';
+import { allows, ReadOnlyError, type Access } from './conversation-access.ts';
 
 export interface SocketOptions {
   /** Stop sending while this many bytes wait in the socket's buffer (default 4 MiB). */
   highWaterBytes?: number;
   /** A socket opened without `?after=` waits this long for `resume` before going live (default 1 s). */
   holdMs?: number;
+  /** What the socket's user is to the conversation now (default: its owner). A viewer only reads. */
+  access?: () => Access;
 }
 
 /**
@@ -107,6 +110,9 @@ export function attachConversationSocket(
         return pump();
       }
       release();
+      if (options.access && !allows(options.access(), 'write')) {
+        return sendLocal({ type: 'error', seq: conversation.seq, message: new ReadOnlyError('write').message, ...(frame.requestId ? { requestId: frame.requestId } : {}) });
+      }
       dispatchRequest(runtime, frame).catch((error: unknown) => {
         const refused = toPublic(error, log, `a ${frame.type} request failed`);
         log.debug(`${frame.type} request refused: ${refused.message}`);

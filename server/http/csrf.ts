@@ -51,3 +51,20 @@ export function crossOriginRefusal(request: RequestSignals, own: string): string
   }
   return undefined;
 }
+
+/**
+ * Why a sign-in request (no cookie needed) is refused, or undefined. Scripts may sign in
+ * without `Origin`; a browser page elsewhere may not (login CSRF: signing a victim in as the
+ * attacker), and a state change must be JSON, which no form can send.
+ */
+export function signInRefusal(request: RequestSignals, own: string): string | undefined {
+  if (request.secFetchSite === 'cross-site' || request.secFetchSite === 'same-site') {
+    return 'This request came from another site or port: sign in on Talkbook\'s own page.';
+  }
+  if (request.origin !== undefined && request.secFetchSite !== 'same-origin' && request.origin !== own) {
+    return 'This request did not come from Talkbook\'s own page.';
+  }
+  if (SAFE_METHODS.has(request.method.toUpperCase())) return undefined;
+  if (mediaType(request.contentType) !== 'application/json') return 'Send this request as application/json.';
+  return undefined;
+}

@@ -68,6 +68,7 @@ export function notebookRoutes(deps: NotebookRoutesDeps): Hono {
       title: imported.title ?? titleFromFileName(part.filename),
       kernel,
       cells: imported.cells,
+      ownerId: c.get('caller').user.id,
     });
     return c.json(conversation.summary(), 201);
   });

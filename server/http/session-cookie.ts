@@ -36,3 +36,28 @@ export function sessionCookie(id: string, options: { secure: boolean; maxAgeS: n
 export function expiredCookie(name: string, secure: boolean): string {
   return `${name}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`;
 }
+
+/**
+ * The CSRF cookie: the session's CSRF token (never the session id), readable by the page's own
+ * script, which sends it back as `X-CSRF-Token` (a double submit: a page elsewhere can neither
+ * set that header without a CORS preflight nor, over HTTPS, read this `__Host-` cookie).
+ */
+export const CSRF_COOKIE = 'talkbook_csrf';
+export const SECURE_CSRF_COOKIE = '__Host-talkbook_csrf';
+
+export function csrfCookieName(secure: boolean): string {
+  return secure ? SECURE_CSRF_COOKIE : CSRF_COOKIE;
+}
+
+export function csrfCookie(token: string, options: { secure: boolean; maxAgeS: number }): string {
+  return `${csrfCookieName(options.secure)}=${token}; Path=/; Max-Age=${options.maxAgeS}; SameSite=Strict${options.secure ? '; Secure' : ''}`;
+}
+
+export function readCookie(header: string | undefined | null, name: string): string | undefined {
+  if (!header) return undefined;
+  for (const part of header.split(';')) {
+    const separator = part.indexOf('=');
+    if (separator !== -1 && part.slice(0, separator).trim() === name) return part.slice(separator + 1).trim();
+  }
+  return undefined;
+}

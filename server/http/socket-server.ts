@@ -6,12 +6,14 @@ import { NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { MAX_CLIENT_FRAME_BYTES } from '../protocol/index.ts';
 import { authorizeUpgrade, type EdgeAuth } from './auth.ts';
+import { accessOf } from './conversation-access.ts';
 import { attachConversationSocket } from './conversation-socket.ts';
+import type { OpenSocket, SocketRegistry } from './socket-registry.ts';
 
 const SOCKET_PATH = /^\/api\/conversations\/([A-Za-z0-9_-]{1,100})\/ws$/;
 
 /** Accept WebSocket upgrades on `/api/conversations/:id/ws` after checking the token or session. */
-export function attachSocketServer(server: Server, deps: EdgeAuth & { conversations: Conversations; log: Logger }): WebSocketServer {
+export function attachSocketServer(server: Server, deps: EdgeAuth & { conversations: Conversations; log: Logger; sockets: SocketRegistry }): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false });
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => void upgrade(request, socket, head));
@@ -31,14 +33,23 @@ export function attachSocketServer(server: Server, deps: EdgeAuth & { conversati
       if (socket.destroyed) return;
       if (!caller) return refuse(socket, 401, 'Unauthorized');
       const id = match[1]!;
+      // Not allowed to see it: the same 404 as for a conversation that does not exist.
+      const access = await accessOf(deps.accounts, caller.user.id, id);
+      if (socket.destroyed) return;
+      if (!access) return refuse(socket, 404, 'Not Found');
       const afterParam = url.searchParams.get('after');
       const after = afterParam !== null && /^-?\d+$/.test(afterParam) ? Number(afterParam) : undefined;
       // The conversation is loaded (if it is not) and kept loaded while the socket is open.
       deps.conversations.use(id).then(
         (use) =>
           wss.handleUpgrade(request, socket, head, (ws) => {
-            ws.once('close', use.release);
-            attachConversationSocket(ws, use.runtime, deps.log, after);
+            const entry: OpenSocket = { ws, userId: caller.user.id, conversationId: id, access };
+            const forget = deps.sockets.add(entry);
+            ws.once('close', () => {
+              forget();
+              use.release();
+            });
+            attachConversationSocket(ws, use.runtime, deps.log, after, { access: () => entry.access });
           }),
         (error: unknown) => {
           if (error instanceof NotFoundError) return refuse(socket, 404, 'Not Found');

@@ -125,14 +125,21 @@ export class Kernels {
     if (workspace === 'kernel') await this.enterWorkspace(session, conversationId);
     else await this.answerFileRequests(session);
     log.debug(`kernel ${connection.id} (${kernelName}) started for ${conversationId}`);
+    // A kernel that died is never used again, though Jupyter may restart it in place: messages
+    // sent while it restarts can be lost (a cell then waits forever), and on a gateway it comes
+    // back outside its workspace. The next cell starts a fresh kernel, as the notice says.
+    session.onLost(() => {
+      if (this.sessions.get(conversationId) === session) this.sessions.delete(conversationId);
+      void session.shutdown().catch(() => undefined);
+    });
     this.sessions.set(conversationId, session);
     return session;
   }
 
   /**
    * No contents API (a gateway): the kernel makes and enters its folder itself and from then on
-   * moves the conversation's files (`kernel-files.ts`). A kernel that restarts on its own comes
-   * back in the gateway's folder, not its workspace, so it is never used again.
+   * moves the conversation's files (`kernel-files.ts`). Like any kernel that died, one that
+   * restarts on its own (back in the gateway's folder, not its workspace) is never used again.
    */
   private async enterWorkspace(session: KernelSession, conversationId: string): Promise<void> {
     const info = await session.info();
@@ -147,10 +154,6 @@ export class Kernels {
       this.options.log.warn(`the Jupyter server has no contents API; the ${session.kernelName} kernel of ${conversationId} runs in the gateway's folder`);
     }
     this.movesFiles.add(session);
-    session.onLost(() => {
-      if (this.sessions.get(conversationId) === session) this.sessions.delete(conversationId);
-      void session.shutdown();
-    });
   }
 
   /**

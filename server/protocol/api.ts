@@ -27,6 +27,8 @@ export const conversationDetail = conversationSummary.extend({
   stateLost: z.boolean().optional(),
   /** Why changes are not reaching the store right now (retried), if they are not. */
   storageError: z.string().optional(),
+  /** What the caller is to it (accounts): a viewer can read but not run, ask or upload. */
+  access: z.enum(['owner', 'editor', 'viewer']).optional(),
   /** A running cell waits for input (the same as its last `stdin` frame). */
   stdin: stdinPrompt.optional(),
 });

@@ -7,3 +7,5 @@ export { appendStreamChunk, EMPTY_STREAM, streamText, type StreamText } from './
 export { appendOutput, clearOutput, countDisplay, displayIdOf, outputWeight, updateDisplay, type OutputArea } from './output-model.ts';
 export { assertNever } from './assert-never.ts';
 export { jsonDepthWithin, jsonTextDepthWithin, MAX_JSON_DEPTH } from './json-depth.ts';
+export { searchTerms } from './search-terms.ts';
+export * from './accounts.ts';

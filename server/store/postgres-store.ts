@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
+import { PostgresAccounts } from './postgres-accounts.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.ts';
 import { assembleConversation, cellBody, outputRows, toConversationRow } from './rows.ts';
 import { searchBody, searchTerms, tsQuery } from './search-text.ts';
@@ -31,10 +32,12 @@ const COMMON_HITS = 5000;
  */
 export class PostgresStore implements ConversationStore {
   readonly engine = 'postgres';
+  readonly accounts: PostgresAccounts;
   private readonly pool: pg.Pool;
 
   private constructor(pool: pg.Pool) {
     this.pool = pool;
+    this.accounts = new PostgresAccounts(pool);
   }
 
   static async open(options: PostgresOptions): Promise<PostgresStore> {
@@ -108,7 +111,7 @@ export class PostgresStore implements ConversationStore {
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const terms = query.q ? searchTerms(query.q) : [];
     const params: unknown[] = [query.limit + 1, after?.updatedAt ?? null, after?.id ?? null, query.visibleTo ?? null];
-    const filter = `($2::text IS NULL OR c.updated_at < $2 OR (c.updated_at = $2 AND c.id < $3)) AND ($4::text IS NULL OR c.owner_id = $4)`;
+    const filter = `($2::text IS NULL OR c.updated_at < $2 OR (c.updated_at = $2 AND c.id < $3)) AND ($4::text IS NULL OR c.owner_id = $4 OR EXISTS (SELECT 1 FROM shares sh WHERE sh.conversation_id = c.id AND sh.user_id = $4))`;
     let sql = `SELECT c.id, c.title, c.kernel, c.created_at, c.updated_at, c.seq, c.owner_id FROM conversations c WHERE ${filter}`;
     if (terms.length) {
       params.push(tsQuery(terms));

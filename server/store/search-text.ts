@@ -1,5 +1,7 @@
 import { streamText, type Cell, type Output } from '../protocol/index.ts';
 
+export { searchTerms } from '../protocol/index.ts';
+
 /** Most text kept per cell for search: enough for the answer or the output people remember. */
 export const MAX_SEARCH_CHARS = 16_384;
 
@@ -41,14 +43,6 @@ function outputText(output: Output): string | undefined {
     case 'error':
       return `${output.ename}: ${output.evalue}`;
   }
-}
-
-/**
- * The words of a search as typed: letters and digits only (everything else separates words, as
- * both engines' tokenizers do), lowercased, at most 8. Each is matched as a prefix, all must match.
- */
-export function searchTerms(q: string): string[] {
-  return [...new Set((q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8))];
 }
 
 /** SQLite FTS5: `body : ("word"* "other"*)` (prefix terms, all of them, in the text column). */

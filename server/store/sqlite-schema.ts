@@ -65,4 +65,67 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     INSERT INTO search_fts (rowid, conversation_id, body) VALUES (new.id, new.conversation_id, new.body);
   END;
   `,
+  // 2: accounts (issue 17): users, server-side sessions, one-time sign-in links, API tokens,
+  // shares, a read-only link per conversation, the audit log. Secrets are stored as hashes only.
+  `
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    username TEXT UNIQUE,
+    display_name TEXT NOT NULL,
+    email TEXT,
+    role TEXT NOT NULL CHECK (role IN ('admin', 'member')),
+    disabled INTEGER NOT NULL DEFAULT 0,
+    password_hash TEXT,
+    oidc_issuer TEXT,
+    oidc_subject TEXT,
+    created_at TEXT NOT NULL,
+    last_seen_at TEXT,
+    UNIQUE (oidc_issuer, oidc_subject)
+  );
+
+  CREATE TABLE sessions (
+    key TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at_ms INTEGER NOT NULL,
+    last_seen_at_ms INTEGER NOT NULL
+  );
+  CREATE INDEX sessions_user ON sessions (user_id, last_seen_at_ms);
+
+  CREATE TABLE sign_in_links (
+    key TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    expires_at_ms INTEGER NOT NULL
+  );
+
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    last_used_at TEXT
+  );
+  CREATE INDEX api_tokens_user ON api_tokens (user_id);
+
+  CREATE TABLE shares (
+    conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    role TEXT NOT NULL CHECK (role IN ('viewer', 'editor')),
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (conversation_id, user_id)
+  );
+  CREATE INDEX shares_user ON shares (user_id);
+
+  ALTER TABLE conversations ADD COLUMN share_link_hash TEXT;
+  CREATE UNIQUE INDEX conversations_share_link ON conversations (share_link_hash) WHERE share_link_hash IS NOT NULL;
+
+  CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor_id TEXT,
+    action TEXT NOT NULL,
+    target TEXT,
+    detail TEXT
+  );
+  `,
 ];

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import { claimDatabase } from './server-lock.ts';
+import { SqliteAccounts } from './sqlite-accounts.ts';
 import { assembleConversation, cellBody, outputRows, toConversationRow } from './rows.ts';
 import { ftsQuery, ftsQueryIn, searchBody, searchTerms } from './search-text.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
@@ -26,6 +27,7 @@ type Db = Database.Database;
  */
 export class SqliteStore implements ConversationStore {
   readonly engine = 'sqlite';
+  readonly accounts: SqliteAccounts;
   private readonly db: Db;
   private readonly statements: ReturnType<typeof prepare>;
   private readonly release: () => void;
@@ -33,6 +35,7 @@ export class SqliteStore implements ConversationStore {
   private constructor(db: Db, release: () => void) {
     this.db = db;
     this.statements = prepare(db);
+    this.accounts = new SqliteAccounts(db);
     this.release = release;
   }
 
@@ -165,10 +168,10 @@ function rowParams(c: StoredConversation) {
 /** Past this many matching texts a word counts as common (see `listConversations`). */
 const COMMON_HITS = 5000;
 
-/** Conversations newest first, from a cursor, visible to an owner (or all). */
+/** Conversations newest first, from a cursor, visible to a user: owned or shared with them (or all). */
 const PAGE_FILTER = `
   (@afterUpdated IS NULL OR c.updated_at < @afterUpdated OR (c.updated_at = @afterUpdated AND c.id < @afterId))
-  AND (@owner IS NULL OR c.owner_id = @owner)`;
+  AND (@owner IS NULL OR c.owner_id = @owner OR EXISTS (SELECT 1 FROM shares sh WHERE sh.conversation_id = c.id AND sh.user_id = @owner))`;
 
 function prepare(db: Db) {
   return {

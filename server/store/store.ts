@@ -1,5 +1,6 @@
 import { PublicError } from '../errors.ts';
 import type { Cell } from '../protocol/index.ts';
+import type { AccountStore } from './accounts.ts';
 
 /** A conversation's own row: what a listing shows without reading its cells. */
 export interface ConversationRow {
@@ -50,7 +51,7 @@ export interface ListQuery {
   cursor?: string | undefined;
   /** Full-text search over titles, questions, answers, code and text outputs. */
   q?: string | undefined;
-  /** Only conversations this user may see (accounts); undefined: every conversation. */
+  /** Only conversations this user owns or has a share in (accounts); undefined: every conversation. */
   visibleTo?: string | undefined;
 }
 
@@ -70,6 +71,8 @@ export interface ListPage {
  */
 export interface ConversationStore {
   readonly engine: 'sqlite' | 'postgres';
+  /** Users, sessions, tokens, shares and the audit log, in the same database. */
+  readonly accounts: AccountStore;
   /** Store a new conversation with its first cells (an import), in one transaction. */
   createConversation(conversation: StoredConversation): Promise<void>;
   loadConversation(id: string): Promise<StoredConversation | undefined>;

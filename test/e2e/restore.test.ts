@@ -71,7 +71,7 @@ describe('Restore state in a browser (real server, real kernels)', { timeout: 18
     await restoreButton.click();
     const progress = page.locator('.restore-banner.restoring');
     await progress.waitFor();
-    await expect.poll(() => progress.textContent(), { timeout: 30_000 }).toMatch(/Restoring state · 1 of 2/);
+    await expect.poll(() => progress.textContent(), { timeout: 60_000 }).toMatch(/Restoring state · 1 of 2/); // the first replays a pandas import in a fresh kernel
     await page.locator('.code-cell.replay-replaying', { hasText: 'time.sleep(1.5)' }).waitFor();
     expect(await progress.locator('progress').getAttribute('max')).toBe('2');
     await screenshot(page, 'restore-02-progress');

@@ -63,7 +63,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the server did not start within 60 s:\n${out.slice(-2000)}`)), 60_000);
     const check = () => {
-      const match = /(http:\/\/127\.0\.0\.1:\d+)\/\?token=/.exec(out);
+      const match = /(http:\/\/127\.0\.0\.1:\d+)\/(?:\?token=|\?signin=| )/.exec(out);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]!);

@@ -58,7 +58,7 @@ export async function startTestTalkbook(env: Record<string, string> = {}): Promi
       return instance.url;
     },
     get token() {
-      return instance.token;
+      return instance.token ?? '';
     },
     get instance() {
       return instance;
@@ -84,7 +84,7 @@ export async function startTestTalkbook(env: Record<string, string> = {}): Promi
       return items;
     },
     async connect(conversationId, after) {
-      const wsUrl = `${instance.url.replace(/^http/, 'ws')}/api/conversations/${conversationId}/ws?token=${encodeURIComponent(instance.token)}${after === undefined ? '&after=0' : `&after=${after}`}`;
+      const wsUrl = `${instance.url.replace(/^http/, 'ws')}/api/conversations/${conversationId}/ws?token=${encodeURIComponent(instance.token ?? '')}${after === undefined ? '&after=0' : `&after=${after}`}`;
       const socket = await TestSocket.open(wsUrl);
       sockets.add(socket);
       return socket;

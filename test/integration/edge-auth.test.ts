@@ -10,32 +10,38 @@ import { TestSocket } from '../helpers/test-socket.ts';
  */
 let tb: TestTalkbook;
 let cookie: string;
+let csrf: string;
 let own: string;
 const OTHER_PORT = 'http://127.0.0.1:1';
 
 beforeAll(async () => {
   tb = await startTestTalkbook();
   own = tb.url;
-  cookie = await login();
+  ({ cookie, csrf } = await signIn());
 });
 afterAll(async () => {
   await tb?.close();
 });
 
-async function login(path = '/'): Promise<string> {
+async function signIn(path = '/'): Promise<{ cookie: string; csrf: string }> {
   const response = await tb.api(`${path}${path.includes('?') ? '&' : '?'}token=${encodeURIComponent(tb.token)}`, { auth: false });
   expect(response.status).toBe(302);
-  const pair = response.headers.getSetCookie().find((line) => line.startsWith('talkbook_session='));
-  return pair!.split(';')[0]!;
+  const value = (name: string) => response.headers.getSetCookie().find((line) => line.startsWith(`${name}=`))!.split(';')[0]!;
+  return { cookie: value('talkbook_session'), csrf: value('talkbook_csrf').split('=')[1]! };
+}
+
+async function login(path = '/'): Promise<string> {
+  return (await signIn(path)).cookie;
 }
 
 const titles = async () => (await tb.list()).map((c) => c.title);
 
 /** A request with the session cookie and the headers a browser on `from` would add. */
-function withCookie(path: string, init: RequestInit & { from?: string; site?: string; type?: string | null } = {}) {
-  const { from, site, type, ...rest } = init;
+function withCookie(path: string, init: RequestInit & { from?: string; site?: string; type?: string | null; noCsrf?: boolean } = {}) {
+  const { from, site, type, noCsrf, ...rest } = init;
   const headers = new Headers(rest.headers);
   headers.set('Cookie', cookie);
+  if (!noCsrf) headers.set('X-CSRF-Token', csrf);
   if (from) headers.set('Origin', from);
   if (site) headers.set('Sec-Fetch-Site', site);
   if (type) headers.set('Content-Type', type);
@@ -144,6 +150,17 @@ describe('state changes with the cookie come only from our own page', () => {
     const names = await titles();
     expect(names).toContain('page-import');
     expect(names).not.toContain('csrf-import');
+  });
+
+  it('needs the session\'s CSRF token (X-CSRF-Token) on every state change, even from our own page', async () => {
+    const page = { method: 'POST', body: JSON.stringify({ title: 'csrf-token' }), site: 'same-origin', from: own, type: 'application/json' } as const;
+    expect((await withCookie('/api/conversations', { ...page, noCsrf: true })).status).toBe(403);
+    expect((await withCookie('/api/conversations', { ...page, noCsrf: true, headers: { 'X-CSRF-Token': 'x'.repeat(43) } })).status).toBe(403);
+    // Another session's token is not this one's.
+    const other = await signIn();
+    expect((await withCookie('/api/conversations', { ...page, noCsrf: true, headers: { 'X-CSRF-Token': other.csrf } })).status).toBe(403);
+    expect(await titles()).not.toContain('csrf-token');
+    expect((await withCookie('/api/conversations', page)).status).toBe(201);
   });
 
   it('refuses reads that another port embeds (an <img>, a <link>)', async () => {

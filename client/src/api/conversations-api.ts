@@ -37,13 +37,13 @@ export const api = {
   health: (): Promise<Health> => json('/api/health', {}, healthResponse),
   kernelspecs: (): Promise<KernelSpecList> => json('/api/kernelspecs', {}, kernelSpecList),
   /** A page of conversations, newest first; with `q`, the ones whose text matches. */
-  list: (query: { limit?: number; cursor?: string | undefined; q?: string | undefined } = {}): Promise<ConversationList> => {
+  list: (query: { limit?: number; cursor?: string | undefined; q?: string | undefined; signal?: AbortSignal } = {}): Promise<ConversationList> => {
     const params = new URLSearchParams();
     if (query.limit) params.set('limit', String(query.limit));
     if (query.cursor) params.set('cursor', query.cursor);
     if (query.q) params.set('q', query.q);
     const search = params.toString();
-    return json(search ? `${base}?${search}` : base, {}, conversationList);
+    return json(search ? `${base}?${search}` : base, query.signal ? { signal: query.signal } : {}, conversationList);
   },
   get: (id: string): Promise<ConversationDetail> => json(path(id), {}, conversationDetail),
   create: (body: { title?: string; kernel?: string } = {}): Promise<ConversationSummary> =>

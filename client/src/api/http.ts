@@ -1,10 +1,11 @@
 import type { z } from 'zod';
 import { errorResponse } from '../protocol.ts';
+import { csrfToken } from './csrf.ts';
 
 /** The server said 401: the auth cookie is missing or stale. */
 export class UnauthorizedError extends Error {
   constructor() {
-    super('Not signed in: open the link printed by the Talkbook server.');
+    super('Not signed in.');
     this.name = 'UnauthorizedError';
   }
 }
@@ -43,6 +44,8 @@ export async function request<T>(path: string, init: RequestInit = {}, schema?: 
   if ((init.body !== undefined || (method !== 'GET' && method !== 'HEAD')) && !headers.has('content-type')) {
     headers.set('content-type', 'application/json');
   }
+  const csrf = csrfToken();
+  if (csrf && method !== 'GET' && method !== 'HEAD') headers.set('x-csrf-token', csrf);
   const response = await fetch(path, { ...init, headers, credentials: 'same-origin' });
   if (response.status === 401) {
     onUnauthorized();

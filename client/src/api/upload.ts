@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { errorResponse } from '../protocol.ts';
+import { csrfToken } from './csrf.ts';
 import { HttpError, notifyUnauthorized, UnauthorizedError } from './http.ts';
 
 export interface UploadOptions<T> {
@@ -19,6 +20,8 @@ export function uploadFile<T>(path: string, file: File, options: UploadOptions<T
     const xhr = new XMLHttpRequest();
     xhr.open('POST', path);
     xhr.withCredentials = true;
+    const csrf = csrfToken();
+    if (csrf) xhr.setRequestHeader('X-CSRF-Token', csrf);
     xhr.upload.onprogress = (event) => {
       if (event.lengthComputable && event.total > 0) options.onProgress?.(event.loaded / event.total);
     };

@@ -3,24 +3,28 @@ import type { ConversationSummary } from '../protocol.ts';
 import { routePath } from '../router/route.ts';
 import { Icon } from '../ui/icons.tsx';
 import { KernelDot } from '../ui/kernel-dot.tsx';
+import { HighlightedText, MatchSnippet } from '../sidebar/match-snippet.tsx';
 
 export interface ConversationItemProps {
   summary: ConversationSummary;
   active: boolean;
-  onOpen: (id: string) => void;
+  /** A search result: the search, and where in the conversation it matched (a cell's text). */
+  query?: string | undefined;
+  match?: { text: string; cellId: string } | undefined;
+  onOpen: (id: string, cellId?: string) => void;
   onRename: (id: string, title: string) => void;
   onDelete: (summary: ConversationSummary) => void;
 }
 
 /** One sidebar entry: a real link (middle-click works), with rename and delete. */
-export function ConversationItem({ summary, active, onOpen, onRename, onDelete }: ConversationItemProps) {
+export function ConversationItem({ summary, active, query, match, onOpen, onRename, onDelete }: ConversationItemProps) {
   const [renaming, setRenaming] = useState(false);
   const [draft, setDraft] = useState(summary.title);
 
   const onClick = (event: MouseEvent) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
     event.preventDefault();
-    onOpen(summary.id);
+    onOpen(summary.id, match?.cellId);
   };
 
   if (renaming) {
@@ -49,10 +53,21 @@ export function ConversationItem({ summary, active, onOpen, onRename, onDelete }
   }
 
   return (
-    <li className={`conversation-item${active ? ' active' : ''}`}>
-      <a href={routePath({ name: 'conversation', id: summary.id })} aria-current={active ? 'page' : undefined} onClick={onClick}>
+    <li className={`conversation-item${active ? ' active' : ''}${match ? ' has-match' : ''}`}>
+      <a
+        href={routePath({ name: 'conversation', id: summary.id, ...(match ? { cellId: match.cellId } : {}) })}
+        aria-current={active ? 'page' : undefined}
+        onClick={onClick}
+      >
         <KernelDot state={summary.kernelState} />
-        <span className="conversation-title">{summary.title}</span>
+        {query ? (
+          <span className="conversation-text">
+            <HighlightedText className="conversation-title" text={summary.title} query={query} />
+            {match ? <MatchSnippet text={match.text} query={query} /> : null}
+          </span>
+        ) : (
+          <span className="conversation-title">{summary.title}</span>
+        )}
       </a>
       <span className="item-actions">
         <button

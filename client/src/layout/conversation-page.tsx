@@ -18,11 +18,14 @@ import { VariablesPanel } from './variables-panel.tsx';
 import { Notebook } from './notebook.tsx';
 import { LiveCellsContext, type LiveCells } from '../cells/live-cells.ts';
 import { RestoreBanner } from './restore-banner.tsx';
+import { StorageBanner } from './storage-banner.tsx';
 import { StaleBanner } from './stale-banner.tsx';
 import { Toasts } from './toasts.tsx';
 
 export interface ConversationPageProps {
   id: string;
+  /** Open at this cell (a search result's match, `#cell-…` in the address). */
+  cellId?: string | undefined;
   canAsk: boolean;
   /** The server's kernel specs, for the conversation kernel's display name and language. */
   kernelspecs?: KernelSpecList | undefined;
@@ -33,7 +36,7 @@ export interface ConversationPageProps {
 }
 
 /** One open conversation: header, notebook, prompt box; live over its WebSocket. */
-export function ConversationPage({ id, canAsk, kernelspecs, onFrame, onHelp, onDrawer }: ConversationPageProps) {
+export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onHelp, onDrawer }: ConversationPageProps) {
   const { load, state, connection, send, dispatch } = useConversation(id, (frame) => onFrame(id, frame));
   const [confirmRestart, setConfirmRestart] = useState(false);
   const [panel, setPanel] = useState<'files' | 'variables' | undefined>(undefined);
@@ -102,6 +105,7 @@ export function ConversationPage({ id, canAsk, kernelspecs, onFrame, onHelp, onD
         />
       ) : null}
       <ConnectionBanner status={connection} />
+      <StorageBanner error={state.storageError} />
       <LiveAnnouncer cells={state.cells} busy={busy} />
       <LiveCellsContext.Provider value={live}>
       <Notebook
@@ -112,6 +116,7 @@ export function ConversationPage({ id, canAsk, kernelspecs, onFrame, onHelp, onD
         onDelete={deleteCell}
         language={spec?.language}
         replayMark={replayMark(state)}
+        target={cellId}
         empty={
           <div className="notebook-empty">
             <h2>{canAsk ? 'Ask anything, or run code' : 'Run some code'}</h2>

@@ -3,6 +3,7 @@ import type { Cell } from '../protocol.ts';
 import { CellView } from '../cells/cell-view.tsx';
 import { cellOf, focusCell, neighbourCell } from '../keyboard/cell-focus.ts';
 import { isPlainKey, isTextEntry } from '../keyboard/shortcuts.ts';
+import { useRevealCell } from '../sidebar/use-reveal-cell.ts';
 
 /** How close to the bottom (px) still counts as "following" the conversation. */
 const FOLLOW_SLACK_PX = 96;
@@ -18,6 +19,8 @@ export interface NotebookProps {
   /** The cell a restore is replaying now, or where the last restore failed. */
   replayMark?: { cellId: string; kind: 'replaying' | 'failed' } | undefined;
   empty?: ReactNode;
+  /** Scroll to this cell and highlight it (a search result opened here). */
+  target?: string | undefined;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface NotebookProps {
  * cell focused, j / k (and Page Down / Page Up on the cell itself) move between cells, m or
  * Shift+F10 opens the cell's menu, Enter on a code cell edits it.
  */
-export function Notebook({ cells, busy, onRun, onSetNoReplay, onDelete, language, replayMark, empty }: NotebookProps) {
+export function Notebook({ cells, busy, onRun, onSetNoReplay, onDelete, language, replayMark, empty, target }: NotebookProps) {
   const scroller = useRef<HTMLDivElement>(null);
   const content = useRef<HTMLDivElement>(null);
   const following = useRef(true);
@@ -82,6 +85,9 @@ export function Notebook({ cells, busy, onRun, onSetNoReplay, onDelete, language
     const element = scroller.current;
     if (element) element.scrollTop = element.scrollHeight;
   }, [count, sentByPerson]);
+
+  // After the effects that scroll to the bottom, so a target cell has the last word.
+  useRevealCell(scroller, following, target, cells.length);
 
   const last = cells[cells.length - 1];
   return (

@@ -1,21 +1,18 @@
-import { useState } from 'react';
 import type { ConversationSummary } from '../protocol.ts';
+import { ConversationPagesView } from '../sidebar/conversation-pages-view.tsx';
+import { SearchBox } from '../sidebar/search-box.tsx';
+import type { ConversationsHandle } from '../state/use-conversations.ts';
 import { FileButton } from '../ui/file-button.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { UploadProgress, type Upload } from '../ui/upload-progress.tsx';
-import { ConversationItem } from './conversation-item.tsx';
-import { matchesTitle } from './match-title.ts';
-
-/** From this many conversations on, the list has a filter box. */
-const FILTER_FROM = 8;
 
 export interface SidebarProps {
-  list: readonly ConversationSummary[] | undefined;
-  error: string | undefined;
+  conversations: ConversationsHandle;
   activeId: string | undefined;
   modelName: string | undefined;
   onNew: () => void;
-  onOpen: (id: string) => void;
+  /** Open a conversation, at `cellId` for a search result that matched in a cell. */
+  onOpen: (id: string, cellId?: string) => void;
   onRename: (id: string, title: string) => void;
   onDelete: (summary: ConversationSummary) => void;
   onImport: (file: File) => void;
@@ -24,11 +21,15 @@ export interface SidebarProps {
   onHelp: () => void;
 }
 
-/** Conversations, most recent first, and the button that starts a new one. */
-export function Sidebar({ list, error, activeId, modelName, onNew, onOpen, onRename, onDelete, onImport, importing, onHelp }: SidebarProps) {
-  const [query, setQuery] = useState('');
-  // The conversation open now stays listed, so the page never shows one the list hides.
-  const shown = query.trim() ? list?.filter((summary) => summary.id === activeId || matchesTitle(summary.title, query)) : list;
+/**
+ * Conversations, most recent first, read a page at a time as the list scrolls; a search box that
+ * searches their text as you type; the button that starts a new one.
+ */
+export function Sidebar({ conversations, activeId, modelName, onNew, onOpen, onRename, onDelete, onImport, importing, onHelp }: SidebarProps) {
+  const { browse, search, query, searched, setQuery } = conversations;
+  const typed = query.trim();
+  const pending = typed !== '' && (typed !== searched || search?.items === undefined || search.loading);
+  const showSearch = typed !== '' || (browse.items?.length ?? 0) > 0;
   return (
     <nav className="sidebar" aria-label="Conversations">
       <div className="brand">
@@ -50,32 +51,34 @@ export function Sidebar({ list, error, activeId, modelName, onNew, onOpen, onRen
         Import notebook
       </FileButton>
       {importing ? <UploadProgress upload={importing} verb="Importing" /> : null}
+      {showSearch ? <SearchBox value={query} onChange={setQuery} busy={pending} /> : null}
       <div className="conversation-list">
-        {error ? <p className="sidebar-note">Could not load conversations: {error}</p> : null}
-        {list && list.length === 0 ? <p className="sidebar-note">No conversations yet.</p> : null}
-        {list && list.length >= FILTER_FROM ? (
-          <input
-            type="search"
-            className="conversation-filter"
-            aria-label="Filter conversations"
-            placeholder="Filter conversations"
-            value={query}
-            onChange={(event) => setQuery(event.target.value)}
+        {search ? (
+          <ConversationPagesView
+            key="search"
+            pages={search}
+            activeId={activeId}
+            query={searched}
+            empty={
+              <p className="sidebar-note" role="status">
+                No conversations match “{searched}”.
+              </p>
+            }
+            onOpen={onOpen}
+            onRename={onRename}
+            onDelete={onDelete}
           />
-        ) : null}
-        {shown && list && shown.length === 0 && list.length > 0 ? <p className="sidebar-note">No conversation title matches.</p> : null}
-        <ul>
-          {shown?.map((summary) => (
-            <ConversationItem
-              key={summary.id}
-              summary={summary}
-              active={summary.id === activeId}
-              onOpen={onOpen}
-              onRename={onRename}
-              onDelete={onDelete}
-            />
-          ))}
-        </ul>
+        ) : (
+          <ConversationPagesView
+            key="browse"
+            pages={browse}
+            activeId={activeId}
+            empty={<p className="sidebar-note">No conversations yet.</p>}
+            onOpen={onOpen}
+            onRename={onRename}
+            onDelete={onDelete}
+          />
+        )}
       </div>
       <footer className="sidebar-footer">
         <span className="sidebar-model">{modelName ? `Assistant: ${modelName}` : 'Talkbook'}</span>

@@ -1,11 +1,18 @@
-/** The page's addresses: the home page and one per conversation (`/c/<id>`). */
-export type Route = { name: 'home' } | { name: 'conversation'; id: string };
+/**
+ * The page's addresses: the home page and one per conversation (`/c/<id>`), optionally at one of
+ * its cells (`/c/<id>#cell-<cellId>`: a search result opens there, and a reload keeps it).
+ */
+export type Route = { name: 'home' } | { name: 'conversation'; id: string; cellId?: string };
 
-export function parseRoute(pathname: string): Route {
+const CELL_HASH = '#cell-';
+
+export function parseRoute(pathname: string, hash = ''): Route {
   const match = /^\/c\/([^/]+)\/?$/.exec(pathname);
   if (match?.[1]) {
     try {
-      return { name: 'conversation', id: decodeURIComponent(match[1]) };
+      const id = decodeURIComponent(match[1]);
+      const cellId = hash.startsWith(CELL_HASH) ? decodeURIComponent(hash.slice(CELL_HASH.length)) : '';
+      return cellId ? { name: 'conversation', id, cellId } : { name: 'conversation', id };
     } catch {
       return { name: 'home' };
     }
@@ -14,5 +21,7 @@ export function parseRoute(pathname: string): Route {
 }
 
 export function routePath(route: Route): string {
-  return route.name === 'conversation' ? `/c/${encodeURIComponent(route.id)}` : '/';
+  if (route.name === 'home') return '/';
+  const path = `/c/${encodeURIComponent(route.id)}`;
+  return route.cellId ? `${path}${CELL_HASH}${encodeURIComponent(route.cellId)}` : path;
 }

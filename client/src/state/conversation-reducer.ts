@@ -107,7 +107,7 @@ function applySequenced(state: ConversationState, frame: Exclude<ServerFrame, { 
     case 'restore':
       return { ...state, restore: restoreProgress(state.restore, frame) };
     case 'storage':
-      return { ...state, storageError: frame.ok ? undefined : frame.message };
+      return { ...state, storageError: frame.ok ? undefined : (frame.message ?? 'The server could not store the latest changes.') };
     default:
       return assertNever(frame);
   }

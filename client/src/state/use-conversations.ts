@@ -1,37 +1,46 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api } from '../api/conversations-api.ts';
-import type { ConversationSummary } from '../protocol.ts';
+import type { ConversationListItem } from '../protocol.ts';
+import { useConversationPages, type ConversationPages } from '../sidebar/use-conversation-pages.ts';
+import { useDebouncedValue } from '../sidebar/use-debounced-value.ts';
 
 /** Refresh the list this often (other tabs, other conversations' kernels). */
 const REFRESH_MS = 15_000;
+/** Typing settles this long before a search is sent. */
+export const SEARCH_DEBOUNCE_MS = 200;
 
 export interface ConversationsHandle {
-  list: readonly ConversationSummary[] | undefined;
-  error: string | undefined;
+  /** Every conversation, newest first, read a page at a time as the sidebar scrolls. */
+  browse: ConversationPages;
+  /** What the search box holds, and the results for it once typing settled (undefined: no search). */
+  query: string;
+  setQuery: (query: string) => void;
+  search: ConversationPages | undefined;
+  /** The search the results are for (what was typed, settled). */
+  searched: string;
   refresh: () => void;
   /** Local change ahead of the server's answer (a title frame, a kernel state, a rename). */
-  patch: (id: string, change: Partial<ConversationSummary>) => void;
+  patch: (id: string, change: Partial<ConversationListItem>) => void;
   drop: (id: string) => void;
-  add: (summary: ConversationSummary) => void;
+  add: (summary: ConversationListItem) => void;
 }
 
-/** The sidebar's conversations, most recent first. */
+/** The sidebar's conversations: the whole list and, while something is typed, the search results. */
 export function useConversations(): ConversationsHandle {
-  const [list, setList] = useState<readonly ConversationSummary[] | undefined>(undefined);
-  const [error, setError] = useState<string | undefined>(undefined);
+  const [query, setQuery] = useState('');
+  const settled = useDebouncedValue(query.trim(), SEARCH_DEBOUNCE_MS);
+  // Clearing the box shows the whole list at once; typing waits for the debounce.
+  const searched = query.trim() ? settled : '';
+  const browse = useConversationPages();
+  const search = useConversationPages({ q: searched, enabled: searched !== '' });
 
+  const { refresh: refreshBrowse, patch: patchBrowse, drop: dropBrowse, add } = browse;
+  const { refresh: refreshSearch, patch: patchSearch, drop: dropSearch } = search;
   const refresh = useCallback(() => {
-    api.list({ limit: 200 }).then(
-      ({ items }) => {
-        setList(items);
-        setError(undefined);
-      },
-      (reason: unknown) => setError(reason instanceof Error ? reason.message : String(reason)),
-    );
-  }, []);
+    refreshBrowse();
+    refreshSearch();
+  }, [refreshBrowse, refreshSearch]);
 
   useEffect(() => {
-    refresh();
     const timer = setInterval(refresh, REFRESH_MS);
     window.addEventListener('focus', refresh);
     return () => {
@@ -40,13 +49,19 @@ export function useConversations(): ConversationsHandle {
     };
   }, [refresh]);
 
-  const patch = useCallback((id: string, change: Partial<ConversationSummary>) => {
-    setList((items) => items?.map((item) => (item.id === id ? { ...item, ...change } : item)));
-  }, []);
-  const drop = useCallback((id: string) => setList((items) => items?.filter((item) => item.id !== id)), []);
-  const add = useCallback(
-    (summary: ConversationSummary) => setList((items) => [summary, ...(items ?? []).filter((item) => item.id !== summary.id)]),
-    [],
+  const patch = useCallback(
+    (id: string, change: Partial<ConversationListItem>) => {
+      patchBrowse(id, change);
+      patchSearch(id, change);
+    },
+    [patchBrowse, patchSearch],
   );
-  return { list, error, refresh, patch, drop, add };
+  const drop = useCallback(
+    (id: string) => {
+      dropBrowse(id);
+      dropSearch(id);
+    },
+    [dropBrowse, dropSearch],
+  );
+  return { browse, query, setQuery, search: searched ? search : undefined, searched, refresh, patch, drop, add };
 }

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { clientFrame, serverFrame, type Cell, type CodeCell, type Output, type ServerFrame, type UnsequencedFrame } from '../../../server/protocol/index.ts';
+import { clientFrame, searchTerms, serverFrame, type Cell, type CodeCell, type Output, type ServerFrame, type UnsequencedFrame } from '../../../server/protocol/index.ts';
 import { APP_CSP, FRAME_CSP } from '../../../server/http/security-headers.ts';
 
 const DIST = join(import.meta.dirname, '..', '..', '..', 'client', 'dist');
@@ -216,8 +216,12 @@ export async function startMockTalkbook(options: MockTalkbookOptions = {}): Prom
     if (!authorized(req)) return json(res, 401, { error: 'Unauthorized' });
     if (path === '/api/kernelspecs') return json(res, 200, { default: 'python3', kernelspecs: [{ name: 'python3', displayName: 'Python 3', language: 'python' }] });
     if (path === '/api/conversations' && req.method === 'GET') {
-      // The real list's shape (one page: the stand-in holds few conversations).
-      return json(res, 200, { items: [...conversations.values()].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).map(summary), nextCursor: null });
+      // The real list's shape (one page: the stand-in holds few conversations). `q` searches
+      // titles only, every word as a prefix, as the real search does; the real one also reads cells.
+      const terms = searchTerms(new URL(req.url ?? '/', 'http://mock').searchParams.get('q') ?? '');
+      const words = (title: string) => title.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+      const found = [...conversations.values()].filter((c) => terms.every((term) => words(c.title).some((word) => word.startsWith(term))));
+      return json(res, 200, { items: found.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt)).map(summary), nextCursor: null });
     }
     if (path === '/api/conversations' && req.method === 'POST') {
       const body = await readBody(req);

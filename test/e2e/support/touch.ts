@@ -6,6 +6,10 @@ export async function swipe(page: Page, from: { x: number; y: number }, to: { x:
   const at = (step: number) => [{ x: from.x + ((to.x - from.x) * step) / steps, y: from.y + ((to.y - from.y) * step) / steps }];
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0) });
   for (let step = 1; step <= steps; step++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(step) });
+  // The finger rests before lifting: a lift at speed starts a fling, and Chromium spends the next
+  // tap on stopping that fling instead of clicking (a test's next tap would then do nothing).
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(steps) });
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
   await cdp.detach();
 }

@@ -14,7 +14,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['log.ts'],
   ['errors.ts', 'ids.ts'],
   ['llm', 'jupyter', 'store'],
-  ['kernel'],
+  ['kernel', 'accounts'],
   ['files'],
   ['conversation'],
   ['assistant', 'notebook'],

@@ -1,0 +1,66 @@
+import type { Context, MiddlewareHandler } from 'hono';
+import { NotFoundError, PublicError } from '../errors.ts';
+import type { AccountStore } from '../store/index.ts';
+
+/** What a user is to a conversation: its owner, or a share's role. */
+export type Access = 'owner' | 'editor' | 'viewer';
+/** What a request needs: to read (see, export, download), to change (run, ask, upload), or to own (delete, share). */
+export type Need = 'read' | 'write' | 'own';
+
+const RANK: Record<Access, number> = { viewer: 0, editor: 1, owner: 2 };
+const NEEDED: Record<Need, number> = { read: 0, write: 1, own: 2 };
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    access: Access;
+  }
+}
+
+/** The user's access to a conversation; undefined when there is no such conversation or the user may not see it (the same answer: 404). */
+export async function accessOf(accounts: AccountStore, userId: string, conversationId: string): Promise<Access | undefined> {
+  const row = await accounts.conversationAccess(conversationId, userId);
+  if (!row) return undefined;
+  if (row.ownerId === userId) return 'owner';
+  return row.shareRole ?? undefined;
+}
+
+export function allows(access: Access, need: Need): boolean {
+  return RANK[access] >= NEEDED[need];
+}
+
+export class ReadOnlyError extends PublicError {
+  override name = 'ReadOnlyError';
+  constructor(need: Need) {
+    super(need === 'own' ? 'Only the owner of this conversation can do that.' : 'You can view this conversation but not change it (ask its owner to make you an editor).', 403);
+  }
+}
+
+/** Refuses unless `access` is enough for `need`: 404 for no access at all (existence is not confirmed), 403 for too little. */
+export function requireAccess(access: Access | undefined, need: Need): Access {
+  if (!access) throw new NotFoundError('Conversation');
+  if (!allows(access, need)) throw new ReadOnlyError(need);
+  return access;
+}
+
+/** What a route under `/conversations/:id` needs. */
+export function needOf(method: string, path: string): Need {
+  const verb = method.toUpperCase();
+  if (/\/shares(\/|$)|\/share-link$/.test(path)) return 'own';
+  if (verb === 'GET' || verb === 'HEAD') return 'read';
+  if (verb === 'DELETE' && /^\/api\/conversations\/[^/]+$/.test(path)) return 'own';
+  return 'write';
+}
+
+/**
+ * `/api/conversations/:id…`: the caller must be allowed to see the conversation (404 otherwise,
+ * as for one that does not exist) and to do what the request does (403). Sets `access`.
+ */
+export function conversationAccess(accounts: AccountStore): MiddlewareHandler {
+  return async (c: Context, next) => {
+    const id = c.req.param('id');
+    if (!id || (id === 'import' && c.req.method === 'POST')) return next();
+    const caller = c.get('caller');
+    c.set('access', requireAccess(await accessOf(accounts, caller.user.id, id), needOf(c.req.method, c.req.path)));
+    await next();
+  };
+}

@@ -1,0 +1,48 @@
+import type { WebSocket } from 'ws';
+import type { Access } from './conversation-access.ts';
+
+/** One open conversation socket and whom it acts for. */
+export interface OpenSocket {
+  ws: WebSocket;
+  userId: string;
+  conversationId: string;
+  /** Changes while the socket is open when a share's role changes. */
+  access: Access;
+}
+
+/** Close code when access to a conversation ends while its socket is open. */
+export const ACCESS_ENDED = 4403;
+
+/**
+ * The open conversation sockets, so that revoking a share, changing it, or disabling a user
+ * takes effect on sockets already open, not only on the next request.
+ */
+export class SocketRegistry {
+  private readonly open = new Set<OpenSocket>();
+
+  add(entry: OpenSocket): () => void {
+    this.open.add(entry);
+    return () => this.open.delete(entry);
+  }
+
+  /** A share's role changed: open sockets of that user on that conversation follow it. */
+  setAccess(conversationId: string, userId: string, access: Access): void {
+    for (const entry of this.open) if (entry.conversationId === conversationId && entry.userId === userId) entry.access = access;
+  }
+
+  /** Close the sockets of a user (on one conversation, or all); returns how many. */
+  close(userId: string, conversationId?: string, reason = 'Your access to this conversation ended.'): number {
+    let closed = 0;
+    for (const entry of this.open) {
+      if (entry.userId !== userId || (conversationId !== undefined && entry.conversationId !== conversationId)) continue;
+      entry.ws.close(ACCESS_ENDED, reason);
+      this.open.delete(entry);
+      closed += 1;
+    }
+    return closed;
+  }
+
+  size(): number {
+    return this.open.size;
+  }
+}
