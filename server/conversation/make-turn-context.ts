@@ -16,6 +16,7 @@ export interface TurnContextOps {
   kernelInfo(): Promise<KernelInfo>;
   listFiles(): Promise<WorkspaceFile[]>;
   stateInfo(): StateInfo;
+  secretDigests?(): string[];
 }
 
 /** The `TurnContext` of one turn: every change goes through the conversation, so frames and store agree. */
@@ -47,5 +48,6 @@ export function makeTurnContext(conversation: Conversation, signal: AbortSignal,
     kernelInfo: () => ops.kernelInfo(),
     listFiles: () => ops.listFiles(),
     stateInfo: () => ops.stateInfo(),
+    secretDigests: () => ops.secretDigests?.() ?? [],
   };
 }

@@ -41,4 +41,6 @@ export interface TurnContext {
   listFiles(): Promise<WorkspaceFile[]>;
   /** Whether the kernel's state was lost or restored, and which cells a restore left out. */
   stateInfo(): StateInfo;
+  /** SHA-256 of password answers given in this conversation: variable previews holding one are hidden. */
+  secretDigests?(): string[];
 }
