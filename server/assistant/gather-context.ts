@@ -36,7 +36,8 @@ export async function gatherContext(ctx: TurnContext, options: GatherOptions = {
   const kernel = await ctx.kernelInfo();
   const language = variablesLanguage(kernel.language);
   // One silent run: the libraries (Python) and the very listing the variable explorer shows.
-  const code = language === 'python' ? PYTHON_PROBE + variablesCode(language) : language ? variablesCode(language) : undefined;
+  const hidden = ctx.secretDigests?.() ?? [];
+  const code = language === 'python' ? PYTHON_PROBE + variablesCode(language, hidden) : language ? variablesCode(language) : undefined;
   const [result, files] = await Promise.all([code ? withTimeout(ctx.inspect(code), timeoutMs) : Promise.resolve(undefined), withTimeout(ctx.listFiles(), timeoutMs)]);
   const context: WorkspaceContext = { kernel, state: ctx.stateInfo() };
   const stale = staleSection(ctx.cells());

@@ -239,7 +239,7 @@ export class ConversationRuntime implements KernelHolder {
     if (session.executing) throw new PublicError('The kernel is running a cell: its variables are listed once it finishes.', 409);
     const language = variablesLanguage((await session.info()).language);
     if (!language) return [];
-    const listed = parseVariables(await this.inspect(variablesCode(language), { timeoutMs: 10_000 }));
+    const listed = parseVariables(await this.inspect(variablesCode(language, this.stdin.secretDigests()), { timeoutMs: 10_000 }));
     if (!listed.ok) throw new PublicError(`Could not list the kernel's variables (${listed.problem}).`, 502);
     return listed.value.variables;
   }
@@ -395,6 +395,7 @@ export class ConversationRuntime implements KernelHolder {
         const notice = this.conversation.cells.findLast((cell) => cell.kind === 'notice');
         return notice?.kind === 'notice' ? notice.text : `Undid cell ${report.cellId}.`;
       },
+      secretDigests: () => this.stdin.secretDigests(),
     });
   }
 

@@ -17,6 +17,7 @@ export interface TurnContextOps {
   listFiles(): Promise<WorkspaceFile[]>;
   stateInfo(): StateInfo;
   undoLastCell(signal: AbortSignal): Promise<string>;
+  secretDigests?(): string[];
 }
 
 /** The `TurnContext` of one turn: every change goes through the conversation, so frames and store agree. */
@@ -49,5 +50,6 @@ export function makeTurnContext(conversation: Conversation, signal: AbortSignal,
     listFiles: () => ops.listFiles(),
     stateInfo: () => ops.stateInfo(),
     undoLastCell: () => ops.undoLastCell(signal),
+    secretDigests: () => ops.secretDigests?.() ?? [],
   };
 }

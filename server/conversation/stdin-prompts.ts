@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PublicError } from '../errors.ts';
 import type { InputRequest } from '../kernel/kernel-session.ts';
 import type { Conversation } from './conversation.ts';
@@ -36,6 +37,8 @@ export class StdinPrompts {
   private readonly conversation: Conversation;
   private readonly timeoutMs: number;
   private waiting: Waiting | undefined;
+  /** SHA-256 of this session's password answers (never the answers): previews hide them. */
+  private readonly secrets = new Set<string>();
 
   constructor(conversation: Conversation, timeoutMs: number) {
     this.conversation = conversation;
@@ -78,9 +81,15 @@ export class StdinPrompts {
     const waiting = this.waiting;
     if (waiting?.cellId !== cellId) throw new PublicError('No prompt is waiting in that cell: it was answered already, or its cell stopped.', 409);
     this.clear();
+    if (waiting.password && this.secrets.size < 100) this.secrets.add(createHash('sha256').update(value).digest('hex'));
     // A line, as a terminal shows it; never the password itself.
     waiting.echo(`${waiting.prompt}${waiting.password ? HIDDEN_ANSWER : value}\n`);
     waiting.reply(value);
+  }
+
+  /** Digests of the password answers given in this conversation since the server started. */
+  secretDigests(): string[] {
+    return [...this.secrets];
   }
 
   private clear(): void {

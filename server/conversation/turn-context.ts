@@ -47,4 +47,6 @@ export interface TurnContext {
    * about it; rejects (a `PublicError`) when it cannot be undone.
    */
   undoLastCell(): Promise<string>;
+  /** SHA-256 of password answers given in this conversation: variable previews holding one are hidden. */
+  secretDigests?(): string[];
 }

@@ -21,8 +21,10 @@ const namespaceSource = readFileSync(fileURLToPath(new URL('../../kernel-config/
  * `sys.getsizeof`, previews from a few elements, so a 1 GB DataFrame costs what a small one does.
  * Everything lives in a function that deletes itself.
  */
-const PYTHON_VARIABLES = `
+const pythonVariables = (hidden: readonly string[]) => `
 def __talkbook_variables():
+    import hashlib as _hashlib
+    hidden = set(${JSON.stringify(hidden)})
     import json as _json, sys as _sys, types as _types, reprlib as _reprlib
     _ns_rules = {}
     exec(${JSON.stringify(namespaceSource)}, _ns_rules)
@@ -69,6 +71,9 @@ def __talkbook_variables():
             elif isinstance(value, scalars) or (np is not None and isinstance(value, np.generic)):
                 entry["bytes"] = _sys.getsizeof(value)
                 entry["preview"] = repr(value)[:${PREVIEW_CHARS}]
+            elif isinstance(value, str) and hidden and len(value) <= 4096 and _hashlib.sha256(value.encode("utf-8", "replace")).hexdigest() in hidden:
+                entry["length"] = len(value)
+                entry["preview"] = "(hidden: a password answer)"
             elif isinstance(value, sized):
                 entry["length"] = len(value)
                 entry["bytes"] = _sys.getsizeof(value)
@@ -125,9 +130,13 @@ export function variablesLanguage(language: string): VariablesLanguage | undefin
   return lower === 'python' ? 'python' : lower === 'r' ? 'r' : undefined;
 }
 
+/**
+ * `hiddenDigests`: SHA-256 (hex) of the conversation's password answers: a string variable
+ * holding one is listed without its preview.
+ */
 /** The silent code that lists a kernel's variables: the same for the explorer and the model's context. */
-export function variablesCode(language: VariablesLanguage): string {
-  return language === 'python' ? PYTHON_VARIABLES : R_VARIABLES;
+export function variablesCode(language: VariablesLanguage, hiddenDigests: readonly string[] = []): string {
+  return language === 'python' ? pythonVariables(hiddenDigests) : R_VARIABLES;
 }
 
 export interface KernelVariables {

@@ -85,7 +85,7 @@ describe('the assistant through the WebSocket (tools mode)', () => {
 
     fake.script([
       (req) =>
-        systemText(req.body).includes('sales: DataFrame, 3 rows × 2 columns: month (object), revenue (float64)')
+        systemText(req.body).includes('- sales: DataFrame [3 × 2]: month (object), revenue (float64)')
           ? { toolCall: { code: 'print(sales["revenue"].sum())' } }
           : { text: 'I do not see the sales table.' },
       (req) => ({ text: `Total revenue: ${numberIn(lastToolResult(req.body))}` }),
@@ -205,7 +205,7 @@ describe('the assistant through the WebSocket (tools mode)', () => {
     expect(history).toContain('people = pd.DataFrame({"name": ["Ada", "Linus"], "age": [36, 54]})');
     expect(history).toContain('45.0');
     const system = systemText(body);
-    expect(system).toContain('- people: DataFrame, 2 rows × 2 columns: name (object), age (int64)');
+    expect(system).toContain('- people: DataFrame [2 × 2]: name (object), age (int64)');
     expect(system).toMatch(/Python 3\.\d+/);
     expect(system).toMatch(/pandas \d/);
     expect(lastUserText(body)).toContain('What did I just do?');

@@ -98,6 +98,8 @@ describe('input() in the page', () => {
       ['frames', JSON.stringify(socket.frames)],
       ['GET', await (await tb.api(`/api/conversations/${id}`)).text()],
       ['export', await (await tb.api(`/api/conversations/${id}/notebook`)).text()],
+      // The code kept the answer in `pw`: the explorer lists the variable, never its value.
+      ['variables', await (await tb.api(`/api/conversations/${id}/variables`)).text()],
       ['model requests', JSON.stringify(fake.requests)],
       ['logs', logLines.join('\n')],
     ];
@@ -107,6 +109,7 @@ describe('input() in the page', () => {
       if (content) places.push([`data/${name}`, content.toString('latin1')]);
     }
     expect(places.length).toBeGreaterThan(5);
+    expect(places.find(([place]) => place === 'variables')![1]).toContain('(hidden: a password answer)');
     for (const [place, content] of places) expect({ place, leaks: content.includes(secret) }).toEqual({ place, leaks: false });
   });
 
