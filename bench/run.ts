@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bigConversation } from './big-conversation.ts';
+import { checkpointBenchmarks } from './checkpoints.ts';
 import { clientBundle } from './client-bundle.ts';
 import { firstOutput } from './first-output.ts';
 import { machineInfo } from './machine-info.ts';
@@ -37,6 +38,17 @@ const benches: Bench[] = [
   { key: 'many-conversations', lines: [['50 conversations, pandas cell at once', 'all complete'], ['memory of an idle kernel', 'report']], run: (s) => manyConversations(s) },
   { key: 'big-conversation', lines: [['export of 1000 cells (.ipynb)', '≤ 200 ms'], ['open 1000 cells in Chromium', '≤ 2 s']], run: (s) => bigConversation(s) },
   { key: 'client-bundle', lines: [['client first load (gzipped JS)', '≤ 300 KB']], run: () => clientBundle(), needsServer: false },
+  {
+    key: 'checkpoints',
+    lines: [
+      ['checkpoint of a trivial cell, 500 MiB frame unchanged', '≤ 30 ms'],
+      ['restore of that frame and 20 small variables', '≤ 3 s'],
+      ['hibernate and wake a pandas session', 'first output ≤ 2 s'],
+      ['storage for 50 cells changing one small variable', '≤ 2× the namespace'],
+    ],
+    run: () => checkpointBenchmarks(),
+    needsServer: false,
+  },
   {
     key: 'store',
     lines: [['the store with 50,000 conversations', 'see issue 16']],

@@ -341,6 +341,7 @@ export class ConversationRuntime implements KernelHolder {
       freshKernel: () => this.kernel.replace(),
       ...(checkpoints ? { checkpoints } : {}),
       ...(from?.files ? { files: true } : {}),
+      log: (message) => this.deps.log.warn(`restore of ${this.conversation.id}: ${message}`),
       notice: (level, text) => this.notice(level, text),
     });
     this.state.restoreEnded(report);

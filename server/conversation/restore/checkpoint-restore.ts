@@ -50,7 +50,13 @@ export async function restoreNewestCheckpoint(
   for (const cell of candidates) {
     if (tries >= 3) break;
     const id = cell.checkpoint.id;
-    if (!available.has(id) && !(await options.source?.provide(session, id).catch(() => false))) continue;
+    if (!available.has(id)) {
+      const given = await options.source?.provide(session, id).catch((error: unknown) => {
+        options.onError?.(`checkpoint ${id} could not be brought in: ${errorMessage(error)}`);
+        return false;
+      });
+      if (!given) continue;
+    }
     tries += 1;
     try {
       const result = await restoreCheckpoint(session, { id, files: options.files ?? false });

@@ -21,6 +21,8 @@ export interface RestoreOptions {
   freshKernel(): Promise<KernelSession>;
   /** Where checkpoints the kernel's folder lacks can come from (the store, the conversation branched from). */
   checkpoints?: CheckpointSource;
+  /** Why a checkpoint could not be used (logged; the restore then replays). */
+  log?(message: string): void;
   /** Also put the workspace's files back as the checkpoint had them (a branch's new workspace). */
   files?: boolean;
   notice(level: NoticeCell['level'], text: string): void;
@@ -53,7 +55,11 @@ export async function restoreState(options: RestoreOptions): Promise<RestoreRepo
   const loaded = await restoreNewestCheckpoint(session, conversation.cells, {
     ...(options.files ? { files: true } : {}),
     ...(options.checkpoints ? { source: options.checkpoints } : {}),
-  }).catch(() => undefined);
+    onError: (message) => options.log?.(message),
+  }).catch((error: unknown) => {
+    options.log?.(`no checkpoint restore: ${errorMessage(error)}`);
+    return undefined;
+  });
   const replay = loaded ? loaded.replay : plan.replay;
   total = replay.length;
   if (!loaded || total > 0) emit('started', 0, plan.skipped.length ? { skipped: plan.skipped.map((cell) => cell.id) } : {});
