@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { loadConfig, type Config, type Env } from './config.ts';
-import { bootstrapAccounts, Sessions } from './accounts/index.ts';
+import { bootstrapAccounts, outageTolerantAccounts, Sessions } from './accounts/index.ts';
 import { createAssistant } from './assistant/index.ts';
 import { newId } from './ids.ts';
 import { Conversations } from './conversation/conversations.ts';
@@ -187,11 +187,13 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     }
   };
 
-  const sessions = new Sessions(store.accounts);
+  // What every request reads to know its caller, kept usable while the database is down.
+  const accounts = outageTolerantAccounts(store.accounts);
+  const sessions = new Sessions(accounts);
   const sockets = new SocketRegistry();
   const app = createApp({
     token,
-    accounts: store.accounts,
+    accounts,
     sessions,
     sockets,
     publicUrl: config.publicUrl,
@@ -222,7 +224,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   } catch (error) {
     throw new PublicError(`Could not listen on ${config.host}:${config.port}: ${errorMessage(error)} (set PORT or HOST).`, 500, { cause: error });
   }
-  const wss = attachSocketServer(server, { token, accounts: store.accounts, sessions, sockets, publicUrl: config.publicUrl, conversations, log });
+  const wss = attachSocketServer(server, { token, accounts, sessions, sockets, publicUrl: config.publicUrl, conversations, log });
   // Warm kernels for new conversations, started in the background once the server answers.
   void kernels.specs().then(
     (specs) => kernelPool.start(specs.default),

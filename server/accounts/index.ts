@@ -4,3 +4,4 @@ export { csrfTokenOf, isSessionId, Sessions, SESSION_IDLE_MS, SESSION_MAX_AGE_MS
 export { createSignInLink, redeemSignInLink, SIGN_IN_LINK_TTL_MS } from './sign-in-links.ts';
 export { decoyHash, hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
 export { SignInLimiter } from './sign-in-limiter.ts';
+export { AccountsUnavailableError, outageTolerantAccounts, type OutageTolerance } from './outage-tolerant-accounts.ts';

@@ -1,4 +1,4 @@
-import { errorMessage } from '../errors.ts';
+import { describeStorageFailure } from '../store/storage-failure.ts';
 import type { Logger } from '../log.ts';
 import { SEQ_BLOCK, type ConversationStore } from '../store/store.ts';
 import type { Conversation } from './conversation.ts';
@@ -97,9 +97,9 @@ export class ConversationPersister {
       }
     } catch (error) {
       this.failures += 1;
-      const reason = errorMessage(error);
+      const reason = describeStorageFailure(error);
       if (this.failures === 1) options.log.error(`could not store conversation ${conversation.id}; retrying`, error);
-      conversation.setStorageError(`Changes to this conversation could not be saved (${reason.slice(0, 200)}); Talkbook keeps trying.`);
+      conversation.setStorageError(`Changes to this conversation could not be saved (${reason}); Talkbook keeps trying.`);
       if (!this.closed) this.changed(false);
     }
   }

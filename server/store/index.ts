@@ -5,6 +5,7 @@ import type { ConversationStore } from './store.ts';
 
 export type { ConversationStore, StoredConversation, ConversationChanges, ListQuery, ListPage } from './store.ts';
 export { SEQ_BLOCK, SchemaTooNewError } from './store.ts';
+export { describeStorageFailure } from './storage-failure.ts';
 export type { AccountStore, ApiTokenRow, AuditEntry, ConversationAccessRow, NewUser, Role, SessionRow, ShareRole, ShareRow, UserChanges, UserRow } from './accounts.ts';
 export { UsernameTakenError } from './accounts.ts';
 export { importJsonConversations } from './json-import.ts';

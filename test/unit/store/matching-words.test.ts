@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { matchingWords } from '../../server/store/search-text.ts';
+import { matchingWords } from '../../../server/store/search-text.ts';
 
 describe('checking a search document without the index', () => {
   it('needs every term as the start of a word, case and accents aside, and names the words', () => {
