@@ -127,7 +127,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   const settings = jupyterSettings(jupyterUrl, jupyterToken, embedded?.socketPath, maxMessageBytes);
   const checkpoints = {
     budgetMb: config.checkpointMb,
-    // The embedded Jupyter's launcher gives each kernel its folder (TALKBOOK_CHECKPOINTS); a remote
+    // The embedded Jupyter's launcher gives each kernel its folder (KERNEL_CHECKPOINT_DIR); a remote
     // kernel keeps its checkpoints beside its workspace folder, in a hidden folder of its own.
     folderFor: (id: string) => (embedded ? join(checkpointRoot(config.dataDir), id) : `../.talkbook-checkpoints/${id}`),
     log,

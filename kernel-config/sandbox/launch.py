@@ -128,7 +128,7 @@ def main():
     if not cfg["enabled"]:
         env = kernel_env(os.path.join("/tmp", "talkbook-home-%d" % os.getpid()), {"PYTHONPATH": STARTUP})
         if checkpoints:
-            env["TALKBOOK_CHECKPOINTS"] = checkpoints
+            env["KERNEL_CHECKPOINT_DIR"] = checkpoints
         if "JPY_PARENT_PID" in os.environ:
             env["JPY_PARENT_PID"] = os.environ["JPY_PARENT_PID"]
         os.makedirs(env["HOME"], mode=0o700, exist_ok=True)
@@ -207,7 +207,7 @@ def main():
         "--chdir", "/workspace",
         "--",
     ]
-    env = kernel_env("/tmp", {"PYTHONPATH": INNER_STARTUP, **({"TALKBOOK_CHECKPOINTS": INNER_CHECKPOINTS} if checkpoints else {})})
+    env = kernel_env("/tmp", {"PYTHONPATH": INNER_STARTUP, **({"KERNEL_CHECKPOINT_DIR": INNER_CHECKPOINTS} if checkpoints else {})})
     command = [part.replace("@CONNECTION@", os.path.join(INNER, "connection.json")) for part in command]
     limits(cfg)
     # Jupyter interrupts "signal"-mode kernels (IRkernel) with SIGINT to the whole process group,

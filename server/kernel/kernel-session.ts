@@ -55,6 +55,8 @@ export class KernelSession {
   private readonly inflight = new Set<(reason: string) => void>();
   /** When each in-flight execution last sent anything on iopub (ms since epoch). */
   private readonly heard = new WeakMap<(reason: string) => void, number>();
+  /** When each in-flight execution's first message came (the kernel began it). */
+  private readonly begun = new WeakMap<(reason: string) => void, number>();
   /** Comm requests waiting for their answer (failed, like executions, when the kernel goes). */
   private readonly requests = new Set<(reason: string) => void>();
   private readonly lostListeners = new Set<(reason: string) => void>();
@@ -161,7 +163,9 @@ export class KernelSession {
       this.inflight.add(onDeath);
       future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
         const event = iopubToEvent(msg.header.msg_type, msg.content);
-        this.heard.set(onDeath, Date.now());
+        const at = Date.now();
+        this.heard.set(onDeath, at);
+        if (!this.begun.has(onDeath)) this.begun.set(onDeath, at);
         if (event.kind === 'ignore' || event.kind === 'update-display') return;
         if (event.kind === 'execution-count') executionCount = event.executionCount;
         options.onEvent?.(event);
@@ -243,17 +247,25 @@ export class KernelSession {
   async interrupt(): Promise<void> {
     if (this.isDead) return;
     const pending = [...this.inflight];
-    let sentAt = Date.now();
     await this.kernel.interrupt();
+    // Jupyter has signalled the kernel when its answer comes.
+    let sentAt = Date.now();
     if (pending.length === 0) return;
     void (async () => {
       for (let attempt = 0; attempt < 4; attempt++) {
         await delay(500);
         if (this.isDead) return;
-        const silent = pending.some((execution) => this.inflight.has(execution) && (this.heard.get(execution) ?? 0) < sentAt);
-        if (!silent) return;
-        sentAt = Date.now();
+        // Sent again while the execution is silent since the last one, or began only after it:
+        // a SIGINT that reached the kernel before the code started (it was finishing a checkpoint
+        // or an earlier request) interrupted that instead, and the code runs on.
+        const missed = pending.some((execution) => {
+          if (!this.inflight.has(execution)) return false;
+          const begun = this.begun.get(execution);
+          return (this.heard.get(execution) ?? 0) < sentAt || begun === undefined || begun > sentAt;
+        });
+        if (!missed) return;
         await this.kernel.interrupt().catch(() => undefined);
+        sentAt = Date.now();
       }
     })();
   }

@@ -62,7 +62,7 @@ describe('kernel checkpoints in conversations', () => {
   it('never fails a cell whose checkpoint cannot be written, and no kernel sees another conversation\'s checkpoints', async () => {
     const { id } = await tb.createConversation();
     const socket = await tb.connect(id);
-    const listing = await socket.run("import os\nprint(os.environ.get('TALKBOOK_CHECKPOINTS'), sorted(os.listdir('/checkpoints')), os.path.exists('/workspace/checkpoints'))");
+    const listing = await socket.run("import os\nprint(os.environ.get('KERNEL_CHECKPOINT_DIR'), sorted(os.listdir('/checkpoints')), os.path.exists('/workspace/checkpoints'))");
     expect(text(listing.cell.outputs)).toBe("/checkpoints ['FORMAT', 'blobs', 'checkpoints', 'tmp'] False\n");
     // The server's folder of all checkpoints is nowhere in the sandbox.
     const probe = await socket.run(`import os\nprint(os.path.exists(${JSON.stringify(`${tb.dataDir}/checkpoints`)}), os.path.exists(${JSON.stringify(tb.dataDir)}))`);

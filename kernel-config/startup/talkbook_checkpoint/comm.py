@@ -127,6 +127,7 @@ def serve(folder, workspace=None, budget_mb=2048, file_max_mb=64, keep_recent=8,
     options = Options(budget_mb=budget_mb, file_max_mb=file_max_mb, keep_recent=keep_recent)
     engine = Engine(folder, shell.user_ns, workspace or os.getcwd(), options, hidden=shell.user_ns_hidden, transform=shell.transform_cell)
     follow_cells(shell, engine)
+    _note_password_answers(shell, engine)
 
     def answer(comm, message):
         reply, out = handle(engine, message["content"]["data"], message.get("buffers") or [])
@@ -135,6 +136,23 @@ def serve(folder, workspace=None, budget_mb=2048, file_max_mb=64, keep_recent=8,
 
     _comm_manager(shell).register_target(TARGET, answer)
     return engine
+
+
+def _note_password_answers(shell, engine):
+    """Tell `engine` each answer to a password prompt (ipykernel's `getpass`, which `getpass.getpass`
+    is during a cell), so it never writes a variable holding one to disk."""
+    kernel = getattr(shell, "kernel", None)
+    if kernel is None or not hasattr(kernel, "getpass"):
+        return
+    original = getattr(kernel, "_talkbook_original_getpass", None) or kernel.getpass
+    kernel._talkbook_original_getpass = original
+
+    def getpass(*args, **kwargs):
+        answer = original(*args, **kwargs)
+        engine.note_secret(answer)
+        return answer
+
+    kernel.getpass = getpass
 
 
 def follow_cells(shell, engine):

@@ -6,6 +6,7 @@ checkpoint after a cell that ran without error: only the co-variable groups that
 some cell since the last checkpoint could have changed are pickled again; the others are
 carried over from the checkpoint the kernel's state came from (`head`).
 """
+import hashlib
 import time
 from datetime import datetime, timezone
 
@@ -47,6 +48,8 @@ class Engine:
         self.hidden = hidden if hidden is not None else {}
         self.transform = transform
         self.head = None
+        # SHA-256 of password answers (getpass): a variable holding one is never written to disk.
+        self.secrets = set()
         self.last_cell = None  # (source, ran without error) of the last cell the person ran
         self.live = {}  # name → id() of its value when the namespace matched `head`
         self.reset_pending(everything=True, reason="no checkpoint yet")
@@ -103,6 +106,13 @@ class Engine:
         result["ms"] = _ms(started)
         return result
 
+    def note_secret(self, answer):
+        if isinstance(answer, str):
+            self.secrets.add(hashlib.sha256(answer.encode("utf-8", "replace")).hexdigest())
+
+    def _is_secret(self, value):
+        return bool(self.secrets) and isinstance(value, str) and len(value) <= 4096 and hashlib.sha256(value.encode("utf-8", "replace")).hexdigest() in self.secrets
+
     def _save(self, cell_id, source):
         ns = self.user_ns
         if source is not None and not any(seen == source for seen, _ in self.pending_cells[-1:]):
@@ -141,6 +151,10 @@ class Engine:
         written = {"bytes": 0, "names": []}
         groups, unsaved = [], []
         for names in co_variable_groups(walks):
+            secret = [name for name in names if self._is_secret(ns[name])]
+            if secret:
+                unsaved += [{"name": name, "reason": "it holds a password answer, which is never written to disk", "type": type(ns[name]).__name__} for name in names]
+                continue
             self._write_group(names, ns, groups, unsaved, written)
         carried = 0
         for group in head_groups:

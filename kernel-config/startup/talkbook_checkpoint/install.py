@@ -39,8 +39,8 @@ class Finder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 sys.meta_path.insert(0, Finder())
 import talkbook_checkpoint  # noqa: E402
 
-# A kernel whose sandbox mounted its conversation's checkpoint folder (TALKBOOK_CHECKPOINTS, set
+# A kernel whose sandbox mounted its conversation's checkpoint folder (KERNEL_CHECKPOINT_DIR, set
 # by kernel-config/sandbox/launch.py) saves there, whatever folder the server guessed.
-if os.environ.get("TALKBOOK_CHECKPOINTS"):
-    OPTIONS = dict(OPTIONS, folder=os.environ["TALKBOOK_CHECKPOINTS"])
+if os.environ.get("KERNEL_CHECKPOINT_DIR"):
+    OPTIONS = dict(OPTIONS, folder=os.environ["KERNEL_CHECKPOINT_DIR"])
 talkbook_checkpoint.serve(**OPTIONS)
