@@ -12,7 +12,8 @@ const notices = (frames: ServerFrame[]) =>
 describe('cells that go wrong', () => {
   let tb: TestTalkbook;
   beforeAll(async () => {
-    tb = await startTestTalkbook({ TALKBOOK_CELL_TIMEOUT_S: '3', TALKBOOK_MAX_OUTPUT_MB: '1' });
+    // Replay semantics here (what a kernel without checkpoints does); the test below has them on.
+    tb = await startTestTalkbook({ TALKBOOK_CELL_TIMEOUT_S: '3', TALKBOOK_MAX_OUTPUT_MB: '1', TALKBOOK_CHECKPOINT_MB: '0', TALKBOOK_AUTO_RESTORE: '0' });
   });
   afterAll(async () => {
     await tb?.close();
@@ -48,6 +49,22 @@ describe('cells that go wrong', () => {
       expect(notices(socket.frames).join('\n')).toMatch(/variables are gone/);
     });
   }
+
+  it('with checkpoints (the default), brings the variables back after the kernel dies', async () => {
+    const withCheckpoints = await startTestTalkbook();
+    try {
+      const { id } = await withCheckpoints.createConversation();
+      const socket = await withCheckpoints.connect(id);
+      await socket.run('kept = [1, 2, 3]');
+      const died = await socket.run('import os\nos._exit(1)', 30_000);
+      expect(died.cell.status).toBe('error');
+      expect(died.cell.failure).toMatch(/kernel died/i);
+      const next = await socket.run('print(sum(kept))', 60_000);
+      expect(text(next.cell.outputs)).toBe('6\n');
+    } finally {
+      await withCheckpoints.close();
+    }
+  }, 120_000);
 
   it('caps the output of an endless print loop, says so, and can be interrupted', async () => {
     const { id } = await tb.createConversation();

@@ -31,7 +31,8 @@ describe('a server restart', () => {
   let dataDir: string;
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'talkbook-restart-'));
-    tb = await startTestTalkbook({ TALKBOOK_DATA_DIR: dataDir });
+    // Without checkpoints: what a restart loses (test/integration/checkpoint-flow.test.ts has them on).
+    tb = await startTestTalkbook({ TALKBOOK_DATA_DIR: dataDir, TALKBOOK_CHECKPOINT_MB: '0', TALKBOOK_AUTO_RESTORE: '0' });
   });
   afterAll(async () => {
     await tb?.close();
@@ -72,7 +73,7 @@ describe('a server restart', () => {
 describe('the embedded Jupyter server', () => {
   let tb: TestTalkbook;
   beforeAll(async () => {
-    tb = await startTestTalkbook();
+    tb = await startTestTalkbook({ TALKBOOK_CHECKPOINT_MB: '0', TALKBOOK_AUTO_RESTORE: '0' });
   });
   afterAll(async () => {
     await tb?.close();
