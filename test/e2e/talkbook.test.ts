@@ -65,7 +65,11 @@ describe('Talkbook in a browser (real server, real kernels)', { timeout: 180_000
     await page.goto(`${talkbook.url}/?token=${encodeURIComponent(talkbook.token)}`);
     expect(page.url()).toBe(`${talkbook.url}/`);
     const cookies = await context.cookies();
-    expect(cookies.map((cookie) => [cookie.name, cookie.httpOnly, cookie.sameSite])).toEqual([['talkbook_session', true, 'Strict']]);
+    // The session (HttpOnly), and the CSRF token the page reads to send as X-CSRF-Token.
+    expect(cookies.map((cookie) => [cookie.name, cookie.httpOnly, cookie.sameSite]).sort()).toEqual([
+      ['talkbook_csrf', false, 'Strict'],
+      ['talkbook_session', true, 'Strict'],
+    ]);
     expect(cookies.some((cookie) => cookie.value.includes(talkbook.token))).toBe(false);
     await page.getByRole('button', { name: 'New conversation', exact: true }).waitFor();
     await screenshot(page, 'e2e-01-home');
