@@ -110,7 +110,10 @@ describe('another port on the same host', { timeout: 180_000 }, () => {
     const files = (await (await talkbook.api(`/api/conversations/${id}/files`)).json()) as Array<{ name: string }>;
     expect(files.map((file) => file.name)).toContain('own.csv');
     const status = await page.evaluate(async () => {
-      const response = await fetch('/api/conversations', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ title: 'from the page' }) });
+      // As the page's own API client does: the CSRF token from its cookie, in a header.
+      const csrf = decodeURIComponent(/(?:^|; )talkbook_csrf=([^;]*)/.exec(document.cookie)?.[1] ?? '');
+      const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf };
+      const response = await fetch('/api/conversations', { method: 'POST', headers, body: JSON.stringify({ title: 'from the page' }) });
       return response.status;
     });
     expect(status).toBe(201);

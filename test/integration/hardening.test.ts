@@ -9,7 +9,8 @@ import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
  */
 let tb: TestTalkbook;
 beforeAll(async () => {
-  tb = await startTestTalkbook({ TALKBOOK_MAX_OUTPUT_MB: '1', TALKBOOK_KERNEL_POOL: '0' });
+  // Replay semantics (imported cells are about what a replay may run): no checkpoints here.
+  tb = await startTestTalkbook({ TALKBOOK_MAX_OUTPUT_MB: '1', TALKBOOK_KERNEL_POOL: '0', TALKBOOK_CHECKPOINT_MB: '0', TALKBOOK_AUTO_RESTORE: '0' });
 });
 afterAll(async () => {
   await tb?.close();
