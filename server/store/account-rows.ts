@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ApiTokenRow, AuditEntry, ConversationAccessRow, SessionRow, ShareRow, UserRow } from './accounts.ts';
+import type { ApiTokenRow, AuditEntry, ConversationAccessRow, SessionRow, ShareRow, UserChanges, UserRow } from './accounts.ts';
 
 /** Rows of the accounts tables as either engine returns them (SQLite: 0/1 and numbers; PostgreSQL: booleans and BIGINT strings). */
 const flag = z.union([z.boolean(), z.number()]).transform((value) => Boolean(value));
@@ -76,3 +76,15 @@ export function toAudit(row: unknown): AuditEntry {
   const r = auditRow.parse(row);
   return { at: r.at, actorId: r.actor_id, action: r.action, target: r.target, detail: r.detail };
 }
+
+/** The column of each changeable user field (both engines' `updateUser`). */
+export const USER_FIELDS: Record<keyof UserChanges, string> = {
+  displayName: 'display_name',
+  email: 'email',
+  role: 'role',
+  disabled: 'disabled',
+  passwordHash: 'password_hash',
+  username: 'username',
+  oidcIssuer: 'oidc_issuer',
+  oidcSubject: 'oidc_subject',
+};

@@ -1,17 +1,7 @@
 import type pg from 'pg';
-import { SESSION_COLUMNS, toAccess, toApiToken, toAudit, toSession, toShare, toUser, TOKEN_COLUMNS, USER_COLUMNS } from './account-rows.ts';
+import { SESSION_COLUMNS, toAccess, toApiToken, toAudit, toSession, toShare, toUser, TOKEN_COLUMNS, USER_COLUMNS, USER_FIELDS } from './account-rows.ts';
 import { UsernameTakenError, type AccountStore, type ApiTokenRow, type AuditEntry, type NewUser, type SessionRow, type ShareRow, type UserChanges, type UserRow } from './accounts.ts';
 
-const USER_FIELDS: Record<keyof UserChanges, string> = {
-  displayName: 'display_name',
-  email: 'email',
-  role: 'role',
-  disabled: 'disabled',
-  passwordHash: 'password_hash',
-  username: 'username',
-  oidcIssuer: 'oidc_issuer',
-  oidcSubject: 'oidc_subject',
-};
 
 const UNIQUE_VIOLATION = '23505';
 

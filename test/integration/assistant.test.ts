@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cell, CodeCell, Output, ServerFrame } from '../../server/protocol/index.ts';
 import {
   allText,
@@ -10,6 +10,7 @@ import {
   type FakeOpenAI,
 } from '../fakes/openai-server.ts';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
+import { withFakeModel } from '../helpers/with-fake-model.ts';
 import type { TestSocket } from '../helpers/test-socket.ts';
 
 /**
@@ -19,19 +20,7 @@ import type { TestSocket } from '../helpers/test-socket.ts';
 
 let fake: FakeOpenAI;
 let tb: TestTalkbook;
-
-beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  tb = await startTestTalkbook({ OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'test', TALKBOOK_MODEL: 'gpt-test' });
-});
-afterAll(async () => {
-  await tb?.close();
-  await fake?.close();
-});
-beforeEach(() => {
-  fake.requests.length = 0;
-  fake.script([]);
-});
+withFakeModel((servers) => ({ fake, tb } = servers));
 
 /** The last version of every cell announced in `frames`, in order of first appearance. */
 function cellsIn(frames: ServerFrame[]): Cell[] {

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { conversationDetail, type CodeCell, type ServerFrame } from '../../server/protocol/index.ts';
-import { startFakeOpenAI, systemText, type FakeOpenAI } from '../fakes/openai-server.ts';
-import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
+import { systemText, type FakeOpenAI } from '../fakes/openai-server.ts';
+import type { TestTalkbook } from '../helpers/talkbook.ts';
+import { withFakeModel } from '../helpers/with-fake-model.ts';
 import type { TestSocket } from '../helpers/test-socket.ts';
 
 /**
@@ -11,18 +12,7 @@ import type { TestSocket } from '../helpers/test-socket.ts';
  */
 let fake: FakeOpenAI;
 let tb: TestTalkbook;
-beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  tb = await startTestTalkbook({ OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'test', TALKBOOK_MODEL: 'gpt-test' });
-});
-afterAll(async () => {
-  await tb?.close();
-  await fake?.close();
-});
-beforeEach(() => {
-  fake.requests.length = 0;
-  fake.script([]);
-});
+withFakeModel((servers) => ({ fake, tb } = servers));
 
 async function codeCells(id: string): Promise<CodeCell[]> {
   const detail = conversationDetail.parse(await (await tb.api(`/api/conversations/${id}`)).json());

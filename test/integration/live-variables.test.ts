@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeVariable } from '../../server/assistant/system-prompt.ts';
 import { TABLE_MIME, variableList, type CodeCell, type KernelVariable, type ServerFrame } from '../../server/protocol/index.ts';
-import { startFakeOpenAI, systemText, type FakeOpenAI } from '../fakes/openai-server.ts';
-import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
+import { systemText, type FakeOpenAI } from '../fakes/openai-server.ts';
+import type { TestTalkbook } from '../helpers/talkbook.ts';
+import { withFakeModel } from '../helpers/with-fake-model.ts';
 
 /**
  * The variable explorer (issue 20) with real kernels: `GET /api/conversations/:id/variables`
@@ -10,18 +11,7 @@ import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
  */
 let fake: FakeOpenAI;
 let tb: TestTalkbook;
-beforeAll(async () => {
-  fake = await startFakeOpenAI();
-  tb = await startTestTalkbook({ OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'test', TALKBOOK_MODEL: 'gpt-test' });
-});
-afterAll(async () => {
-  await tb?.close();
-  await fake?.close();
-});
-beforeEach(() => {
-  fake.requests.length = 0;
-  fake.script([]);
-});
+withFakeModel((servers) => ({ fake, tb } = servers));
 
 async function variables(id: string): Promise<KernelVariable[]> {
   const response = await tb.api(`/api/conversations/${id}/variables`);
