@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { loadConfig, type Config, type Env } from './config.ts';
-import { bootstrapAccounts, outageTolerantAccounts, Sessions } from './accounts/index.ts';
+import { bootstrapAccounts, OidcSignIn, outageTolerantAccounts, Sessions } from './accounts/index.ts';
 import { createAssistant } from './assistant/index.ts';
 import { newId } from './ids.ts';
 import { Conversations } from './conversation/conversations.ts';
@@ -197,6 +197,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     sessions,
     sockets,
     publicUrl: config.publicUrl,
+    oidc: config.oidc ? new OidcSignIn({ config: config.oidc, accounts, log }) : undefined,
     log,
     clientDir: options.clientDir ?? defaultClientDir,
     conversations,

@@ -9,10 +9,11 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { PublicError, toPublic } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { apiRoutes, type ApiDeps } from './api-routes.ts';
-import type { Sessions } from '../accounts/index.ts';
+import type { OidcSignIn, Sessions } from '../accounts/index.ts';
 import type { AccountStore } from '../store/index.ts';
 import { adminRoutes } from './admin-routes.ts';
 import { authRoutes } from './auth-routes.ts';
+import { oidcRoutes } from './oidc-routes.ts';
 import { shareRoutes } from './share-routes.ts';
 import { tokenRoutes } from './token-routes.ts';
 import { conversationAccess } from './conversation-access.ts';
@@ -29,6 +30,8 @@ export interface AppDeps extends ApiDeps {
   sockets: SocketRegistry;
   /** `TALKBOOK_PUBLIC_URL`, when set. */
   publicUrl?: string;
+  /** Sign-in with OpenID Connect, when configured (TALKBOOK_OIDC_*). */
+  oidc?: OidcSignIn;
   log: Logger;
   /** Built client (`client/dist`). */
   clientDir: string;
@@ -65,6 +68,8 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   const auth = { token: deps.token, accounts: deps.accounts, sessions: deps.sessions, publicUrl: deps.publicUrl };
+  // Signing in at the OpenID provider: before the API's authentication (no one is signed in yet).
+  if (deps.oidc) app.route('/api/auth/oidc', oidcRoutes({ auth, oidc: deps.oidc, log: deps.log }));
   app.use('/api/*', apiAuth(auth));
   const jsonBodyLimit = bodyLimit({
     maxSize: JSON_BODY_LIMIT,
@@ -78,7 +83,7 @@ export function createApp(deps: AppDeps): Hono {
   api.use('/conversations/:id', conversationAccess(deps.accounts));
   api.use('/conversations/:id/*', conversationAccess(deps.accounts));
   api.route('/', apiRoutes(deps));
-  api.route('/', authRoutes(auth));
+  api.route('/', authRoutes(auth, { oidcName: deps.oidc?.name }));
   api.route('/', tokenRoutes(deps.accounts));
   api.route('/', adminRoutes({ accounts: deps.accounts, sessions: deps.sessions, sockets: deps.sockets }));
   api.route('/', shareRoutes(deps.accounts, deps.sockets));
