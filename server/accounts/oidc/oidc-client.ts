@@ -71,7 +71,14 @@ export class OidcClient {
     }
     const claims = tokens.claims();
     if (!claims) throw new OidcRefusal('id-token-invalid', { detail: 'no ID token' });
-    return claims;
+    if (claims.email !== undefined || !tokens.access_token) return claims;
+    // Providers may keep the profile and email out of the ID token (OpenID Connect Core 5.4): ask the UserInfo endpoint, for the same subject.
+    try {
+      const userInfo = await client.fetchUserInfo(configuration, tokens.access_token, claims.sub);
+      return { ...userInfo, ...claims };
+    } catch (error) {
+      throw this.refusal(error);
+    }
   }
 
   private configuration(): Promise<client.Configuration> {
