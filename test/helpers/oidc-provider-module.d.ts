@@ -13,7 +13,7 @@ declare module 'oidc-provider' {
   interface KoaContext {
     path: string;
     body: unknown;
-    response: { get(name: string): string; set(name: string, value: string): void };
+    response: { get(name: string): string | undefined; set(name: string, value: string): void };
   }
 
   interface Configuration {

@@ -92,7 +92,7 @@ export async function startTestOidcProvider(options: { redirectUri: string; user
     if (tamper && ctx.path === '/token' && body && typeof body.id_token === 'string') {
       ctx.body = { ...body, id_token: resign(body.id_token, tamper, privateKey) };
     }
-    const location = ctx.response.get('Location');
+    const location = ctx.response.get('Location') ?? '';
     if (tamperRedirect && location.startsWith(options.redirectUri)) {
       const url = new URL(location);
       tamperRedirect(url);
