@@ -41,9 +41,9 @@ const TEST_CLIENT_SECRET = 'talkbook-test-secret-0123456789abcdef';
  * client is Talkbook at `redirectUri`; the login and consent pages are oidc-provider's own
  * development pages (any password).
  */
-export async function startTestOidcProvider(options: { redirectUri: string; users: TestOidcUser[]; host?: string }): Promise<TestOidcProvider> {
+export async function startTestOidcProvider(options: { redirectUri: string; users: TestOidcUser[]; host?: string; port?: number }): Promise<TestOidcProvider> {
   const host = options.host ?? '127.0.0.2';
-  const port = await freePort(host);
+  const port = options.port ?? (await freePort(host));
   const issuer = `http://${host}:${port}`;
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'test-signing-key', alg: 'RS256', use: 'sig' };
