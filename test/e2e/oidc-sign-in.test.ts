@@ -65,6 +65,8 @@ function oidcSignInSuite(engine: 'sqlite' | 'postgres') {
     async function signInAtProvider(login: string, name: string): Promise<Page> {
       const { page } = await openPage(browser, { width: 1100, height: 800 });
       await page.goto(talkbook.url);
+      await page.getByRole('link', { name: `Sign in with ${PROVIDER}` }).waitFor();
+      if (name === 'first') await screenshot(page, 'oidc-00-sign-in-page');
       await page.getByRole('link', { name: `Sign in with ${PROVIDER}` }).click();
       // The provider's own pages (oidc-provider's development login and consent).
       await page.locator('input[name="login"]').fill(login);
