@@ -78,6 +78,14 @@ export async function findOrCreateOidcUser(store: AccountStore, identity: OidcId
     oidcSubject: identity.subject,
     createdAt: now.toISOString(),
   };
-  await store.createUser(user);
+  try {
+    await store.createUser(user);
+  } catch (error) {
+    // The same person's other tab got there first (issuer + subject is unique): that user it is.
+    const made = await store.userByOidc(identity.issuer, identity.subject);
+    if (!made) throw error;
+    if (made.disabled) throw new OidcRefusal('user-disabled', { who });
+    return { user: made, created: false };
+  }
   return { user: { ...user, disabled: false, lastSeenAt: null }, created: true };
 }

@@ -79,6 +79,11 @@ describe('the server\'s layers', () => {
     expect(impure).toEqual([]);
   });
 
+  it('keeps the OpenID client behind one wall: only server/accounts/oidc/oidc-client.ts imports openid-client', () => {
+    const importers = sources.filter((file) => imports(file).includes('openid-client')).map((file) => relative(root, file));
+    expect(importers).toEqual(['server/accounts/oidc/oidc-client.ts']);
+  });
+
   it('lets the client import only the shared protocol of the server', () => {
     const reaching = files(join(root, 'client', 'src'), /\.tsx?$/).flatMap((file) =>
       imports(file)
