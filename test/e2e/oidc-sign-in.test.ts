@@ -167,6 +167,36 @@ function oidcSignInSuite(engine: 'sqlite' | 'postgres') {
       expect(await auditDetails()).toContain('sign-in-failed oidc: nonce-mismatch');
     });
 
+    it('refuses an ID token signed with a key that is not the provider\'s', async () => {
+      provider.tamperIdTokens((claims) => claims, { signWith: 'another-key' });
+      try {
+        const page = await signInAtProvider('erin', 'erin');
+        expect(await refusal(page)).toContain('did not pass its checks');
+        await page.context().close();
+      } finally {
+        provider.tamperIdTokens(undefined);
+      }
+      expect(await auditDetails()).toContain('sign-in-failed oidc: id-token-invalid');
+    });
+
+    it('makes a new session id at every sign-in and ends the one the browser had (no fixation)', async () => {
+      const page = await signInAtProvider('alice', 'alice');
+      await page.getByRole('button', { name: 'New conversation' }).waitFor();
+      const sessionCookie = async () => (await page.context().cookies(talkbook.url)).find((cookie) => cookie.name === 'talkbook_session')!;
+      const first = await sessionCookie();
+      expect(first).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+      // Again (the provider remembers Alice: straight back), in the same browser.
+      await page.goto(`${talkbook.url}/api/auth/oidc/start`);
+      await page.getByRole('button', { name: 'New conversation' }).waitFor();
+      const second = await sessionCookie();
+      expect(second.value).not.toBe(first.value);
+      const withOld = await fetch(`${talkbook.url}/api/auth/session`, { headers: { Cookie: `talkbook_session=${first.value}`, 'Sec-Fetch-Site': 'same-origin' } });
+      expect(withOld.status).toBe(401);
+      const withNew = await fetch(`${talkbook.url}/api/auth/session`, { headers: { Cookie: `talkbook_session=${second.value}`, 'Sec-Fetch-Site': 'same-origin' } });
+      expect(withNew.status).toBe(200);
+      await page.context().close();
+    });
+
     it('refuses an expired ID token', async () => {
       const now = Math.floor(Date.now() / 1000);
       provider.tamperIdTokens((claims) => ({ ...claims, iat: now - 900, exp: now - 600 }));

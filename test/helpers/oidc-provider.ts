@@ -25,7 +25,7 @@ export interface TestOidcProvider {
    * with the provider's own key (so only the changed claims are wrong): a provider gone wrong,
    * or a replayed token. `undefined` stops it.
    */
-  tamperIdTokens(change: ((claims: IdTokenClaims) => IdTokenClaims) | undefined): void;
+  tamperIdTokens(change: ((claims: IdTokenClaims) => IdTokenClaims) | undefined, options?: { signWith?: 'provider-key' | 'another-key' }): void;
   /** From now on the redirects back to Talkbook are changed by `change` (an answer altered on its way); `undefined` stops it. */
   tamperRedirects(change: ((url: URL) => void) | undefined): void;
   close(): Promise<void>;
@@ -49,6 +49,9 @@ export async function startTestOidcProvider(options: { redirectUri: string; user
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid: 'test-signing-key', alg: 'RS256', use: 'sig' };
   const users = new Map(options.users.map((user) => [user.login, user]));
   let tamper: ((claims: IdTokenClaims) => IdTokenClaims) | undefined;
+  let tamperKey: KeyObject = privateKey;
+  // Same key id, another key: a forged token.
+  const anotherKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   let tamperRedirect: ((url: URL) => void) | undefined;
 
   const provider = new Provider(issuer, {
@@ -90,7 +93,7 @@ export async function startTestOidcProvider(options: { redirectUri: string; user
     await next();
     const body = ctx.body as { id_token?: unknown } | undefined;
     if (tamper && ctx.path === '/token' && body && typeof body.id_token === 'string') {
-      ctx.body = { ...body, id_token: resign(body.id_token, tamper, privateKey) };
+      ctx.body = { ...body, id_token: resign(body.id_token, tamper, tamperKey) };
     }
     const location = ctx.response.get('Location') ?? '';
     if (tamperRedirect && location.startsWith(options.redirectUri)) {
@@ -116,8 +119,9 @@ export async function startTestOidcProvider(options: { redirectUri: string; user
       TALKBOOK_OIDC_CLIENT_ID: TEST_CLIENT_ID,
       TALKBOOK_OIDC_CLIENT_SECRET: TEST_CLIENT_SECRET,
     }),
-    tamperIdTokens(change) {
+    tamperIdTokens(change, tamperOptions = {}) {
       tamper = change;
+      tamperKey = tamperOptions.signWith === 'another-key' ? anotherKey : privateKey;
     },
     tamperRedirects(change) {
       tamperRedirect = change;
