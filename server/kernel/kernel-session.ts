@@ -53,6 +53,8 @@ export class KernelSession {
   private readonly kernel: Kernel.IKernelConnection;
   private readonly stateListeners = new Set<(state: KernelState) => void>();
   private readonly inflight = new Set<(reason: string) => void>();
+  /** The in-flight executions that are cells (counted, in history), not silent probes. */
+  private readonly cellRuns = new Set<(reason: string) => void>();
   /** When each in-flight execution last sent anything on iopub (ms since epoch). */
   private readonly heard = new WeakMap<(reason: string) => void, number>();
   /** When each in-flight execution's first message came (the kernel began it). */
@@ -83,6 +85,12 @@ export class KernelSession {
     kernel.connectionStatusChanged.connect((_, status) => {
       if (status === 'disconnected' && !this.disposed) this.failInflight('Lost the connection to the kernel.');
     });
+    // When Jupyter restarts a dead kernel in place, KernelConnection reconnects from a promise
+    // nobody awaits, which rejects once the connection is disposed (as a kernel that died is, see
+    // kernels.ts) or gives up: an unhandled rejection. Talkbook learns of the loss from the
+    // status and connection signals, never from that promise, so its failure is dropped here.
+    const reconnect = kernel.reconnect.bind(kernel);
+    kernel.reconnect = () => reconnect().catch(() => undefined);
   }
 
   get id(): string {
@@ -96,6 +104,11 @@ export class KernelSession {
   /** Code is running or waiting in the kernel (its answer to anything else comes after). */
   get executing(): boolean {
     return this.inflight.size > 0;
+  }
+
+  /** A cell is running (not only a silent probe, which ends in moments). */
+  get runningCell(): boolean {
+    return this.cellRuns.size > 0;
   }
 
   get isDead(): boolean {
@@ -135,6 +148,7 @@ export class KernelSession {
         if (settled) return;
         settled = true;
         this.inflight.delete(onDeath);
+        this.cellRuns.delete(onDeath);
         resolve(outcome);
       };
       const onDeath = (reason: string) => {
@@ -161,6 +175,7 @@ export class KernelSession {
         };
       }
       this.inflight.add(onDeath);
+      if (!silent && options.storeHistory !== false) this.cellRuns.add(onDeath);
       future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
         const event = iopubToEvent(msg.header.msg_type, msg.content);
         const at = Date.now();
@@ -240,9 +255,11 @@ export class KernelSession {
   /**
    * Interrupt the running cell. An interrupt can be lost — one that lands before the kernel has
    * begun running the code is dropped by ipykernel — so while the execution is still in flight
-   * and the kernel has said nothing since, it is sent again, every 500 ms, a few times. (A second
-   * interrupt that lands while the first one's traceback is being written makes IPython print
-   * `KeyboardInterrupt` on stderr instead; `runCode` counts that as an interrupt too.)
+   * and the kernel has said nothing since, it is sent again, after 1 s and then less and less
+   * often, a few times. Not sooner: a second SIGINT that lands while the kernel is still writing
+   * the first one's traceback (slow on a loaded machine) interrupts IPython's own bookkeeping
+   * after the cell instead, which makes it print `KeyboardInterrupt` on stderr (`runCode` counts
+   * that as an interrupt too).
    */
   async interrupt(): Promise<void> {
     if (this.isDead) return;
@@ -252,8 +269,8 @@ export class KernelSession {
     let sentAt = Date.now();
     if (pending.length === 0) return;
     void (async () => {
-      for (let attempt = 0; attempt < 4; attempt++) {
-        await delay(500);
+      for (const wait of [1000, 1500, 2000, 3000]) {
+        await delay(wait);
         if (this.isDead) return;
         // Sent again while the execution is silent since the last one, or began only after it:
         // a SIGINT that reached the kernel before the code started (it was finishing a checkpoint
