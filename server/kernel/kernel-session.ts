@@ -55,6 +55,14 @@ export class KernelSession {
   private readonly inflight = new Set<(reason: string) => void>();
   /** The in-flight executions that are cells (counted, in history), not silent probes. */
   private readonly cellRuns = new Set<(reason: string) => void>();
+  /**
+   * Message ids of work the person did not ask for (silent probes, comm requests such as a
+   * checkpoint save): the kernel's busy for them is not told, so the page's kernel state does
+   * not flicker after every cell.
+   */
+  private readonly quiet = new Set<string>();
+  /** The state last told to listeners. */
+  private told: KernelState | undefined;
   /** When each in-flight execution last sent anything on iopub (ms since epoch). */
   private readonly heard = new WeakMap<(reason: string) => void, number>();
   /** When each in-flight execution's first message came (the kernel began it). */
@@ -77,6 +85,7 @@ export class KernelSession {
     // @jupyterlab/services routes an update_display_data to the future that first showed the
     // display, which is gone once that cell finished: listen to every iopub message instead.
     kernel.iopubMessage.connect((_, msg) => {
+      if (msg.header.msg_type === 'status') return this.onActivity(msg as KernelMessage.IStatusMsg);
       if (msg.header.msg_type !== 'update_display_data') return;
       const event = iopubToEvent(msg.header.msg_type, msg.content);
       if (event.kind !== 'update-display') return;
@@ -98,7 +107,8 @@ export class KernelSession {
   }
 
   get state(): KernelState {
-    return mapStatus(this.kernel.status);
+    const status = mapStatus(this.kernel.status);
+    return status === 'busy' || status === 'idle' ? (this.told ?? status) : status;
   }
 
   /** Code is running or waiting in the kernel (its answer to anything else comes after). */
@@ -149,6 +159,7 @@ export class KernelSession {
         settled = true;
         this.inflight.delete(onDeath);
         this.cellRuns.delete(onDeath);
+        if (quietId) this.quiet.delete(quietId);
         resolve(outcome);
       };
       const onDeath = (reason: string) => {
@@ -160,6 +171,8 @@ export class KernelSession {
         { code, silent, store_history: options.storeHistory ?? !silent, allow_stdin: options.onInput !== undefined, stop_on_error: false },
         true,
       );
+      const quietId = silent || options.storeHistory === false ? future.msg.header.msg_id : undefined;
+      if (quietId) this.quiet.add(quietId);
       const onInput = options.onInput;
       if (onInput) {
         future.onStdin = (msg: KernelMessage.IStdinMessage) => {
@@ -223,6 +236,7 @@ export class KernelSession {
       let future: Kernel.IShellFuture | undefined;
       const end = (error?: Error) => {
         clearTimeout(timer);
+        this.quiet.delete(message.header.msg_id);
         this.requests.delete(onDeath);
         future?.dispose();
         if (error) reject(error);
@@ -231,6 +245,7 @@ export class KernelSession {
       const onDeath = (reason: string) => end(new KernelRequestError(reason));
       const timer = setTimeout(() => end(new KernelRequestError(`The kernel did not answer within ${Math.round(timeoutMs / 1000)} s.`, true)), timeoutMs);
       this.requests.add(onDeath);
+      this.quiet.add(message.header.msg_id);
       try {
         future = this.kernel.sendShellMessage(message, false, false);
       } catch (error) {
@@ -355,7 +370,22 @@ export class KernelSession {
         });
       }
     }
-    const state = mapStatus(status);
+    // Busy and idle are told from the status messages themselves (onActivity), which say whose they are.
+    if (status !== 'busy' && status !== 'idle') this.tell(mapStatus(status));
+  }
+
+  /** A status message: busy for quiet work is not told; idle is told once it follows a told busy. */
+  private onActivity(msg: KernelMessage.IStatusMsg) {
+    const state = msg.content.execution_state;
+    if (state !== 'busy' && state !== 'idle') return;
+    const parent = (msg.parent_header as Partial<KernelMessage.IHeader>).msg_id;
+    if (state === 'busy' && parent !== undefined && this.quiet.has(parent)) return;
+    this.tell(state);
+  }
+
+  private tell(state: KernelState) {
+    if (state === this.told) return;
+    this.told = state;
     for (const listener of this.stateListeners) listener(state);
   }
 
