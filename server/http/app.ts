@@ -19,6 +19,8 @@ import { conversationAccess } from './conversation-access.ts';
 import { apiAuth, loginLink } from './auth.ts';
 import { securityHeaders } from './security-headers.ts';
 import type { SocketRegistry } from './socket-registry.ts';
+import type { ListEvents } from '../events/list-events.ts';
+import { listEventRoutes } from './list-event-routes.ts';
 
 export interface AppDeps extends ApiDeps {
   /** `TALKBOOK_TOKEN`, when set: an admin API token. */
@@ -27,6 +29,8 @@ export interface AppDeps extends ApiDeps {
   sessions: Sessions;
   /** Open conversation sockets: a revoked share or a disabled user closes theirs. */
   sockets: SocketRegistry;
+  /** Conversation-list changes (this server's and, with PostgreSQL, the others'): `GET /api/conversations/events`. */
+  listEvents: ListEvents;
   /** `TALKBOOK_PUBLIC_URL`, when set. */
   publicUrl?: string;
   log: Logger;
@@ -77,11 +81,13 @@ export function createApp(deps: AppDeps): Hono {
   // Every conversation route: only for whom may see it (404 otherwise), and do what it does (403).
   api.use('/conversations/:id', conversationAccess(deps.accounts));
   api.use('/conversations/:id/*', conversationAccess(deps.accounts));
+  // Before apiRoutes: `GET /conversations/:id` would take `events` for an id.
+  api.route('/', listEventRoutes({ events: deps.listEvents, accounts: deps.accounts, log: deps.log }));
   api.route('/', apiRoutes(deps));
   api.route('/', authRoutes(auth));
   api.route('/', tokenRoutes(deps.accounts));
   api.route('/', adminRoutes({ accounts: deps.accounts, sessions: deps.sessions, sockets: deps.sockets }));
-  api.route('/', shareRoutes(deps.accounts, deps.sockets));
+  api.route('/', shareRoutes(deps.accounts, deps.sockets, deps.listEvents));
   for (const extra of deps.extraRoutes ?? []) api.route('/', extra);
   app.route('/api', api);
   app.all('/api/*', (c) => c.json({ error: 'Not found' }, 404));
