@@ -21,6 +21,7 @@ import { securityHeaders } from './security-headers.ts';
 import type { SocketRegistry } from './socket-registry.ts';
 import type { ListEvents } from '../events/list-events.ts';
 import { listEventRoutes } from './list-event-routes.ts';
+import { probeRoutes } from './probe-routes.ts';
 
 export interface AppDeps extends ApiDeps {
   /** `TALKBOOK_TOKEN`, when set: an admin API token. */
@@ -38,6 +39,8 @@ export interface AppDeps extends ApiDeps {
   clientDir: string;
   /** True once the Jupyter server answers. */
   jupyterReady(): Promise<boolean>;
+  /** True while the server drains (SIGTERM): `/api/ready` answers 503 so the load balancer moves on. */
+  draining?(): boolean;
   model(): { configured: boolean; name?: string };
   /** Whether kernels run in the sandbox (undefined when Jupyter is remote: its own business). */
   sandboxed?: boolean;
@@ -67,6 +70,9 @@ export function createApp(deps: AppDeps): Hono {
     if (!(await deps.jupyterReady())) return c.json({ status: 'starting', error: 'Jupyter is not reachable yet.' }, 503);
     return c.json({ status: 'ok', model: deps.model(), ...(deps.sandboxed === undefined ? {} : { sandboxed: deps.sandboxed }) });
   });
+
+  // Liveness and readiness probes (deploy/k8s), before authentication like the health check.
+  app.route('/', probeRoutes({ jupyterReady: deps.jupyterReady, ...(deps.draining ? { draining: deps.draining } : {}) }));
 
   const auth = { token: deps.token, accounts: deps.accounts, sessions: deps.sessions, publicUrl: deps.publicUrl };
   app.use('/api/*', apiAuth(auth));
