@@ -12,6 +12,11 @@ export interface ListEventRoutesOptions {
   log: Logger;
   /** A comment line this often keeps proxies from closing a quiet stream (default 20 s). */
   keepAliveMs?: number;
+  /**
+   * The stream ends after this long (default 10 minutes) and the browser opens it again, with its
+   * credentials checked again: a signed-out session or a revoked token stops receiving by then.
+   */
+  maxAgeMs?: number;
 }
 
 /**
@@ -21,7 +26,7 @@ export interface ListEventRoutesOptions {
  * the conversation now (read from the store, so a change relayed from another server is
  * filtered the same way). Mounted before `/conversations/:id`, which would take `events` for an id.
  */
-export function listEventRoutes({ events, accounts, log, keepAliveMs = 20_000 }: ListEventRoutesOptions): Hono {
+export function listEventRoutes({ events, accounts, log, keepAliveMs = 20_000, maxAgeMs = 10 * 60_000 }: ListEventRoutesOptions): Hono {
   const routes = new Hono();
 
   routes.get('/conversations/events', (c) => {
@@ -38,6 +43,12 @@ export function listEventRoutes({ events, accounts, log, keepAliveMs = 20_000 }:
           sending = sending
             .then(async () => {
               if (stream.aborted || !(await isFor(change))) return;
+              // A user disabled meanwhile hears nothing more (their sessions and tokens are gone already).
+              const user = await accounts.userById(userId);
+              if (!user || user.disabled) {
+                stream.abort();
+                return;
+              }
               const event: ConversationListEvent = { kind: change.kind, conversationId: change.conversationId };
               await stream.writeSSE({ event: LIST_EVENT, data: JSON.stringify(event) });
             })
@@ -46,8 +57,9 @@ export function listEventRoutes({ events, accounts, log, keepAliveMs = 20_000 }:
         stream.onAbort(unsubscribe);
         try {
           await stream.writeSSE({ event: LIST_EVENTS_READY, data: '{}' });
-          while (!stream.aborted) {
-            await stream.sleep(keepAliveMs);
+          const endAt = Date.now() + maxAgeMs;
+          while (!stream.aborted && Date.now() < endAt) {
+            await stream.sleep(Math.min(keepAliveMs, Math.max(0, endAt - Date.now())));
             if (!stream.aborted) await stream.write(': keep-alive\n\n');
           }
         } finally {
