@@ -66,6 +66,9 @@ const envSchema = z.object({
   TALKBOOK_LOG: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('info'),
 });
 
+/** The name of every environment variable Talkbook reads (deploy/k8s is checked against it). */
+export const ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
+
 export type Env = Record<string, string | undefined>;
 
 export interface Config {
