@@ -80,6 +80,9 @@ const envSchema = z.object({
   TALKBOOK_OIDC_FIRST_ADMIN: flag,
 });
 
+/** The name of every environment variable Talkbook reads (deploy/k8s is checked against it). */
+export const ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
+
 export type Env = Record<string, string | undefined>;
 
 export interface Config {

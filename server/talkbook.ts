@@ -26,7 +26,8 @@ import { KernelPool } from './kernel/kernel-pool.ts';
 import { Kernels } from './kernel/kernels.ts';
 import { errorMessage, PublicError } from './errors.ts';
 import { createLogger, type Logger } from './log.ts';
-import { importJsonConversations, openStore } from './store/index.ts';
+import { importJsonConversations, openStore, PostgresChannel } from './store/index.ts';
+import { ListEvents } from './events/list-events.ts';
 
 /** Where the embedded Jupyter's kernels keep their checkpoints: beside the workspaces, never inside. */
 const checkpointRoot = (dataDir: string) => join(dataDir, 'checkpoints');
@@ -148,6 +149,10 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   // Conversations from before the database: imported once, the files moved aside.
   await importJsonConversations(config.dataDir, store, log);
   const bootstrap = await bootstrapAccounts(store.accounts, log);
+  // Conversation-list changes for the tabs; with PostgreSQL also to and from the other servers.
+  const relay = config.databaseUrl ? await PostgresChannel.open({ url: config.databaseUrl, log }) : undefined;
+  const listEvents = new ListEvents({ serverId: newId(), log, relay });
+  undo.push(() => listEvents.close());
   void store.collectGarbage().catch((error: unknown) => log.warn('could not collect unused stored outputs', error));
   conversations = new Conversations({
     store,
@@ -160,6 +165,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     kernelIdleMs: config.kernelIdleMs,
     maxKernels: config.maxKernels,
     pool: kernelPool,
+    events: listEvents,
     runtime: {
       kernels,
       assistant,
@@ -196,6 +202,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     accounts,
     sessions,
     sockets,
+    listEvents,
     publicUrl: config.publicUrl,
     oidc: config.oidc ? new OidcSignIn({ config: config.oidc, accounts, log }) : undefined,
     log,
@@ -260,6 +267,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
         await new Promise<void>((done) => server.close(() => done()));
         await kernelPool.close();
         await all.close();
+        await listEvents.close();
         await kernels.shutdownAll();
         await embedded?.stop();
         if (runtimeDir) await rm(runtimeDir, { recursive: true, force: true });

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { BadRequestError, NotFoundError } from '../errors.ts';
 import { shareBody } from '../protocol/index.ts';
 import type { AccountStore } from '../store/index.ts';
+import type { ListEvents } from '../events/list-events.ts';
 import type { SocketRegistry } from './socket-registry.ts';
 import { jsonBody } from './validate.ts';
 
@@ -10,7 +11,7 @@ import { jsonBody } from './validate.ts';
  * `GET /conversations/:id/shares`, `PUT`/`DELETE /conversations/:id/shares/:userId`, and
  * `GET /users`, whom one can share with.
  */
-export function shareRoutes(accounts: AccountStore, sockets: SocketRegistry): Hono {
+export function shareRoutes(accounts: AccountStore, sockets: SocketRegistry, events?: ListEvents): Hono {
   const routes = new Hono();
 
   routes.get('/users', async (c) => {
@@ -36,6 +37,7 @@ export function shareRoutes(accounts: AccountStore, sockets: SocketRegistry): Ho
     const at = new Date().toISOString();
     await accounts.putShare({ conversationId, userId: user.id, role, createdAt: at });
     sockets.setAccess(conversationId, user.id, role);
+    events?.emit({ kind: 'shared', conversationId, audience: [user.id] });
     await accounts.audit({ at, actorId: actor.id, action: 'share', target: conversationId, detail: `${user.id} as ${role}` });
     return c.json({ userId: user.id, role, displayName: user.displayName, username: user.username });
   });
@@ -46,6 +48,7 @@ export function shareRoutes(accounts: AccountStore, sockets: SocketRegistry): Ho
     if (!(await accounts.deleteShare(conversationId, userId))) throw new NotFoundError('Share');
     // Revoked: that person's open sockets on it close now.
     sockets.close(userId, conversationId);
+    events?.emit({ kind: 'unshared', conversationId, audience: [userId] });
     await accounts.audit({ at: new Date().toISOString(), actorId: c.get('caller').user.id, action: 'unshare', target: conversationId, detail: userId });
     return c.body(null, 204);
   });
