@@ -18,7 +18,7 @@ let dir: string;
 let store: SqliteStore;
 let events: ListEvents;
 
-const user = (id: string): UserRow => ({ id, username: id, displayName: id, email: null, role: 'member', disabled: false, passwordHash: null, oidcIssuer: null, oidcSubject: null, createdAt: new Date().toISOString(), lastSeenAt: null });
+const user = (id: string): UserRow => ({ id, username: id, displayName: id, email: null, emailVerified: false, role: 'member', disabled: false, passwordHash: null, oidcIssuer: null, oidcSubject: null, createdAt: new Date().toISOString(), lastSeenAt: null });
 const conversation = (id: string, ownerId: string) => store.createConversation({ id, title: id, kernel: 'python3', createdAt: new Date().toISOString(), updatedAt: new Date().toISOString(), seq: 0, ownerId, cells: [] });
 
 beforeEach(async () => {
