@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bigConversation } from './big-conversation.ts';
+import { hibernateAndWake } from './hibernate.ts';
 import { checkpointBenchmarks } from './checkpoints.ts';
 import { clientBundle } from './client-bundle.ts';
 import { firstOutput } from './first-output.ts';
@@ -43,10 +44,15 @@ const benches: Bench[] = [
     lines: [
       ['checkpoint of a trivial cell, 500 MiB frame unchanged', '≤ 30 ms'],
       ['restore of that frame and 20 small variables', '≤ 3 s'],
-      ['hibernate and wake a pandas session', 'first output ≤ 2 s'],
       ['storage for 50 cells changing one small variable', '≤ 2× the namespace'],
     ],
     run: () => checkpointBenchmarks(),
+    needsServer: false,
+  },
+  {
+    key: 'checkpoints-hibernate',
+    lines: [['hibernate and wake a pandas session', 'first output ≤ 2 s']],
+    run: () => hibernateAndWake(),
     needsServer: false,
   },
   {
