@@ -4,7 +4,7 @@ import { dispatchRequest } from '../conversation/dispatch-request.ts';
 import type { LoggedFrame } from '../conversation/frame-log.ts';
 import { toPublic } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { clientFrame, type ServerFrame } from '../protocol/index.ts';
+import { clientFrame, type CellBy, type ServerFrame } from '../protocol/index.ts';
 import { allows, ReadOnlyError, type Access } from './conversation-access.ts';
 
 export interface SocketOptions {
@@ -14,6 +14,8 @@ export interface SocketOptions {
   holdMs?: number;
   /** What the socket's user is to the conversation now (default: its owner). A viewer only reads. */
   access?: () => Access;
+  /** Whom the socket's requests act for: the cells they add carry it (issue 17). */
+  by?: CellBy;
 }
 
 /**
@@ -113,7 +115,7 @@ export function attachConversationSocket(
       if (options.access && !allows(options.access(), 'write')) {
         return sendLocal({ type: 'error', seq: conversation.seq, message: new ReadOnlyError('write').message, ...(frame.requestId ? { requestId: frame.requestId } : {}) });
       }
-      dispatchRequest(runtime, frame).catch((error: unknown) => {
+      dispatchRequest(runtime, frame, options.by).catch((error: unknown) => {
         const refused = toPublic(error, log, `a ${frame.type} request failed`);
         log.debug(`${frame.type} request refused: ${refused.message}`);
         sendLocal({ type: 'error', seq: conversation.seq, message: refused.message, ...(frame.requestId ? { requestId: frame.requestId } : {}) });

@@ -49,7 +49,7 @@ export function attachSocketServer(server: Server, deps: EdgeAuth & { conversati
               forget();
               use.release();
             });
-            attachConversationSocket(ws, use.runtime, deps.log, after, { access: () => entry.access });
+            attachConversationSocket(ws, use.runtime, deps.log, after, { access: () => entry.access, by: { userId: caller.user.id, name: caller.user.displayName } });
           }),
         (error: unknown) => {
           if (error instanceof NotFoundError) return refuse(socket, 404, 'Not Found');

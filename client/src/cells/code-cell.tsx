@@ -13,6 +13,7 @@ import { useLiveCells } from './live-cells.ts';
 import { StdinField } from './stdin-field.tsx';
 import { useCheckpointActions, type CheckpointActions } from './checkpoint-actions.tsx';
 import { CheckpointFooter } from './checkpoint-footer.tsx';
+import { CellByLabel } from './cell-by-label.tsx';
 
 export interface CodeCellProps {
   cell: CodeCellData;
@@ -127,6 +128,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
               {cell.author === 'user' ? 'You' : 'Assistant'}
             </span>
           )}
+          <CellByLabel cell={cell} />
           <CellStatus cell={cell} />
           {replay === 'replaying' ? (
             <span className="replay-badge">
