@@ -81,7 +81,7 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/', authRoutes(auth));
   api.route('/', tokenRoutes(deps.accounts));
   api.route('/', adminRoutes({ accounts: deps.accounts, sessions: deps.sessions, sockets: deps.sockets }));
-  api.route('/', shareRoutes(deps.accounts, deps.sockets));
+  api.route('/', shareRoutes(deps.accounts, deps.sockets, deps.publicUrl));
   for (const extra of deps.extraRoutes ?? []) api.route('/', extra);
   app.route('/api', api);
   app.all('/api/*', (c) => c.json({ error: 'Not found' }, 404));

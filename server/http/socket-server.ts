@@ -6,7 +6,8 @@ import { NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { MAX_CLIENT_FRAME_BYTES } from '../protocol/index.ts';
 import { authorizeUpgrade, type EdgeAuth } from './auth.ts';
-import { accessOf } from './conversation-access.ts';
+import { accessWithLink } from './conversation-access.ts';
+import { readShareLinkCookie } from './share-link-cookie.ts';
 import { attachConversationSocket } from './conversation-socket.ts';
 import type { OpenSocket, SocketRegistry } from './socket-registry.ts';
 
@@ -34,16 +35,17 @@ export function attachSocketServer(server: Server, deps: EdgeAuth & { conversati
       if (!caller) return refuse(socket, 401, 'Unauthorized');
       const id = match[1]!;
       // Not allowed to see it: the same 404 as for a conversation that does not exist.
-      const access = await accessOf(deps.accounts, caller.user.id, id);
+      const granted = await accessWithLink(deps.accounts, caller.user.id, id, readShareLinkCookie(request.headers.cookie, id));
       if (socket.destroyed) return;
-      if (!access) return refuse(socket, 404, 'Not Found');
+      if (!granted) return refuse(socket, 404, 'Not Found');
+      const { access, viaLink } = granted;
       const afterParam = url.searchParams.get('after');
       const after = afterParam !== null && /^-?\d+$/.test(afterParam) ? Number(afterParam) : undefined;
       // The conversation is loaded (if it is not) and kept loaded while the socket is open.
       deps.conversations.use(id).then(
         (use) =>
           wss.handleUpgrade(request, socket, head, (ws) => {
-            const entry: OpenSocket = { ws, userId: caller.user.id, conversationId: id, access };
+            const entry: OpenSocket = { ws, userId: caller.user.id, conversationId: id, access, viaLink };
             const forget = deps.sockets.add(entry);
             ws.once('close', () => {
               forget();

@@ -61,3 +61,11 @@ export type ShareInfo = z.infer<typeof shareInfo>;
 /** `GET /api/users`: whom a conversation can be shared with. */
 export const directoryUser = z.object({ id: z.string(), displayName: z.string(), username: z.string().nullable() });
 export type DirectoryUser = z.infer<typeof directoryUser>;
+
+/** `GET /api/conversations/:id/shares` (owner): who has access, and whether a read-only link exists. */
+export const shareList = z.object({ link: z.boolean(), shares: z.array(shareInfo) });
+/** `POST /api/conversations/:id/share-link`: the link (shown once: only its hash is kept). */
+export const createdShareLink = z.object({ path: z.string(), url: z.string() });
+/** `POST /api/share-links`: open a read-only link (the secret after `#` in its address). */
+export const openShareLinkBody = z.object({ secret: z.string().min(1).max(200) });
+export const openedShareLink = z.object({ conversationId: z.string() });
