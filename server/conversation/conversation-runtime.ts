@@ -199,6 +199,11 @@ export class ConversationRuntime implements KernelHolder {
     return this.turns.busy;
   }
 
+  /** Whose kernel this counts as, for TALKBOOK_MAX_KERNELS_PER_USER: the conversation's owner. */
+  get ownerId(): string | null {
+    return this.conversation.ownerId;
+  }
+
   /** When this conversation last used its kernel (ms since epoch), for idle shutdown and LRU. */
   get lastActive(): number {
     return this.turns.lastActive;

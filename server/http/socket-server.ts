@@ -10,11 +10,12 @@ import { accessWithLink } from './conversation-access.ts';
 import { readShareLinkCookie } from './share-link-cookie.ts';
 import { attachConversationSocket } from './conversation-socket.ts';
 import type { OpenSocket, SocketRegistry } from './socket-registry.ts';
+import type { StorageQuota } from './storage-quota.ts';
 
 const SOCKET_PATH = /^\/api\/conversations\/([A-Za-z0-9_-]{1,100})\/ws$/;
 
 /** Accept WebSocket upgrades on `/api/conversations/:id/ws` after checking the token or session. */
-export function attachSocketServer(server: Server, deps: EdgeAuth & { conversations: Conversations; log: Logger; sockets: SocketRegistry }): WebSocketServer {
+export function attachSocketServer(server: Server, deps: EdgeAuth & { conversations: Conversations; log: Logger; sockets: SocketRegistry; quota?: StorageQuota }): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false });
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => void upgrade(request, socket, head));
@@ -51,7 +52,11 @@ export function attachSocketServer(server: Server, deps: EdgeAuth & { conversati
               forget();
               use.release();
             });
-            attachConversationSocket(ws, use.runtime, deps.log, after, { access: () => entry.access, by: { userId: caller.user.id, name: caller.user.displayName } });
+            attachConversationSocket(ws, use.runtime, deps.log, after, {
+              access: () => entry.access,
+              by: { userId: caller.user.id, name: caller.user.displayName },
+              ...(deps.quota ? { checkQuota: () => deps.quota!.check(use.runtime.conversation.ownerId, caller.user.id) } : {}),
+            });
           }),
         (error: unknown) => {
           if (error instanceof NotFoundError) return refuse(socket, 404, 'Not Found');
