@@ -94,7 +94,7 @@ export function ShareDialog({ conversationId, title, onClose, onShared }: ShareD
         <form className="share-add" onSubmit={add}>
           <label>
             <span>Username</span>
-            <input list="share-users" required value={username} autoComplete="off" onChange={(event) => setUsername(event.target.value)} />
+            <input aria-label="Username" list="share-users" required value={username} autoComplete="off" onChange={(event) => setUsername(event.target.value)} />
             <datalist id="share-users">
               {users.filter((user) => user.username).map((user) => (
                 <option key={user.id} value={user.username!}>
@@ -105,7 +105,7 @@ export function ShareDialog({ conversationId, title, onClose, onShared }: ShareD
           </label>
           <label>
             <span>Role</span>
-            <select value={role} onChange={(event) => setRole(event.target.value as Role)}>
+            <select aria-label="Role" value={role} onChange={(event) => setRole(event.target.value as Role)}>
               <option value="viewer">viewer (read, export, watch)</option>
               <option value="editor">editor (also run, ask, upload)</option>
             </select>
