@@ -33,7 +33,8 @@ export function App() {
   const [importing, setImporting] = useState<Upload | undefined>(undefined);
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
-  const [isAdmin, setIsAdmin] = useState(false);
+  const [me, setMe] = useState<{ id: string; admin: boolean } | undefined>(undefined);
+  const isAdmin = me?.admin ?? false;
   const drawerLayout = useMediaQuery(DRAWER_LAYOUT);
   const conversations = useConversations();
   const activeId = route.name === 'conversation' ? route.id : undefined;
@@ -47,7 +48,7 @@ export function App() {
     setUnauthorizedHandler(() => setSignedOut(true));
     api.health().then(setHealth, () => {});
     api.kernelspecs().then(setKernelspecs, () => {});
-    accountApi.session().then((session) => setIsAdmin(session.user.role === 'admin'), () => {});
+    accountApi.session().then((session) => setMe({ id: session.user.id, admin: session.user.role === 'admin' }), () => {});
   }, []);
 
   const report = (reason: unknown) => setError(reason instanceof Error ? reason.message : String(reason));
@@ -134,7 +135,7 @@ export function App() {
         ) : route.name === 'shared' ? (
           <SharedLinkPage key={route.secret} secret={route.secret} />
         ) : activeId ? (
-          <ConversationPage key={activeId} id={activeId} cellId={route.name === 'conversation' ? route.cellId : undefined} canAsk={canAsk} kernelspecs={kernelspecs} onFrame={onFrame} onHelp={openHelp} onDrawer={onDrawer} />
+          <ConversationPage key={activeId} id={activeId} cellId={route.name === 'conversation' ? route.cellId : undefined} canAsk={canAsk} kernelspecs={kernelspecs} onFrame={onFrame} onHelp={openHelp} onDrawer={onDrawer} userId={me?.id} />
         ) : (
           <Welcome kernelspecs={kernelspecs} kernel={kernel} onKernel={setKernel} onStart={create} onDrawer={onDrawer} onAdmin={isAdmin ? () => navigate({ name: 'admin' }) : undefined} />
         )}

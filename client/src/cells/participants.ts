@@ -6,10 +6,15 @@ import type { Cell } from '../protocol.ts';
  * person is in the conversation (it is shared, or cells come from two people), so a notebook
  * one person keeps stays clean.
  */
-export const ParticipantsContext = createContext<{ labels: boolean }>({ labels: false });
+export const ParticipantsContext = createContext<{ labels: boolean; me?: string | undefined }>({ labels: false });
 
 export function useCellLabels(): boolean {
   return useContext(ParticipantsContext).labels;
+}
+
+/** The signed-in person's id, when known: a cell someone else ran is not "You". */
+export function useMe(): string | undefined {
+  return useContext(ParticipantsContext).me;
 }
 
 /** Labels show when the conversation is shared or its cells were run or asked for by two people or more. */

@@ -38,10 +38,12 @@ export interface ConversationPageProps {
   onHelp: () => void;
   /** Present when the sidebar is a drawer: opens it. */
   onDrawer?: (() => void) | undefined;
+  /** The signed-in person's id, when known (cells someone else ran say who). */
+  userId?: string | undefined;
 }
 
 /** One open conversation: header, notebook, prompt box; live over its WebSocket. */
-export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onHelp, onDrawer }: ConversationPageProps) {
+export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onHelp, onDrawer, userId }: ConversationPageProps) {
   const { load, state, connection, send, dispatch } = useConversation(id, (frame) => onFrame(id, frame));
   const [confirmRestart, setConfirmRestart] = useState(false);
   const [panel, setPanel] = useState<'files' | 'variables' | undefined>(undefined);
@@ -62,7 +64,7 @@ export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onH
     };
   }, [id, access]);
   const cellsNow = state?.cells;
-  const participants = useMemo(() => ({ labels: showsParticipants(cellsNow ?? [], access !== undefined && (access !== 'owner' || sharedByMe)) }), [cellsNow, access, sharedByMe]);
+  const participants = useMemo(() => ({ labels: showsParticipants(cellsNow ?? [], access !== undefined && (access !== 'owner' || sharedByMe)), me: userId }), [cellsNow, access, sharedByMe, userId]);
 
   const title = state?.title;
   useEffect(() => {
