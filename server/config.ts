@@ -25,6 +25,12 @@ function isWebAddress(text: string): boolean {
   }
 }
 
+/** `a, b,c` → ['a', 'b', 'c'] (empty: none). */
+const commaList = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? '').split(',').map((item) => item.trim()).filter((item) => item !== ''));
+
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Every environment variable Talkbook reads, with its default. README's table mirrors this. */
@@ -68,7 +74,18 @@ const envSchema = z.object({
   TALKBOOK_CHECKPOINT_MB: z.coerce.number().min(0).default(2048),
   TALKBOOK_FILES: z.enum(['auto', 'contents', 'kernel']).default('auto'),
   TALKBOOK_LOG: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('info'),
+  TALKBOOK_OIDC_ISSUER: optionalText.refine((url) => url === undefined || isWebAddress(url), 'an http:// or https:// address'),
+  TALKBOOK_OIDC_CLIENT_ID: optionalText,
+  TALKBOOK_OIDC_CLIENT_SECRET: optionalText,
+  TALKBOOK_OIDC_NAME: optionalText,
+  TALKBOOK_OIDC_ALLOWED_DOMAINS: commaList,
+  TALKBOOK_OIDC_GROUPS_CLAIM: optionalText,
+  TALKBOOK_OIDC_ALLOWED_GROUPS: commaList,
+  TALKBOOK_OIDC_FIRST_ADMIN: flag,
 });
+
+/** The name of every environment variable Talkbook reads (deploy/k8s is checked against it). */
+export const ENV_NAMES: readonly string[] = Object.keys(envSchema.shape);
 
 export type Env = Record<string, string | undefined>;
 
@@ -115,6 +132,28 @@ export interface Config {
   /** Where workspaces are made and files moved (TALKBOOK_FILES). */
   files: 'auto' | 'contents' | 'kernel';
   sandbox: { mode: 'auto' | 'off'; network: boolean; memoryMb: number; maxProcs: number; tmpMb: number; workspaceMb: number };
+  /** Sign-in with OpenID Connect (TALKBOOK_OIDC_*), when configured. */
+  oidc: OidcConfig | undefined;
+}
+
+/** An OpenID Connect provider to sign in with (server/accounts/oidc/). */
+export interface OidcConfig {
+  /** TALKBOOK_OIDC_ISSUER: the provider's issuer URL (its discovery document is `<issuer>/.well-known/openid-configuration`). */
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** `<TALKBOOK_PUBLIC_URL>/api/auth/oidc/callback`: register it at the provider. */
+  redirectUri: string;
+  /** The sign-in button's "Sign in with <name>" (TALKBOOK_OIDC_NAME; default: the issuer's host). */
+  name: string;
+  /** Email domains admitted (TALKBOOK_OIDC_ALLOWED_DOMAINS, lower case); empty: any. A domain is checked only on a verified email. */
+  allowedDomains: string[];
+  /** The ID token claim that lists a person's groups (TALKBOOK_OIDC_GROUPS_CLAIM; default `groups`). */
+  groupsClaim: string;
+  /** Groups admitted (TALKBOOK_OIDC_ALLOWED_GROUPS); empty: any. */
+  allowedGroups: string[];
+  /** TALKBOOK_OIDC_FIRST_ADMIN=1: the first person to sign in this way while no one else has becomes an admin. */
+  firstAdmin: boolean;
 }
 
 export class ConfigError extends Error {
@@ -122,7 +161,7 @@ export class ConfigError extends Error {
 }
 
 /** Variables whose values are never repeated in an error. */
-const SECRET = new Set(['DATABASE_URL', 'OPENAI_API_KEY', 'TALKBOOK_TOKEN', 'JUPYTER_TOKEN']);
+const SECRET = new Set(['DATABASE_URL', 'OPENAI_API_KEY', 'TALKBOOK_TOKEN', 'JUPYTER_TOKEN', 'TALKBOOK_OIDC_CLIENT_SECRET']);
 
 /** What a bad value should look like, said when it is wrong. */
 const expected: Partial<Record<keyof z.input<typeof envSchema>, string>> = {
@@ -150,7 +189,46 @@ const expected: Partial<Record<keyof z.input<typeof envSchema>, string>> = {
   TALKBOOK_CHECKPOINT_MB: 'a number of megabytes, 0 or more, like 2048 (0: no checkpoints)',
   TALKBOOK_FILES: '"auto", "contents" or "kernel"',
   TALKBOOK_LOG: '"silent", "error", "warn", "info" or "debug"',
+  TALKBOOK_OIDC_ISSUER: 'the provider\'s issuer URL, like https://keycloak.example.com/realms/acme',
+  TALKBOOK_OIDC_FIRST_ADMIN: '1 or 0',
 };
+
+const OIDC_NEEDS = ['TALKBOOK_OIDC_ISSUER', 'TALKBOOK_OIDC_CLIENT_ID', 'TALKBOOK_OIDC_CLIENT_SECRET', 'TALKBOOK_PUBLIC_URL'] as const;
+
+/** OpenID Connect is on when its issuer, client id or secret is set; then all of them and the public address must be. */
+function oidcConfig(e: z.output<typeof envSchema>): OidcConfig | undefined {
+  if (!e.TALKBOOK_OIDC_ISSUER && !e.TALKBOOK_OIDC_CLIENT_ID && !e.TALKBOOK_OIDC_CLIENT_SECRET) {
+    const stray = (['TALKBOOK_OIDC_ALLOWED_DOMAINS', 'TALKBOOK_OIDC_ALLOWED_GROUPS'] as const).filter((name) => e[name].length > 0);
+    if (stray.length > 0 || e.TALKBOOK_OIDC_FIRST_ADMIN) {
+      throw new ConfigError(`Invalid environment: ${[...stray, ...(e.TALKBOOK_OIDC_FIRST_ADMIN ? ['TALKBOOK_OIDC_FIRST_ADMIN'] : [])].join(', ')} set, but OpenID Connect is not: set ${OIDC_NEEDS.join(', ')}.`);
+    }
+    return undefined;
+  }
+  const missing = OIDC_NEEDS.filter((name) => !e[name]);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `Invalid environment: OpenID Connect sign-in needs ${OIDC_NEEDS.join(', ')}; missing ${missing.join(', ')}. ` +
+        'TALKBOOK_PUBLIC_URL is the address people open (the provider sends them back to <TALKBOOK_PUBLIC_URL>/api/auth/oidc/callback).',
+    );
+  }
+  if (e.TALKBOOK_OIDC_FIRST_ADMIN && e.TALKBOOK_OIDC_ALLOWED_DOMAINS.length === 0 && e.TALKBOOK_OIDC_ALLOWED_GROUPS.length === 0) {
+    throw new ConfigError(
+      'Invalid environment: TALKBOOK_OIDC_FIRST_ADMIN=1 needs TALKBOOK_OIDC_ALLOWED_DOMAINS or TALKBOOK_OIDC_ALLOWED_GROUPS: otherwise the first person with any account at the provider would become an admin.',
+    );
+  }
+  const issuer = e.TALKBOOK_OIDC_ISSUER!;
+  return {
+    issuer,
+    clientId: e.TALKBOOK_OIDC_CLIENT_ID!,
+    clientSecret: e.TALKBOOK_OIDC_CLIENT_SECRET!,
+    redirectUri: new URL('/api/auth/oidc/callback', e.TALKBOOK_PUBLIC_URL!).href,
+    name: e.TALKBOOK_OIDC_NAME ?? new URL(issuer).host,
+    allowedDomains: e.TALKBOOK_OIDC_ALLOWED_DOMAINS.map((domain) => domain.toLowerCase().replace(/^@/, '')),
+    groupsClaim: e.TALKBOOK_OIDC_GROUPS_CLAIM ?? 'groups',
+    allowedGroups: e.TALKBOOK_OIDC_ALLOWED_GROUPS,
+    firstAdmin: e.TALKBOOK_OIDC_FIRST_ADMIN,
+  };
+}
 
 /**
  * Parse and validate the environment (the only place that reads it). Throws a `ConfigError`
@@ -210,5 +288,6 @@ export function loadConfig(env: Env = process.env): Config {
       tmpMb: Math.min(e.TALKBOOK_KERNEL_TMP_MB ?? Math.max(16, Math.floor(e.TALKBOOK_KERNEL_MEMORY_MB / 4)), e.TALKBOOK_KERNEL_MEMORY_MB),
       workspaceMb: e.TALKBOOK_WORKSPACE_MB,
     },
+    oidc: oidcConfig(e),
   };
 }

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { loadConfig, type Config, type Env } from './config.ts';
-import { bootstrapAccounts, outageTolerantAccounts, Sessions } from './accounts/index.ts';
+import { bootstrapAccounts, OidcSignIn, outageTolerantAccounts, Sessions } from './accounts/index.ts';
 import { createAssistant } from './assistant/index.ts';
 import { newId } from './ids.ts';
 import { Conversations } from './conversation/conversations.ts';
@@ -27,7 +27,8 @@ import { KernelPool } from './kernel/kernel-pool.ts';
 import { Kernels } from './kernel/kernels.ts';
 import { errorMessage, PublicError } from './errors.ts';
 import { createLogger, type Logger } from './log.ts';
-import { importJsonConversations, openStore } from './store/index.ts';
+import { importJsonConversations, openStore, PostgresChannel } from './store/index.ts';
+import { ListEvents } from './events/list-events.ts';
 
 /** Where the embedded Jupyter's kernels keep their checkpoints: beside the workspaces, never inside. */
 const checkpointRoot = (dataDir: string) => join(dataDir, 'checkpoints');
@@ -149,6 +150,10 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   // Conversations from before the database: imported once, the files moved aside.
   await importJsonConversations(config.dataDir, store, log);
   const bootstrap = await bootstrapAccounts(store.accounts, log);
+  // Conversation-list changes for the tabs; with PostgreSQL also to and from the other servers.
+  const relay = config.databaseUrl ? await PostgresChannel.open({ url: config.databaseUrl, log }) : undefined;
+  const listEvents = new ListEvents({ serverId: newId(), log, relay });
+  undo.push(() => listEvents.close());
   void store.collectGarbage().catch((error: unknown) => log.warn('could not collect unused stored outputs', error));
   conversations = new Conversations({
     store,
@@ -162,6 +167,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     maxKernels: config.maxKernels,
     maxKernelsPerUser: config.maxKernelsPerUser,
     pool: kernelPool,
+    events: listEvents,
     runtime: {
       kernels,
       assistant,
@@ -199,7 +205,9 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     accounts,
     sessions,
     sockets,
+    listEvents,
     publicUrl: config.publicUrl,
+    oidc: config.oidc ? new OidcSignIn({ config: config.oidc, accounts, log }) : undefined,
     log,
     clientDir: options.clientDir ?? defaultClientDir,
     conversations,
@@ -267,6 +275,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
         await new Promise<void>((done) => server.close(() => done()));
         await kernelPool.close();
         await all.close();
+        await listEvents.close();
         await kernels.shutdownAll();
         await embedded?.stop();
         if (runtimeDir) await rm(runtimeDir, { recursive: true, force: true });

@@ -5,3 +5,4 @@ export { createSignInLink, redeemSignInLink, SIGN_IN_LINK_TTL_MS } from './sign-
 export { decoyHash, hashPassword, MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
 export { SignInLimiter } from './sign-in-limiter.ts';
 export { AccountsUnavailableError, outageTolerantAccounts, type OutageTolerance } from './outage-tolerant-accounts.ts';
+export { OidcRefusal, OidcSignIn, type OidcRefusalReason } from './oidc/index.ts';

@@ -8,6 +8,8 @@ export interface PersisterOptions {
   log: Logger;
   /** Debounce for changes no frame waits for (default 250 ms; longer for costly writes, see `saveDelay`). */
   delayMs?: number;
+  /** A new title is stored (the other servers can read it now). */
+  onTitleStored?(): void;
 }
 
 /**
@@ -90,6 +92,7 @@ export class ConversationPersister {
       this.lastCostMs = performance.now() - started;
       this.storedSeq = seq + SEQ_BLOCK;
       conversation.written(snapshot, seq);
+      if (snapshot.changes.titleChanged) options.onTitleStored?.();
       if (this.failures) {
         this.failures = 0;
         options.log.info(`conversation ${conversation.id} is stored again`);

@@ -1,4 +1,5 @@
 import { NotFoundError, PublicError } from '../errors.ts';
+import type { ListEvents } from '../events/list-events.ts';
 import { newId } from '../ids.ts';
 import { KernelBudget } from '../kernel/kernel-budget.ts';
 import type { Logger } from '../log.ts';
@@ -28,6 +29,8 @@ export interface ConversationsOptions {
   unloadAfterMs?: number;
   /** Started kernels for new conversations: `take` gives the id of one of `kernelName`, if ready. */
   pool?: { take(kernelName: string): string | undefined };
+  /** Told of a conversation created, renamed (once stored) or deleted, for the tabs' lists. */
+  events?: ListEvents;
 }
 
 interface Loaded {
@@ -144,6 +147,7 @@ export class Conversations {
       throw new PublicError('The conversation could not be saved, so it was not created (the error was logged). Try again; if it keeps failing, check the disk or the database.', 503, { cause: error });
     }
     const entry = this.adopt(stored);
+    this.options.events?.emit({ kind: 'created', conversationId: stored.id });
     if (pooled) {
       // Its kernel is live already: keep under the cap as a first run would (in the background).
       void this.budget.makeRoom(pooled).catch((error: unknown) => this.options.log.warn('making room for a pooled kernel failed', error));
@@ -177,12 +181,24 @@ export class Conversations {
   async delete(id: string): Promise<void> {
     const runtime = await this.get(id);
     const entry = this.loaded.get(id)!;
+    // Whom to tell, read while the shares still exist.
+    const audience = this.options.events ? await this.audienceOf(id, runtime.conversation.ownerId) : [];
     await runtime.stop();
     await this.options.deleteWorkspace?.(id).catch((error: unknown) => this.options.log.warn(`could not delete the workspace of ${id}`, error));
     entry.persister.close();
     this.loaded.delete(id);
     await runtime.close();
     await this.options.store.deleteConversation(id);
+    this.options.events?.emit({ kind: 'deleted', conversationId: id, audience });
+  }
+
+  /** Its owner and whoever it is shared with; only the owner when the shares cannot be read (the database is down). */
+  private async audienceOf(id: string, ownerId: string | null): Promise<string[]> {
+    const shares = await this.options.store.accounts.sharesOf(id).catch((error: unknown) => {
+      this.options.log.warn(`could not read the shares of ${id}: their tabs see its deletion at their next refresh`, error);
+      return [];
+    });
+    return [...(ownerId ? [ownerId] : []), ...shares.map((share) => share.userId)];
   }
 
   /** Every kernel is gone (the Jupyter server restarted). */
@@ -257,6 +273,7 @@ export class Conversations {
     persister = new ConversationPersister(conversation, {
       store: this.options.store,
       log: this.options.log,
+      onTitleStored: () => this.options.events?.emit({ kind: 'renamed', conversationId: conversation.id }),
       ...(this.options.saveDelayMs !== undefined ? { delayMs: this.options.saveDelayMs } : {}),
     });
     const runtime = new ConversationRuntime(conversation, { ...this.options.runtime, makeRoom: (id) => this.budget.makeRoom(id) });

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { NotFoundError, PublicError } from '../errors.ts';
 import { kernelFileRequest, type KernelFile } from '../kernel/kernel-files.ts';
 import type { KernelSession } from '../kernel/kernel-session.ts';
@@ -22,6 +23,9 @@ export interface KernelWorkspaceFilesOptions {
   timeoutMs?: number;
 }
 
+/** How long a listing may wait for the kernel before the last one is answered instead. */
+const STALE_LISTING_AFTER_MS = 1000;
+
 /** Names offered to the kernel per `claim` request. */
 const CANDIDATES_PER_CLAIM = 50;
 
@@ -35,26 +39,47 @@ export class KernelWorkspaceFiles implements WorkspaceFiles {
   private readonly options: KernelWorkspaceFilesOptions;
   /** The last listing of each conversation, answered while its kernel is busy running a cell. */
   private readonly lastListing = new Map<string, WorkspaceFile[]>();
+  /** The listing request each conversation's kernel has not answered yet. */
+  private readonly listing = new Map<string, Promise<WorkspaceFile[]>>();
 
   constructor(options: KernelWorkspaceFilesOptions) {
     this.options = options;
   }
 
   /**
-   * The workspace's files. The kernel answers only between cells, so while one runs the last
-   * listing is answered at once (the files panel refreshes again when the cell ends).
+   * The workspace's files. The kernel answers between cells only, so while a cell runs the last
+   * listing is answered at once (the files panel asks again when the cell ends). Otherwise the
+   * kernel is asked, and waited for a moment: short kernel work right after a cell (its
+   * checkpoint, its name analysis) must not hide the files the cell wrote. A request that takes
+   * longer is answered with the last listing, and refreshes that when the kernel answers.
    */
   async list(conversationId: string): Promise<WorkspaceFile[]> {
     const session = await this.options.kernelFor(conversationId);
     const known = this.lastListing.get(conversationId);
-    if (known && (session.executing || session.state === 'busy')) return known;
-    const { reply } = await this.request(session, 'list');
-    const files = reply.files
-      .filter((file) => isWorkspaceName(file.name))
-      .map(toWorkspaceFile)
-      .sort((a, b) => a.name.localeCompare(b.name));
-    this.lastListing.set(conversationId, files);
-    return files;
+    if (known && session.runningCell) return known;
+    const fresh = this.freshListing(conversationId, session);
+    if (!known) return fresh;
+    return Promise.race([fresh, delay(STALE_LISTING_AFTER_MS).then(() => known)]);
+  }
+
+  /** One listing request in flight per conversation; a write or delete starts the next one afresh. */
+  private freshListing(conversationId: string, session: KernelSession): Promise<WorkspaceFile[]> {
+    const pending = this.listing.get(conversationId);
+    if (pending) return pending;
+    const request = this.request(session, 'list')
+      .then(({ reply }) => {
+        const files = reply.files
+          .filter((file) => isWorkspaceName(file.name))
+          .map(toWorkspaceFile)
+          .sort((a, b) => a.name.localeCompare(b.name));
+        this.lastListing.set(conversationId, files);
+        return files;
+      })
+      .finally(() => {
+        if (this.listing.get(conversationId) === request) this.listing.delete(conversationId);
+      });
+    this.listing.set(conversationId, request);
+    return request;
   }
 
   async read(conversationId: string, name: string): Promise<FileDownload> {
@@ -92,7 +117,9 @@ export class KernelWorkspaceFiles implements WorkspaceFiles {
         offset += piece.length;
         if (reply.size !== offset) throw new PublicError(`The kernel stored ${reply.size} of ${offset} bytes of \`${name}\`.`, 502);
       }
-      return toWorkspaceFile(await this.claim(session, temp, name));
+      const written = toWorkspaceFile(await this.claim(session, temp, name));
+      this.listing.delete(conversationId);
+      return written;
     } catch (error) {
       // Queued behind anything still waiting in the kernel, so it runs last and finds the file.
       this.request(session, 'abort', { temp }, [], 120_000).catch((cleanup: unknown) =>
@@ -105,6 +132,7 @@ export class KernelWorkspaceFiles implements WorkspaceFiles {
   async delete(conversationId: string, name: string): Promise<void> {
     if (!isWorkspaceName(name)) throw notFound(name);
     await this.request(await this.options.kernelFor(conversationId), 'delete', { name });
+    this.listing.delete(conversationId);
   }
 
   async deleteWorkspace(conversationId: string): Promise<void> {

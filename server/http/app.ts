@@ -9,16 +9,20 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { PublicError, toPublic } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { apiRoutes, type ApiDeps } from './api-routes.ts';
-import type { Sessions } from '../accounts/index.ts';
+import type { OidcSignIn, Sessions } from '../accounts/index.ts';
 import type { AccountStore } from '../store/index.ts';
 import { adminRoutes, type UsageSource } from './admin-routes.ts';
 import { authRoutes } from './auth-routes.ts';
+import { oidcRoutes } from './oidc-routes.ts';
 import { shareRoutes } from './share-routes.ts';
 import { tokenRoutes } from './token-routes.ts';
 import { conversationAccess } from './conversation-access.ts';
 import { apiAuth, loginLink } from './auth.ts';
 import { securityHeaders } from './security-headers.ts';
 import type { SocketRegistry } from './socket-registry.ts';
+import type { ListEvents } from '../events/list-events.ts';
+import { listEventRoutes } from './list-event-routes.ts';
+import { probeRoutes } from './probe-routes.ts';
 
 export interface AppDeps extends ApiDeps {
   /** `TALKBOOK_TOKEN`, when set: an admin API token. */
@@ -27,13 +31,19 @@ export interface AppDeps extends ApiDeps {
   sessions: Sessions;
   /** Open conversation sockets: a revoked share or a disabled user closes theirs. */
   sockets: SocketRegistry;
+  /** Conversation-list changes (this server's and, with PostgreSQL, the others'): `GET /api/conversations/events`. */
+  listEvents: ListEvents;
   /** `TALKBOOK_PUBLIC_URL`, when set. */
   publicUrl?: string;
+  /** Sign-in with OpenID Connect, when configured (TALKBOOK_OIDC_*). */
+  oidc?: OidcSignIn;
   log: Logger;
   /** Built client (`client/dist`). */
   clientDir: string;
   /** True once the Jupyter server answers. */
   jupyterReady(): Promise<boolean>;
+  /** True while the server drains (SIGTERM): `/api/ready` answers 503 so the load balancer moves on. */
+  draining?(): boolean;
   model(): { configured: boolean; name?: string };
   /** Whether kernels run in the sandbox (undefined when Jupyter is remote: its own business). */
   sandboxed?: boolean;
@@ -66,7 +76,12 @@ export function createApp(deps: AppDeps): Hono {
     return c.json({ status: 'ok', model: deps.model(), ...(deps.sandboxed === undefined ? {} : { sandboxed: deps.sandboxed }) });
   });
 
+  // Liveness and readiness probes (deploy/k8s), before authentication like the health check.
+  app.route('/', probeRoutes({ jupyterReady: deps.jupyterReady, ...(deps.draining ? { draining: deps.draining } : {}) }));
+
   const auth = { token: deps.token, accounts: deps.accounts, sessions: deps.sessions, publicUrl: deps.publicUrl };
+  // Signing in at the OpenID provider: before the API's authentication (no one is signed in yet).
+  if (deps.oidc) app.route('/api/auth/oidc', oidcRoutes({ auth, oidc: deps.oidc, log: deps.log }));
   app.use('/api/*', apiAuth(auth));
   const jsonBodyLimit = bodyLimit({
     maxSize: JSON_BODY_LIMIT,
@@ -79,11 +94,13 @@ export function createApp(deps: AppDeps): Hono {
   // Every conversation route: only for whom may see it (404 otherwise), and do what it does (403).
   api.use('/conversations/:id', conversationAccess(deps.accounts));
   api.use('/conversations/:id/*', conversationAccess(deps.accounts));
+  // Before apiRoutes: `GET /conversations/:id` would take `events` for an id.
+  api.route('/', listEventRoutes({ events: deps.listEvents, accounts: deps.accounts, log: deps.log }));
   api.route('/', apiRoutes(deps));
-  api.route('/', authRoutes(auth));
+  api.route('/', authRoutes(auth, { oidcName: deps.oidc?.name }));
   api.route('/', tokenRoutes(deps.accounts));
   api.route('/', adminRoutes({ accounts: deps.accounts, sessions: deps.sessions, sockets: deps.sockets, usage: deps.usage }));
-  api.route('/', shareRoutes(deps.accounts, deps.sockets, deps.publicUrl));
+  api.route('/', shareRoutes(deps.accounts, deps.sockets, deps.listEvents, deps.publicUrl));
   for (const extra of deps.extraRoutes ?? []) api.route('/', extra);
   app.route('/api', api);
   app.all('/api/*', (c) => c.json({ error: 'Not found' }, 404));

@@ -46,6 +46,8 @@ export class TooManySignInsError extends PublicError {
 }
 
 const WRONG = 'Wrong username or password.';
+/** Where the "Sign in with …" button sends the browser (oidc-routes.ts). */
+const OIDC_START_URL = '/api/auth/oidc/start';
 
 /** Where the attempt comes from, for the per-address limit (the socket's address: forwarded headers are not trusted). */
 function clientAddress(c: Context): string {
@@ -59,7 +61,7 @@ export function authRoutes(auth: EdgeAuth, options: AuthRoutesOptions = {}): Hon
   const byName = options.limiter ?? new SignInLimiter();
   const byAddress = options.addressLimiter ?? new SignInLimiter({ maxFailures: 50 });
 
-  routes.get('/auth/methods', (c) => c.json({ password: true, oidc: options.oidcName ? { name: options.oidcName } : null }));
+  routes.get('/auth/methods', (c) => c.json({ password: true, oidc: options.oidcName ? { name: options.oidcName, startUrl: OIDC_START_URL } : null }));
 
   routes.post('/auth/password', async (c) => {
     const { username, password } = await jsonBody(c, passwordSignInBody);

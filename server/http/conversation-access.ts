@@ -66,11 +66,12 @@ export function needOf(method: string, path: string): Need {
 /**
  * `/api/conversations/:id…`: the caller must be allowed to see the conversation (404 otherwise,
  * as for one that does not exist) and to do what the request does (403). Sets `access`.
+ * `POST /conversations/import` and `GET /conversations/events` (the list's changes) are no conversation's.
  */
 export function conversationAccess(accounts: AccountStore): MiddlewareHandler {
   return async (c: Context, next) => {
     const id = c.req.param('id');
-    if (!id || (id === 'import' && c.req.method === 'POST')) return next();
+    if (!id || (id === 'import' && c.req.method === 'POST') || (id === 'events' && c.req.method === 'GET')) return next();
     const caller = c.get('caller');
     const linkSecret = readShareLinkCookie(c.req.header('Cookie'), id);
     c.set('access', requireAccess(await accessOf(accounts, caller.user.id, id, linkSecret), needOf(c.req.method, c.req.path)));

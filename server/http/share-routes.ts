@@ -3,6 +3,7 @@ import { hashSecret, isSecret, newSecret } from '../accounts/index.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
 import { openShareLinkBody, shareBody } from '../protocol/index.ts';
 import type { AccountStore } from '../store/index.ts';
+import type { ListEvents } from '../events/list-events.ts';
 import { ownOrigin } from './own-origin.ts';
 import { shareLinkCookie } from './share-link-cookie.ts';
 import type { SocketRegistry } from './socket-registry.ts';
@@ -18,7 +19,7 @@ export const SHARE_LINK_PATH = '/shared#';
  * /conversations/:id/share-link` (owner), and `POST /share-links` `{ secret }`, which any
  * signed-in person holding the link calls to become able to view (share-link-cookie.ts).
  */
-export function shareRoutes(accounts: AccountStore, sockets: SocketRegistry, publicUrl?: string): Hono {
+export function shareRoutes(accounts: AccountStore, sockets: SocketRegistry, events?: ListEvents, publicUrl?: string): Hono {
   const routes = new Hono();
 
   routes.get('/users', async (c) => {
@@ -46,6 +47,7 @@ export function shareRoutes(accounts: AccountStore, sockets: SocketRegistry, pub
     const at = new Date().toISOString();
     await accounts.putShare({ conversationId, userId: user.id, role, createdAt: at });
     sockets.setAccess(conversationId, user.id, role);
+    events?.emit({ kind: 'shared', conversationId, audience: [user.id] });
     await accounts.audit({ at, actorId: actor.id, action: 'share', target: conversationId, detail: `${user.id} as ${role}` });
     return c.json({ userId: user.id, role, displayName: user.displayName, username: user.username });
   });
@@ -56,6 +58,7 @@ export function shareRoutes(accounts: AccountStore, sockets: SocketRegistry, pub
     if (!(await accounts.deleteShare(conversationId, userId))) throw new NotFoundError('Share');
     // Revoked: that person's open sockets on it close now.
     sockets.close(userId, conversationId);
+    events?.emit({ kind: 'unshared', conversationId, audience: [userId] });
     await accounts.audit({ at: new Date().toISOString(), actorId: c.get('caller').user.id, action: 'unshare', target: conversationId, detail: userId });
     return c.body(null, 204);
   });

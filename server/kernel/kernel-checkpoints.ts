@@ -64,7 +64,9 @@ const moduleName = z.string().max(300);
 
 const unsavedVariable = z.object({ name, reason: z.string().max(2000), type: z.string().max(300).optional(), cellId: cellId.optional() });
 const missingVariable = z.object({ name, reason: z.string().max(2000), cellId: cellId.optional() });
-const fileEntry = z.object({ size: count, mtimeNs: z.number().int(), hash: blobHash.nullable(), kept: z.boolean() });
+// Nanoseconds since 1970 are past 2^53: a JavaScript number holds them to within a few hundred
+// ns (not a safe integer, which zod's int() insists on), close enough for a file's time.
+const fileEntry = z.object({ size: count, mtimeNs: z.number().finite(), hash: blobHash.nullable(), kept: z.boolean() });
 const fileRestore = z.object({ written: paths, deleted: paths, left: z.array(z.object({ path, reason: z.string().max(2000) })).max(100_000), extra: paths });
 
 /** A checkpoint's manifest (see kernel-config/startup/talkbook_checkpoint/manifest.py), as exported and imported. */

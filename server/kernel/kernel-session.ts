@@ -53,6 +53,16 @@ export class KernelSession {
   private readonly kernel: Kernel.IKernelConnection;
   private readonly stateListeners = new Set<(state: KernelState) => void>();
   private readonly inflight = new Set<(reason: string) => void>();
+  /** The in-flight executions that are cells (counted, in history), not silent probes. */
+  private readonly cellRuns = new Set<(reason: string) => void>();
+  /**
+   * Message ids of work the person did not ask for (silent probes, comm requests such as a
+   * checkpoint save): the kernel's busy for them is not told, so the page's kernel state does
+   * not flicker after every cell.
+   */
+  private readonly quiet = new Set<string>();
+  /** The state last told to listeners. */
+  private told: KernelState | undefined;
   /** When each in-flight execution last sent anything on iopub (ms since epoch). */
   private readonly heard = new WeakMap<(reason: string) => void, number>();
   /** When each in-flight execution's first message came (the kernel began it). */
@@ -75,6 +85,7 @@ export class KernelSession {
     // @jupyterlab/services routes an update_display_data to the future that first showed the
     // display, which is gone once that cell finished: listen to every iopub message instead.
     kernel.iopubMessage.connect((_, msg) => {
+      if (msg.header.msg_type === 'status') return this.onActivity(msg as KernelMessage.IStatusMsg);
       if (msg.header.msg_type !== 'update_display_data') return;
       const event = iopubToEvent(msg.header.msg_type, msg.content);
       if (event.kind !== 'update-display') return;
@@ -83,6 +94,12 @@ export class KernelSession {
     kernel.connectionStatusChanged.connect((_, status) => {
       if (status === 'disconnected' && !this.disposed) this.failInflight('Lost the connection to the kernel.');
     });
+    // When Jupyter restarts a dead kernel in place, KernelConnection reconnects from a promise
+    // nobody awaits, which rejects once the connection is disposed (as a kernel that died is, see
+    // kernels.ts) or gives up: an unhandled rejection. Talkbook learns of the loss from the
+    // status and connection signals, never from that promise, so its failure is dropped here.
+    const reconnect = kernel.reconnect.bind(kernel);
+    kernel.reconnect = () => reconnect().catch(() => undefined);
   }
 
   get id(): string {
@@ -90,12 +107,18 @@ export class KernelSession {
   }
 
   get state(): KernelState {
-    return mapStatus(this.kernel.status);
+    const status = mapStatus(this.kernel.status);
+    return status === 'busy' || status === 'idle' ? (this.told ?? status) : status;
   }
 
   /** Code is running or waiting in the kernel (its answer to anything else comes after). */
   get executing(): boolean {
     return this.inflight.size > 0;
+  }
+
+  /** A cell is running (not only a silent probe, which ends in moments). */
+  get runningCell(): boolean {
+    return this.cellRuns.size > 0;
   }
 
   get isDead(): boolean {
@@ -135,6 +158,8 @@ export class KernelSession {
         if (settled) return;
         settled = true;
         this.inflight.delete(onDeath);
+        this.cellRuns.delete(onDeath);
+        if (quietId) this.quiet.delete(quietId);
         resolve(outcome);
       };
       const onDeath = (reason: string) => {
@@ -146,6 +171,8 @@ export class KernelSession {
         { code, silent, store_history: options.storeHistory ?? !silent, allow_stdin: options.onInput !== undefined, stop_on_error: false },
         true,
       );
+      const quietId = silent || options.storeHistory === false ? future.msg.header.msg_id : undefined;
+      if (quietId) this.quiet.add(quietId);
       const onInput = options.onInput;
       if (onInput) {
         future.onStdin = (msg: KernelMessage.IStdinMessage) => {
@@ -161,6 +188,7 @@ export class KernelSession {
         };
       }
       this.inflight.add(onDeath);
+      if (!silent && options.storeHistory !== false) this.cellRuns.add(onDeath);
       future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
         const event = iopubToEvent(msg.header.msg_type, msg.content);
         const at = Date.now();
@@ -208,6 +236,7 @@ export class KernelSession {
       let future: Kernel.IShellFuture | undefined;
       const end = (error?: Error) => {
         clearTimeout(timer);
+        this.quiet.delete(message.header.msg_id);
         this.requests.delete(onDeath);
         future?.dispose();
         if (error) reject(error);
@@ -216,6 +245,7 @@ export class KernelSession {
       const onDeath = (reason: string) => end(new KernelRequestError(reason));
       const timer = setTimeout(() => end(new KernelRequestError(`The kernel did not answer within ${Math.round(timeoutMs / 1000)} s.`, true)), timeoutMs);
       this.requests.add(onDeath);
+      this.quiet.add(message.header.msg_id);
       try {
         future = this.kernel.sendShellMessage(message, false, false);
       } catch (error) {
@@ -240,9 +270,11 @@ export class KernelSession {
   /**
    * Interrupt the running cell. An interrupt can be lost — one that lands before the kernel has
    * begun running the code is dropped by ipykernel — so while the execution is still in flight
-   * and the kernel has said nothing since, it is sent again, every 500 ms, a few times. (A second
-   * interrupt that lands while the first one's traceback is being written makes IPython print
-   * `KeyboardInterrupt` on stderr instead; `runCode` counts that as an interrupt too.)
+   * and the kernel has said nothing since, it is sent again, after 1 s and then less and less
+   * often, a few times. Not sooner: a second SIGINT that lands while the kernel is still writing
+   * the first one's traceback (slow on a loaded machine) interrupts IPython's own bookkeeping
+   * after the cell instead, which makes it print `KeyboardInterrupt` on stderr (`runCode` counts
+   * that as an interrupt too).
    */
   async interrupt(): Promise<void> {
     if (this.isDead) return;
@@ -252,8 +284,8 @@ export class KernelSession {
     let sentAt = Date.now();
     if (pending.length === 0) return;
     void (async () => {
-      for (let attempt = 0; attempt < 4; attempt++) {
-        await delay(500);
+      for (const wait of [1000, 1500, 2000, 3000]) {
+        await delay(wait);
         if (this.isDead) return;
         // Sent again while the execution is silent since the last one, or began only after it:
         // a SIGINT that reached the kernel before the code started (it was finishing a checkpoint
@@ -338,7 +370,22 @@ export class KernelSession {
         });
       }
     }
-    const state = mapStatus(status);
+    // Busy and idle are told from the status messages themselves (onActivity), which say whose they are.
+    if (status !== 'busy' && status !== 'idle') this.tell(mapStatus(status));
+  }
+
+  /** A status message: busy for quiet work is not told; idle is told once it follows a told busy. */
+  private onActivity(msg: KernelMessage.IStatusMsg) {
+    const state = msg.content.execution_state;
+    if (state !== 'busy' && state !== 'idle') return;
+    const parent = (msg.parent_header as Partial<KernelMessage.IHeader>).msg_id;
+    if (state === 'busy' && parent !== undefined && this.quiet.has(parent)) return;
+    this.tell(state);
+  }
+
+  private tell(state: KernelState) {
+    if (state === this.told) return;
+    this.told = state;
     for (const listener of this.stateListeners) listener(state);
   }
 

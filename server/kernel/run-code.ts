@@ -1,4 +1,5 @@
-import type { ExecuteOptions, ExecuteOutcome, ExecutionEvent, KernelSession } from './kernel-session.ts';
+import { PausableTimer } from './pausable-timer.ts';
+import type { ExecuteOptions, ExecuteOutcome, ExecutionEvent, InputRequest, KernelSession } from './kernel-session.ts';
 
 export interface RunCodeOptions {
   /** Ends the run: the kernel is interrupted, and the run is given up on after `graceMs`. */
@@ -39,9 +40,22 @@ export async function runCode(session: Pick<KernelSession, 'execute' | 'interrup
   let error: RunResult['error'];
   // IPython prints a KeyboardInterrupt that lands while it shows a traceback on stderr instead.
   let interruptOnStderr = false;
+  // The time limit is the cell's own time: it stands still while a prompt waits for the person.
+  const limit = new PausableTimer(options.timeoutMs);
+  const onInput = options.onInput;
   const execution = session.execute(code, {
     ...(options.silent ? { silent: true } : {}),
-    ...(options.onInput ? { onInput: options.onInput } : {}),
+    ...(onInput
+      ? {
+          onInput: (request: InputRequest, reply: (value: string) => void) => {
+            limit.pause();
+            onInput(request, (value) => {
+              limit.resume();
+              reply(value);
+            });
+          },
+        }
+      : {}),
     ...(options.storeHistory !== undefined ? { storeHistory: options.storeHistory } : {}),
     onEvent: (event) => {
       if (event.kind === 'output' && event.output.output_type === 'error') {
@@ -53,7 +67,7 @@ export async function runCode(session: Pick<KernelSession, 'execute' | 'interrup
       options.onEvent?.(event);
     },
   });
-  const { outcome, stop } = await settle(session, execution, options);
+  const { outcome, stop } = await settle(session, execution, options, limit);
   return classify(outcome, stop, error ?? (interruptOnStderr ? { ename: 'KeyboardInterrupt', evalue: '' } : undefined), options.timeoutMs);
 }
 
@@ -85,6 +99,7 @@ async function settle(
   session: Pick<KernelSession, 'interrupt'>,
   execution: Promise<ExecuteOutcome>,
   options: RunCodeOptions,
+  limit: PausableTimer,
 ): Promise<{ outcome: ExecuteOutcome | undefined; stop: RunResult['stop'] }> {
   let stop: RunResult['stop'];
   const stopped = new Promise<void>((resolve) => {
@@ -94,13 +109,12 @@ async function settle(
     };
     if (options.signal.aborted) onAbort();
     else options.signal.addEventListener('abort', onAbort, { once: true });
-    const timeout = setTimeout(() => {
+    limit.start(() => {
       stop ??= 'timeout';
       resolve();
-    }, options.timeoutMs);
-    timeout.unref();
+    });
     void execution.finally(() => {
-      clearTimeout(timeout);
+      limit.stop();
       options.signal.removeEventListener('abort', onAbort);
     });
   });

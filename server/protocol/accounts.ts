@@ -26,8 +26,12 @@ export const sessionInfo = z.object({
 });
 export type SessionInfo = z.infer<typeof sessionInfo>;
 
-/** `GET /api/auth/methods`: what the sign-in page offers. */
-export const signInMethods = z.object({ password: z.boolean(), oidc: z.object({ name: z.string() }).nullable() });
+/**
+ * `GET /api/auth/methods` (no sign-in needed): what the sign-in page offers. `oidc` when an
+ * OpenID provider is configured: its name for "Sign in with <name>", and the address the
+ * button opens (a top-level navigation to the provider and back).
+ */
+export const signInMethods = z.object({ password: z.boolean(), oidc: z.object({ name: z.string(), startUrl: z.string().startsWith('/') }).nullable() });
 export type SignInMethods = z.infer<typeof signInMethods>;
 
 export const usernameSchema = z

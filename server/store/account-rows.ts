@@ -12,6 +12,7 @@ const userRow = z.object({
   username: z.string().nullable(),
   display_name: z.string(),
   email: z.string().nullable(),
+  email_verified: flag,
   role,
   disabled: flag,
   password_hash: z.string().nullable(),
@@ -21,7 +22,7 @@ const userRow = z.object({
   last_seen_at: z.string().nullable(),
 });
 
-export const USER_COLUMNS = 'u.id, u.username, u.display_name, u.email, u.role, u.disabled, u.password_hash, u.oidc_issuer, u.oidc_subject, u.created_at, u.last_seen_at';
+export const USER_COLUMNS = 'u.id, u.username, u.display_name, u.email, u.email_verified, u.role, u.disabled, u.password_hash, u.oidc_issuer, u.oidc_subject, u.created_at, u.last_seen_at';
 
 export function toUser(row: unknown): UserRow {
   const r = userRow.parse(row);
@@ -30,6 +31,7 @@ export function toUser(row: unknown): UserRow {
     username: r.username,
     displayName: r.display_name,
     email: r.email,
+    emailVerified: r.email_verified,
     role: r.role,
     disabled: r.disabled,
     passwordHash: r.password_hash,
@@ -81,6 +83,7 @@ export function toAudit(row: unknown): AuditEntry {
 export const USER_FIELDS: Record<keyof UserChanges, string> = {
   displayName: 'display_name',
   email: 'email',
+  emailVerified: 'email_verified',
   role: 'role',
   disabled: 'disabled',
   passwordHash: 'password_hash',

@@ -10,6 +10,8 @@ export interface UserRow {
   username: string | null;
   displayName: string;
   email: string | null;
+  /** The OpenID provider vouched for `email` (its `email_verified` claim); false for local users. */
+  emailVerified: boolean;
   role: Role;
   disabled: boolean;
   /** scrypt hash (server/accounts/passwords.ts), or null: no password sign-in. */
@@ -21,8 +23,8 @@ export interface UserRow {
   lastSeenAt: string | null;
 }
 
-export type NewUser = Omit<UserRow, 'lastSeenAt' | 'disabled'> & { disabled?: boolean };
-export type UserChanges = Partial<Pick<UserRow, 'displayName' | 'email' | 'role' | 'disabled' | 'passwordHash' | 'username' | 'oidcIssuer' | 'oidcSubject'>>;
+export type NewUser = Omit<UserRow, 'lastSeenAt' | 'disabled' | 'emailVerified'> & { disabled?: boolean; emailVerified?: boolean };
+export type UserChanges = Partial<Pick<UserRow, 'displayName' | 'email' | 'emailVerified' | 'role' | 'disabled' | 'passwordHash' | 'username' | 'oidcIssuer' | 'oidcSubject'>>;
 
 /** A signed-in browser, by the hash of its cookie value (the value itself is never stored). */
 export interface SessionRow {

@@ -21,3 +21,4 @@ export async function openStore(options: { dataDir: string; databaseUrl?: string
   if (options.databaseUrl) return PostgresStore.open({ url: options.databaseUrl });
   return SqliteStore.open(sqliteFile(options.dataDir), { claim: true });
 }
+export { PostgresChannel, CHANNEL_APPLICATION_NAME, type PostgresChannelOptions } from './postgres-channel.ts';

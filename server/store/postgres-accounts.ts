@@ -29,9 +29,9 @@ export class PostgresAccounts implements AccountStore {
   async createUser(user: NewUser): Promise<void> {
     try {
       await this.pool.query(
-        `INSERT INTO users (id, username, display_name, email, role, disabled, password_hash, oidc_issuer, oidc_subject, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-        [user.id, user.username, user.displayName, user.email, user.role, user.disabled ?? false, user.passwordHash, user.oidcIssuer, user.oidcSubject, user.createdAt],
+        `INSERT INTO users (id, username, display_name, email, email_verified, role, disabled, password_hash, oidc_issuer, oidc_subject, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [user.id, user.username, user.displayName, user.email, user.emailVerified ?? false, user.role, user.disabled ?? false, user.passwordHash, user.oidcIssuer, user.oidcSubject, user.createdAt],
       );
     } catch (error) {
       if (user.username !== null && (error as { code?: string }).code === UNIQUE_VIOLATION) throw new UsernameTakenError(user.username);

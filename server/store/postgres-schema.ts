@@ -141,4 +141,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX checkpoint_uses_hash ON checkpoint_uses (hash);
   CREATE INDEX checkpoint_uses_checkpoint ON checkpoint_uses (conversation_id, checkpoint_id);
   `,
+  `
+  -- 4: OpenID Connect sign-in (issue 17). A user's link to an identity at a provider is
+  -- (oidc_issuer, oidc_subject), unique since 2; whether the provider vouched for the email
+  -- (its email_verified claim) is kept with it: only a verified email passes a domain rule.
+  ALTER TABLE users ADD COLUMN email_verified BOOLEAN NOT NULL DEFAULT FALSE;
+  `,
 ];

@@ -19,7 +19,7 @@ export class SqliteAccounts implements AccountStore {
 
   async createUser(user: NewUser): Promise<void> {
     try {
-      this.s.insertUser.run({ ...user, disabled: user.disabled ? 1 : 0 });
+      this.s.insertUser.run({ ...user, disabled: user.disabled ? 1 : 0, emailVerified: user.emailVerified ? 1 : 0 });
     } catch (error) {
       if (user.username !== null && (error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new UsernameTakenError(user.username);
       throw error;
@@ -177,8 +177,8 @@ function prepare(db: Database.Database) {
   return {
     countUsers: db.prepare('SELECT count(*) AS n FROM users'),
     insertUser: db.prepare(
-      `INSERT INTO users (id, username, display_name, email, role, disabled, password_hash, oidc_issuer, oidc_subject, created_at)
-       VALUES (@id, @username, @displayName, @email, @role, @disabled, @passwordHash, @oidcIssuer, @oidcSubject, @createdAt)`,
+      `INSERT INTO users (id, username, display_name, email, email_verified, role, disabled, password_hash, oidc_issuer, oidc_subject, created_at)
+       VALUES (@id, @username, @displayName, @email, @emailVerified, @role, @disabled, @passwordHash, @oidcIssuer, @oidcSubject, @createdAt)`,
     ),
     userById: db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.id = ?`),
     userByUsername: db.prepare(`SELECT ${USER_COLUMNS} FROM users u WHERE u.username = ?`),

@@ -83,11 +83,18 @@ describe('interactive charts and tables in a browser', { timeout: 180_000 }, () 
   /** Hovers `fraction` of the way across the plot area and returns the tooltip's text. */
   async function hover(chart: Locator, fraction: number): Promise<string> {
     const canvas = chart.locator('.chart-canvas canvas').first();
-    const area = (await canvas.boundingBox())!;
-    await page.mouse.move(area.x + area.width * fraction, area.y + area.height * 0.45);
     const tooltip = chart.locator('.chart-tooltip');
-    await tooltip.waitFor({ state: 'visible' });
-    await expect.poll(() => tooltip.textContent()).toMatch(/Time = /);
+    // Measured and moved again until the tooltip shows: the page can still move under the
+    // mouse (a cell's checkpoint footer arrives after its Done), and a hover then misses.
+    await expect
+      .poll(async () => {
+        const area = (await canvas.boundingBox())!;
+        const y = area.y + area.height * 0.45;
+        await page.mouse.move(area.x + area.width * fraction - 3, y);
+        await page.mouse.move(area.x + area.width * fraction, y, { steps: 2 });
+        return (await tooltip.isVisible()) ? await tooltip.textContent() : '';
+      }, { timeout: 30_000 })
+      .toMatch(/Time = /);
     return (await tooltip.innerText()).replace(/\u00a0/g, ' ');
   }
 

@@ -98,10 +98,15 @@ describe('kernel checkpoints in conversations', () => {
     const { id } = await tb.createConversation({ title: 'Six steps' });
     const socket = await tb.connect(id);
     const ids: string[] = [];
+    let token = '';
     for (const [i, name] of ['a', 'b', 'c', 'd', 'e', 'f'].entries()) {
-      const { cell } = await socket.run(`${name} = ${i + 1}\nopen('${name}.txt', 'w').write('${name}')`);
+      // Cell 3 also draws an unseeded random number: only a checkpoint brings that one back.
+      const draw = name === 'c' ? "\nimport random\ntoken = random.random()\nprint(repr(token))" : '';
+      const { cell } = await socket.run(`${name} = ${i + 1}\nopen('${name}.txt', 'w').write('${name}')${draw}`);
+      if (draw) token = text(cell.outputs);
       ids.push(cell.id);
     }
+    expect(token).toMatch(/^0\.\d+\n$/);
     await socket.waitFor((f) => f.type === 'cell' && f.cell.id === ids[5] && f.cell.kind === 'code' && f.cell.checkpoint !== undefined);
     const response = await tb.api(`/api/conversations/${id}/branch`, { method: 'POST', body: JSON.stringify({ cellId: ids[2] }) });
     expect(response.status).toBe(201);
@@ -111,6 +116,8 @@ describe('kernel checkpoints in conversations', () => {
     await branch.waitFor((f) => f.type === 'turn' && f.request === 'restore' && f.state !== 'started', 60_000);
     const probe = await branch.run("import os\nprint([n for n in ['a', 'b', 'c', 'd'] if n in globals()], sorted(os.listdir('.')))");
     expect(text(probe.cell.outputs)).toBe("['a', 'b', 'c'] ['a.txt', 'b.txt', 'c.txt']\n");
+    // Restored from cell 3's checkpoint, not replayed (a replay draws another number).
+    expect(text((await branch.run('print(repr(token))')).cell.outputs)).toBe(token);
     const branched = await detail(branchId);
     expect(codeCells(branched.cells).slice(0, 3).map((cell) => cell.id)).toEqual(ids.slice(0, 3));
     const link = branched.cells.find((cell) => cell.kind === 'notice' && cell.link);

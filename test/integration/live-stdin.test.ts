@@ -179,3 +179,31 @@ describe('input() in the page', () => {
     expect(lastToolResult(fake.requests[1]!.body)).toContain('Which city? Lisbon\nWeather for Lisbon');
   });
 });
+
+describe('the cell time limit and a waiting prompt', () => {
+  let limited: TestTalkbook;
+  beforeAll(async () => {
+    limited = await startTestTalkbook({ TALKBOOK_CELL_TIMEOUT_S: '2', TALKBOOK_STDIN_TIMEOUT_S: '60' });
+  });
+  afterAll(async () => {
+    await limited?.close();
+  });
+
+  it('stands still while the person answers, and runs on after the answer', async () => {
+    const { id } = await limited.createConversation();
+    const socket = await limited.connect(id);
+    const { requestId, prompt, from } = await started(socket, "answer = input('Take your time: ')\nprint('got', answer)");
+    // Longer than the 2 s limit: the person's thinking time is not the cell's.
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    socket.send({ type: 'stdin_reply', cellId: prompt.cellId, value: 'slowly' });
+    const cell = await ended(socket, requestId, from);
+    expect(cell.status).toBe('ok');
+    expect(textOf(cell.outputs)).toContain('got slowly\n');
+
+    const late = await started(socket, "input('Quick: ')\nimport time\ntime.sleep(30)");
+    socket.send({ type: 'stdin_reply', cellId: late.prompt.cellId, value: 'yes' });
+    const stopped = await ended(socket, late.requestId, late.from);
+    expect(stopped.status).toBe('interrupted');
+    expect(stopped.failure).toContain('cell time limit of 2 s');
+  });
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiTokenInfo, createdToken, errorResponse, sessionInfo, type ApiTokenInfo, type SessionInfo } from '../protocol.ts';
+import { apiTokenInfo, createdToken, errorResponse, sessionInfo, signInMethods, type ApiTokenInfo, type SessionInfo, type SignInMethods } from '../protocol.ts';
 import { HttpError, request } from './http.ts';
 
 /**
@@ -19,6 +19,15 @@ export async function signInWithPassword(username: string, password: string): Pr
     throw new HttpError(response.status, parsed.success ? parsed.data.error : `Sign-in failed (${response.status}).`);
   }
   const parsed = sessionInfo.safeParse(body);
+  if (!parsed.success) throw new HttpError(response.status, 'Unexpected answer from the server.');
+  return parsed.data;
+}
+
+/** `GET /api/auth/methods` (no sign-in needed): whether an OpenID provider is configured, and its name. */
+export async function fetchSignInMethods(): Promise<SignInMethods> {
+  const response = await fetch('/api/auth/methods', { credentials: 'same-origin' });
+  if (!response.ok) throw new HttpError(response.status, `Could not ask the server how to sign in (${response.status}).`);
+  const parsed = signInMethods.safeParse(await response.json().catch(() => undefined));
   if (!parsed.success) throw new HttpError(response.status, 'Unexpected answer from the server.');
   return parsed.data;
 }

@@ -1,11 +1,25 @@
-import { useState, type FormEvent } from 'react';
-import { signInWithPassword } from '../api/auth-api.ts';
+import { useEffect, useState, type FormEvent } from 'react';
+import { fetchSignInMethods, signInWithPassword } from '../api/auth-api.ts';
+import type { SignInMethods } from '../protocol.ts';
 
 /**
- * Shown on any 401: sign in with a username and password, or with the one-time link the server
- * printed at its first start (which signs in as the admin).
+ * Shown on any 401: sign in with the organisation's OpenID provider when the server has one
+ * ("Sign in with <name>": a plain link, the browser goes there and comes back signed in), with a
+ * username and password, or with the one-time link the server printed at its first start.
  */
 export function SignInScreen() {
+  const [methods, setMethods] = useState<SignInMethods | undefined>(undefined);
+  useEffect(() => {
+    let live = true;
+    // Without an answer the password form is still there: nothing to report.
+    fetchSignInMethods().then(
+      (answer) => live && setMethods(answer),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | undefined>(undefined);
@@ -29,6 +43,14 @@ export function SignInScreen() {
       <div className="sign-in-card">
         <span className="brand-mark large" aria-hidden="true" />
         <h1>Sign in to Talkbook</h1>
+        {methods?.oidc ? (
+          <div className="sign-in-oidc">
+            <a className="button primary large" href={methods.oidc.startUrl}>
+              Sign in with {methods.oidc.name}
+            </a>
+            <p className="sign-in-or">or with a username and password</p>
+          </div>
+        ) : null}
         <form className="sign-in-form" onSubmit={submit} aria-describedby={error ? 'sign-in-error' : undefined}>
           <label>
             <span>Username</span>

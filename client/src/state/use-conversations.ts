@@ -2,9 +2,12 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ConversationListItem } from '../protocol.ts';
 import { useConversationPages, type ConversationPages } from '../sidebar/use-conversation-pages.ts';
 import { useDebouncedValue } from '../sidebar/use-debounced-value.ts';
+import { useListEvents } from './use-list-events.ts';
 
-/** Refresh the list this often (other tabs, other conversations' kernels). */
+/** Refresh the list this often (other conversations' kernels; changes the event stream missed)… */
 const REFRESH_MS = 15_000;
+/** …and this seldom while the event stream brings new, renamed and deleted conversations. */
+const LIVE_REFRESH_MS = 60_000;
 /** Typing settles this long before a search is sent. */
 export const SEARCH_DEBOUNCE_MS = 200;
 
@@ -40,14 +43,23 @@ export function useConversations(): ConversationsHandle {
     refreshSearch();
   }, [refreshBrowse, refreshSearch]);
 
+  const drop = useCallback(
+    (id: string) => {
+      dropBrowse(id);
+      dropSearch(id);
+    },
+    [dropBrowse, dropSearch],
+  );
+  const live = useListEvents({ refresh, drop, busy: browse.busy || search.busy });
+
   useEffect(() => {
-    const timer = setInterval(refresh, REFRESH_MS);
+    const timer = setInterval(refresh, live ? LIVE_REFRESH_MS : REFRESH_MS);
     window.addEventListener('focus', refresh);
     return () => {
       clearInterval(timer);
       window.removeEventListener('focus', refresh);
     };
-  }, [refresh]);
+  }, [refresh, live]);
 
   const patch = useCallback(
     (id: string, change: Partial<ConversationListItem>) => {
@@ -55,13 +67,6 @@ export function useConversations(): ConversationsHandle {
       patchSearch(id, change);
     },
     [patchBrowse, patchSearch],
-  );
-  const drop = useCallback(
-    (id: string) => {
-      dropBrowse(id);
-      dropSearch(id);
-    },
-    [dropBrowse, dropSearch],
   );
   return { browse, query, setQuery, search: searched ? search : undefined, searched, refresh, patch, drop, add };
 }

@@ -13,7 +13,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['config.ts'],
   ['log.ts'],
   ['errors.ts', 'ids.ts'],
-  ['llm', 'jupyter', 'store'],
+  ['llm', 'jupyter', 'store', 'events'],
   ['kernel', 'accounts'],
   ['files'],
   ['conversation'],
@@ -77,6 +77,11 @@ describe('the server\'s layers', () => {
         .map((specifier) => `${relative(root, file)} imports ${specifier}`),
     );
     expect(impure).toEqual([]);
+  });
+
+  it('keeps the OpenID client behind one wall: only server/accounts/oidc/oidc-client.ts imports openid-client', () => {
+    const importers = sources.filter((file) => imports(file).includes('openid-client')).map((file) => relative(root, file));
+    expect(importers).toEqual(['server/accounts/oidc/oidc-client.ts']);
   });
 
   it('lets the client import only the shared protocol of the server', () => {
