@@ -65,6 +65,10 @@ const envSchema = z.object({
   TALKBOOK_WORKSPACE_MB: z.coerce.number().int().min(0).default(5120),
   TALKBOOK_KERNEL_IDLE_MINUTES: z.coerce.number().positive().default(60),
   TALKBOOK_MAX_KERNELS: positiveInt(64),
+  /** Running kernels per user (the owners of their conversations); unset: only TALKBOOK_MAX_KERNELS. */
+  TALKBOOK_MAX_KERNELS_PER_USER: z.coerce.number().int().positive().optional(),
+  /** What the store may hold per user (their conversations' cells, outputs, checkpoints), in MB; unset: no quota. */
+  TALKBOOK_STORAGE_QUOTA_MB: z.coerce.number().positive().optional(),
   TALKBOOK_KERNEL_POOL: z.coerce.number().int().min(0).max(16).default(2),
   TALKBOOK_AUTO_RESTORE: flagOn,
   TALKBOOK_CHECKPOINT_MB: z.coerce.number().min(0).default(2048),
@@ -115,6 +119,10 @@ export interface Config {
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   kernelIdleMs: number;
   maxKernels: number;
+  /** Running kernels per user (TALKBOOK_MAX_KERNELS_PER_USER); undefined: no per-user cap. */
+  maxKernelsPerUser: number | undefined;
+  /** Store bytes per user (TALKBOOK_STORAGE_QUOTA_MB); undefined: no quota. */
+  storageQuotaBytes: number | undefined;
   /** Started kernels kept ready per kernel spec for new conversations (TALKBOOK_KERNEL_POOL; 0: off). */
   kernelPool: number;
   /** Restore lost kernel state (newest checkpoint, then replay) before the next request (TALKBOOK_AUTO_RESTORE, default on). */
@@ -174,6 +182,8 @@ const expected: Partial<Record<keyof z.input<typeof envSchema>, string>> = {
   TALKBOOK_KERNEL_MAX_PROCS: 'a whole number above 0, like 256',
   TALKBOOK_KERNEL_IDLE_MINUTES: 'a number of minutes above 0 (fractions allowed: 0.1 is six seconds)',
   TALKBOOK_MAX_KERNELS: 'a whole number above 0, like 64',
+  TALKBOOK_MAX_KERNELS_PER_USER: 'a whole number above 0, like 4 (unset: no per-user cap)',
+  TALKBOOK_STORAGE_QUOTA_MB: 'a number of megabytes above 0, like 1024 (unset: no quota)',
   TALKBOOK_KERNEL_POOL: 'a whole number from 0 to 16',
   TALKBOOK_AUTO_RESTORE: '1 or 0',
   TALKBOOK_CHECKPOINT_MB: 'a number of megabytes, 0 or more, like 2048 (0: no checkpoints)',
@@ -264,6 +274,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: e.TALKBOOK_LOG,
     kernelIdleMs: e.TALKBOOK_KERNEL_IDLE_MINUTES * 60_000,
     maxKernels: e.TALKBOOK_MAX_KERNELS,
+    maxKernelsPerUser: e.TALKBOOK_MAX_KERNELS_PER_USER,
+    storageQuotaBytes: e.TALKBOOK_STORAGE_QUOTA_MB === undefined ? undefined : Math.round(e.TALKBOOK_STORAGE_QUOTA_MB * 1024 * 1024),
     kernelPool: e.TALKBOOK_KERNEL_POOL,
     autoRestore: e.TALKBOOK_AUTO_RESTORE,
     checkpointMb: e.TALKBOOK_CHECKPOINT_MB,

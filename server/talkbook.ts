@@ -18,6 +18,7 @@ import { filesRoutes, requestTimeoutMs } from './http/files-routes.ts';
 import { notebookRoutes } from './http/notebook-routes.ts';
 import { SocketRegistry } from './http/socket-registry.ts';
 import { attachSocketServer } from './http/socket-server.ts';
+import { StorageQuota } from './http/storage-quota.ts';
 import { startEmbeddedJupyter, type EmbeddedJupyter } from './jupyter/embedded-jupyter.ts';
 import { jupyterSettings } from './jupyter/jupyter-settings.ts';
 import { kernelMessageLimit } from './jupyter/kernel-socket.ts';
@@ -164,6 +165,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     maxCellOutputBytes: config.maxCellOutputBytes,
     kernelIdleMs: config.kernelIdleMs,
     maxKernels: config.maxKernels,
+    maxKernelsPerUser: config.maxKernelsPerUser,
     pool: kernelPool,
     events: listEvents,
     runtime: {
@@ -197,6 +199,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   const accounts = outageTolerantAccounts(store.accounts);
   const sessions = new Sessions(accounts);
   const sockets = new SocketRegistry();
+  const quota = new StorageQuota(store, config.storageQuotaBytes);
   const app = createApp({
     token,
     accounts,
@@ -212,8 +215,13 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     jupyterReady,
     model: () => assistant.describe(),
     sandboxed,
+    usage: {
+      liveKernels: () => loaded.liveKernels(),
+      storageByOwner: () => store.storageByOwner(),
+      limits: { maxKernelsPerUser: config.maxKernelsPerUser, storageQuotaBytes: config.storageQuotaBytes },
+    },
     extraRoutes: [
-      filesRoutes({ conversations, files, maxUploadBytes: config.maxUploadBytes, log }),
+      filesRoutes({ conversations, files, maxUploadBytes: config.maxUploadBytes, quota, log }),
       branchRoutes({ conversations }),
       notebookRoutes({ conversations, kernels, files, maxImportBytes: config.maxUploadBytes, maxCellOutputBytes: config.maxCellOutputBytes }),
     ],
@@ -232,7 +240,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   } catch (error) {
     throw new PublicError(`Could not listen on ${config.host}:${config.port}: ${errorMessage(error)} (set PORT or HOST).`, 500, { cause: error });
   }
-  const wss = attachSocketServer(server, { token, accounts, sessions, sockets, publicUrl: config.publicUrl, conversations, log });
+  const wss = attachSocketServer(server, { token, accounts, sessions, sockets, publicUrl: config.publicUrl, conversations, log, quota });
   // Warm kernels for new conversations, started in the background once the server answers.
   void kernels.specs().then(
     (specs) => kernelPool.start(specs.default),

@@ -1,7 +1,10 @@
 import { useCallback, useEffect, useState, type MouseEvent } from 'react';
 import { api, type Health } from './api/conversations-api.ts';
 import { setUnauthorizedHandler } from './api/http.ts';
+import { accountApi } from './api/auth-api.ts';
+import { AdminPage } from './admin/admin-page.tsx';
 import { ConversationPage } from './layout/conversation-page.tsx';
+import { SharedLinkPage } from './sharing/shared-link-page.tsx';
 import { SignInScreen } from './layout/sign-in-screen.tsx';
 import { Sidebar } from './layout/sidebar.tsx';
 import { Welcome } from './layout/welcome.tsx';
@@ -30,6 +33,8 @@ export function App() {
   const [importing, setImporting] = useState<Upload | undefined>(undefined);
   const [drawerOpen, setDrawerOpen] = useState(false);
   const [helpOpen, setHelpOpen] = useState(false);
+  const [me, setMe] = useState<{ id: string; admin: boolean } | undefined>(undefined);
+  const isAdmin = me?.admin ?? false;
   const drawerLayout = useMediaQuery(DRAWER_LAYOUT);
   const conversations = useConversations();
   const activeId = route.name === 'conversation' ? route.id : undefined;
@@ -43,6 +48,7 @@ export function App() {
     setUnauthorizedHandler(() => setSignedOut(true));
     api.health().then(setHealth, () => {});
     api.kernelspecs().then(setKernelspecs, () => {});
+    accountApi.session().then((session) => setMe({ id: session.user.id, admin: session.user.role === 'admin' }), () => {});
   }, []);
 
   const report = (reason: unknown) => setError(reason instanceof Error ? reason.message : String(reason));
@@ -124,10 +130,14 @@ export function App() {
             </button>
           </div>
         ) : null}
-        {activeId ? (
-          <ConversationPage key={activeId} id={activeId} cellId={route.name === 'conversation' ? route.cellId : undefined} canAsk={canAsk} kernelspecs={kernelspecs} onFrame={onFrame} onHelp={openHelp} onDrawer={onDrawer} />
+        {route.name === 'admin' ? (
+          <AdminPage onDrawer={onDrawer} />
+        ) : route.name === 'shared' ? (
+          <SharedLinkPage key={route.secret} secret={route.secret} />
+        ) : activeId ? (
+          <ConversationPage key={activeId} id={activeId} cellId={route.name === 'conversation' ? route.cellId : undefined} canAsk={canAsk} kernelspecs={kernelspecs} onFrame={onFrame} onHelp={openHelp} onDrawer={onDrawer} userId={me?.id} />
         ) : (
-          <Welcome kernelspecs={kernelspecs} kernel={kernel} onKernel={setKernel} onStart={create} onDrawer={onDrawer} />
+          <Welcome kernelspecs={kernelspecs} kernel={kernel} onKernel={setKernel} onStart={create} onDrawer={onDrawer} onAdmin={isAdmin ? () => navigate({ name: 'admin' }) : undefined} />
         )}
       </main>
       {deleting ? (

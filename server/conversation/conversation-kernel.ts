@@ -48,8 +48,9 @@ export class ConversationKernel {
     const live = kernels.get(this.conversation.id);
     if (live && live === this.wired) return live;
     if (!live) {
-      this.conversation.setKernelState('starting');
+      // Before 'starting': a start refused for a limit leaves the kernel state as it was.
       await this.deps.makeRoom?.(this.conversation.id);
+      this.conversation.setKernelState('starting');
     }
     let session: KernelSession;
     try {

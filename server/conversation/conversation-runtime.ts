@@ -6,7 +6,7 @@ import { inspectCode, type InspectOptions, type InspectResult } from '../kernel/
 import type { KernelHolder } from '../kernel/kernel-budget.ts';
 import type { KernelSession } from '../kernel/kernel-session.ts';
 import type { Logger } from '../log.ts';
-import { TABLE_MIME, type Cell, type ClientFrame, type CodeCell, type KernelVariable, type NoticeCell, type Output } from '../protocol/index.ts';
+import { TABLE_MIME, type Cell, type CellBy, type ClientFrame, type CodeCell, type KernelVariable, type NoticeCell, type Output } from '../protocol/index.ts';
 import { parseVariables, parseVariableTable, VARIABLE_NAME, variablesCode, variablesLanguage, variableTableCode } from '../kernel/variables.ts';
 import { ConversationKernel, type ConversationKernelDeps } from './conversation-kernel.ts';
 import type { Conversation } from './conversation.ts';
@@ -45,6 +45,8 @@ export interface RuntimeDeps extends ConversationKernelDeps {
 }
 
 type Request<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>;
+/** A request and whom it acts for (issue 17): the cells its turn adds carry them as `by`. */
+type Acting<T extends ClientFrame['type']> = Request<T> & { by?: CellBy | undefined };
 
 /**
  * A live conversation: its turns (one at a time, in order), its kernel (started on first use)
@@ -75,7 +77,7 @@ export class ConversationRuntime implements KernelHolder {
   // ---- turns ------------------------------------------------------------------------------
 
   /** Run code the person wrote; with `cellId`, edit that code cell and run it again in place. */
-  run(frame: Request<'run'>): Promise<void> {
+  run(frame: Acting<'run'>): Promise<void> {
     const { cellId, code } = frame;
     if (cellId !== undefined && this.conversation.cell(cellId)?.kind !== 'code') {
       return Promise.reject(new PublicError(`There is no code cell ${cellId} to run again.`, 400));
@@ -94,7 +96,7 @@ export class ConversationRuntime implements KernelHolder {
     });
   }
 
-  ask(frame: Request<'ask'>): Promise<void> {
+  ask(frame: Acting<'ask'>): Promise<void> {
     return this.turn(frame, async (turn) => {
       this.conversation.titleFromQuestion(frame.text);
       await this.deps.assistant.answer(this.context(turn.signal), frame.text);
@@ -102,7 +104,7 @@ export class ConversationRuntime implements KernelHolder {
   }
 
   /** Run every code cell again, in order, in place; stops at the first that fails. */
-  runAll(frame: Request<'run_all'>): Promise<void> {
+  runAll(frame: Acting<'run_all'>): Promise<void> {
     return this.turn(frame, async ({ signal }) => {
       const ids = this.conversation.cells.filter((cell) => cell.kind === 'code').map((cell) => cell.id);
       for (const id of ids) this.conversation.updateCell<CodeCell>(id, { status: 'queued' });
@@ -120,7 +122,7 @@ export class ConversationRuntime implements KernelHolder {
   }
 
   /** Run the stale code cells again, in order, in place; stops at the first that fails. */
-  runStale(frame: Request<'run_stale'>): Promise<void> {
+  runStale(frame: Acting<'run_stale'>): Promise<void> {
     return this.turn(frame, async ({ signal }) => {
       const ids = this.conversation.cells.filter((cell) => cell.kind === 'code' && cell.stale).map((cell) => cell.id);
       for (const id of ids) {
@@ -132,7 +134,7 @@ export class ConversationRuntime implements KernelHolder {
   }
 
   /** Rebuild lost kernel state: a fresh kernel replays the code cells that last ran without error. */
-  restore(frame: Request<'restore'>): Promise<void> {
+  restore(frame: Acting<'restore'>): Promise<void> {
     return this.turn(frame, (turn) => this.restoreTurn(turn, false));
   }
 
@@ -154,7 +156,7 @@ export class ConversationRuntime implements KernelHolder {
   }
 
   /** Undo the last code cell not already undone: the kernel goes back to the checkpoint before it. */
-  undo(frame: Request<'undo'>): Promise<void> {
+  undo(frame: Acting<'undo'>): Promise<void> {
     return this.turn(frame, async (turn) => {
       await this.undoInTurn(turn.signal);
     });
@@ -195,6 +197,11 @@ export class ConversationRuntime implements KernelHolder {
   /** Whether a turn is running or waiting. */
   get busy(): boolean {
     return this.turns.busy;
+  }
+
+  /** Whose kernel this counts as, for TALKBOOK_MAX_KERNELS_PER_USER: the conversation's owner. */
+  get ownerId(): string | null {
+    return this.conversation.ownerId;
   }
 
   /** When this conversation last used its kernel (ms since epoch), for idle shutdown and LRU. */
@@ -315,10 +322,18 @@ export class ConversationRuntime implements KernelHolder {
    * Queue a turn answering `frame` (with TALKBOOK_AUTO_RESTORE, a lost state is restored first).
    * Resolves once queued — the turn reports itself in frames — or rejects when it is refused.
    */
-  private turn(frame: Request<'run' | 'ask' | 'run_all' | 'run_stale' | 'restore' | 'undo'>, work: (turn: ActiveTurn) => Promise<void>): Promise<void> {
+  private turn(frame: Acting<'run' | 'ask' | 'run_all' | 'run_stale' | 'restore' | 'undo'>, work: (turn: ActiveTurn) => Promise<void>): Promise<void> {
     const needsState = frame.type === 'run' || frame.type === 'ask';
+    const acting = async (turn: ActiveTurn) => {
+      this.conversation.actingFor = frame.by;
+      try {
+        await work(turn);
+      } finally {
+        this.conversation.actingFor = undefined;
+      }
+    };
     try {
-      void this.turns.enqueue({ request: frame.type, requestId: frame.requestId, work }, () =>
+      void this.turns.enqueue({ request: frame.type, requestId: frame.requestId, work: acting }, () =>
         // run_all rebuilds the state itself; a restore before it would run everything twice.
         needsState && this.state.restoreDue ? { request: 'restore', work: (turn) => this.restoreTurn(turn, true) } : undefined,
       );
@@ -357,6 +372,8 @@ export class ConversationRuntime implements KernelHolder {
    */
   private async executeCell(cellId: string, signal: AbortSignal, options: { rerun?: boolean } = {}): Promise<CodeCell> {
     staleCells.clear(this.conversation, cellId);
+    const by = this.conversation.actingFor;
+    if (by && (this.conversation.cell(cellId) as CodeCell).by?.userId !== by.userId) this.conversation.updateCell<CodeCell>(cellId, { by });
     const cell = await this.runOneCell(cellId, signal);
     await this.recordNames(cell).catch((error: unknown) => this.deps.log.debug(`could not analyse the names of a cell: ${String(error)}`));
     if (options.rerun) staleCells.propagate(this.conversation, cellId);

@@ -5,6 +5,7 @@ import {
   outputWeight,
   updateDisplay,
   type Cell,
+  type CellBy,
   type CodeCell,
   type ConversationDetail,
   type ConversationSummary,
@@ -65,6 +66,8 @@ export class Conversation {
   storageError: string | undefined;
   /** The prompt a running cell waits on (never stored: it ends with the run). */
   stdinPrompt: StdinPrompt | undefined;
+  /** Whom the running turn acts for: cells it adds (and code cells it runs) carry them as `by`. */
+  actingFor: CellBy | undefined;
   private cellList: Cell[];
   private readonly index = new Map<string, number>();
   /** Where each cell sits in the store's order (cells are appended; deleting leaves a gap). */
@@ -104,6 +107,7 @@ export class Conversation {
     // Loaded from the store: no kernel holds what its code built yet.
     this.stateLost = hasRestorableState(this.cellList);
     this.storageError = undefined;
+    this.actingFor = undefined;
     this.options = options;
     this.maxCellOutputBytes = options.maxCellOutputBytes;
   }
@@ -295,6 +299,8 @@ export class Conversation {
   }
 
   addCell<C extends Cell>(cell: C): C {
+    // A turn acting for someone stamps the cells it adds with them (issue 17).
+    if (this.actingFor && cell.kind !== 'notice' && !cell.by) Object.assign(cell, { by: this.actingFor });
     this.index.set(cell.id, this.cellList.length);
     this.positions.set(cell.id, this.nextPosition++);
     this.cellList.push(cell);

@@ -23,6 +23,8 @@ export interface ConversationsOptions {
   kernelIdleMs?: number;
   /** At most this many live kernels; the least recently used idle one makes room (default 64). */
   maxKernels?: number;
+  /** At most this many live kernels per owner (TALKBOOK_MAX_KERNELS_PER_USER; default none). */
+  maxKernelsPerUser?: number | undefined;
   /** A loaded conversation with no socket, no kernel and no turn is let go after this long (default 5 minutes). */
   unloadAfterMs?: number;
   /** Started kernels for new conversations: `take` gives the id of one of `kernelName`, if ready. */
@@ -58,6 +60,7 @@ export class Conversations {
       holders: () => [...this.loaded.values()].map((entry) => entry.runtime),
       idleMs: options.kernelIdleMs,
       maxKernels: options.maxKernels,
+      maxKernelsPerUser: options.maxKernelsPerUser,
       log: options.log,
     });
     const unloadAfter = options.unloadAfterMs ?? 5 * 60_000;
@@ -201,6 +204,14 @@ export class Conversations {
   /** Every kernel is gone (the Jupyter server restarted). */
   kernelsLost(reason: string): void {
     for (const entry of this.loaded.values()) entry.runtime.kernelLost(reason);
+  }
+
+  /** The conversations holding a live kernel now, with their owners (the admin page). */
+  liveKernels(): Array<{ conversationId: string; title: string; ownerId: string | null; busy: boolean; lastActive: number }> {
+    return [...this.loaded.values()]
+      .map((entry) => entry.runtime)
+      .filter((runtime) => runtime.hasKernel)
+      .map((runtime) => ({ conversationId: runtime.id, title: runtime.conversation.title, ownerId: runtime.ownerId, busy: runtime.busy, lastActive: runtime.lastActive }));
   }
 
   /** Shut down kernels idle longer than TALKBOOK_KERNEL_IDLE_MINUTES (also done every so often). */

@@ -3,7 +3,7 @@ import { hashPassword, MIN_PASSWORD_LENGTH, type Sessions } from '../accounts/in
 import { BadRequestError, NotFoundError, PublicError } from '../errors.ts';
 import { newId } from '../ids.ts';
 import { createUserBody, updateUserBody } from '../protocol/index.ts';
-import type { AccountStore } from '../store/index.ts';
+import type { AccountStore, OwnerStorage } from '../store/index.ts';
 import { publicUser } from './auth-routes.ts';
 import type { SocketRegistry } from './socket-registry.ts';
 import { jsonBody } from './validate.ts';
@@ -12,10 +12,19 @@ export interface AdminDeps {
   accounts: AccountStore;
   sessions: Sessions;
   sockets: SocketRegistry;
+  /** What the admin page shows per user besides accounts; absent: `GET /admin/usage` lists none. */
+  usage?: UsageSource | undefined;
+}
+
+/** Where the usage numbers come from (server/talkbook.ts wires the conversations and the store). */
+export interface UsageSource {
+  liveKernels(): Array<{ conversationId: string; title: string; ownerId: string | null; busy: boolean }>;
+  storageByOwner(): Promise<OwnerStorage[]>;
+  limits: { maxKernelsPerUser: number | undefined; storageQuotaBytes: number | undefined };
 }
 
 /** `/api/admin/*` (admins only): users, their roles, disabling (which ends their sessions and sockets at once), the audit log. */
-export function adminRoutes({ accounts, sessions, sockets }: AdminDeps): Hono {
+export function adminRoutes({ accounts, sessions, sockets, usage }: AdminDeps): Hono {
   const routes = new Hono();
 
   routes.use('/admin/*', async (c, next) => {
@@ -66,6 +75,24 @@ export function adminRoutes({ accounts, sessions, sockets }: AdminDeps): Hono {
       sockets.close(user.id, undefined, 'Your account was disabled.');
     }
     return c.json(publicUser((await accounts.userById(user.id))!));
+  });
+
+  /** Per user: live kernels, store bytes, open sockets; and the per-user limits. */
+  routes.get('/admin/usage', async (c) => {
+    const users = await accounts.listUsers();
+    const kernels = usage?.liveKernels() ?? [];
+    const storage = new Map((await (usage?.storageByOwner() ?? Promise.resolve([]))).map((row) => [row.ownerId, row]));
+    const online = sockets.usersOnline();
+    return c.json({
+      limits: { maxKernelsPerUser: usage?.limits.maxKernelsPerUser ?? null, storageQuotaBytes: usage?.limits.storageQuotaBytes ?? null },
+      users: users.map((user) => ({
+        userId: user.id,
+        kernels: kernels.filter((kernel) => kernel.ownerId === user.id).map(({ conversationId, title, busy }) => ({ conversationId, title, busy })),
+        storageBytes: storage.get(user.id)?.bytes ?? 0,
+        conversations: storage.get(user.id)?.conversations ?? 0,
+        sockets: online.get(user.id) ?? 0,
+      })),
+    });
   });
 
   routes.get('/admin/audit', async (c) => c.json({ entries: await accounts.auditLog(500) }));

@@ -11,7 +11,7 @@ import type { Logger } from '../log.ts';
 import { apiRoutes, type ApiDeps } from './api-routes.ts';
 import type { OidcSignIn, Sessions } from '../accounts/index.ts';
 import type { AccountStore } from '../store/index.ts';
-import { adminRoutes } from './admin-routes.ts';
+import { adminRoutes, type UsageSource } from './admin-routes.ts';
 import { authRoutes } from './auth-routes.ts';
 import { oidcRoutes } from './oidc-routes.ts';
 import { shareRoutes } from './share-routes.ts';
@@ -47,6 +47,8 @@ export interface AppDeps extends ApiDeps {
   model(): { configured: boolean; name?: string };
   /** Whether kernels run in the sandbox (undefined when Jupyter is remote: its own business). */
   sandboxed?: boolean;
+  /** The admin page's per-user numbers (live kernels, storage) and the limits. */
+  usage?: UsageSource;
   /** Extra authenticated API routes (files, notebooks, …), mounted under /api. */
   extraRoutes?: Hono[];
 }
@@ -97,8 +99,8 @@ export function createApp(deps: AppDeps): Hono {
   api.route('/', apiRoutes(deps));
   api.route('/', authRoutes(auth, { oidcName: deps.oidc?.name }));
   api.route('/', tokenRoutes(deps.accounts));
-  api.route('/', adminRoutes({ accounts: deps.accounts, sessions: deps.sessions, sockets: deps.sockets }));
-  api.route('/', shareRoutes(deps.accounts, deps.sockets, deps.listEvents));
+  api.route('/', adminRoutes({ accounts: deps.accounts, sessions: deps.sessions, sockets: deps.sockets, usage: deps.usage }));
+  api.route('/', shareRoutes(deps.accounts, deps.sockets, deps.listEvents, deps.publicUrl));
   for (const extra of deps.extraRoutes ?? []) api.route('/', extra);
   app.route('/api', api);
   app.all('/api/*', (c) => c.json({ error: 'Not found' }, 404));

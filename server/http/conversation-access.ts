@@ -1,6 +1,8 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { hashSecret, isSecret, secretsMatch } from '../accounts/index.ts';
 import { NotFoundError, PublicError } from '../errors.ts';
 import type { AccountStore } from '../store/index.ts';
+import { readShareLinkCookie } from './share-link-cookie.ts';
 
 /** What a user is to a conversation: its owner, or a share's role. */
 export type Access = 'owner' | 'editor' | 'viewer';
@@ -17,11 +19,21 @@ declare module 'hono' {
 }
 
 /** The user's access to a conversation; undefined when there is no such conversation or the user may not see it (the same answer: 404). */
-export async function accessOf(accounts: AccountStore, userId: string, conversationId: string): Promise<Access | undefined> {
+export async function accessOf(accounts: AccountStore, userId: string, conversationId: string, linkSecret?: string): Promise<Access | undefined> {
+  return (await accessWithLink(accounts, userId, conversationId, linkSecret))?.access;
+}
+
+/**
+ * The same, saying whether it comes from the read-only link (`linkSecret`, from the link's
+ * cookie): a signed-in person holding the link's secret is a viewer, unless they are more.
+ */
+export async function accessWithLink(accounts: AccountStore, userId: string, conversationId: string, linkSecret: string | undefined): Promise<{ access: Access; viaLink: boolean } | undefined> {
   const row = await accounts.conversationAccess(conversationId, userId);
   if (!row) return undefined;
-  if (row.ownerId === userId) return 'owner';
-  return row.shareRole ?? undefined;
+  if (row.ownerId === userId) return { access: 'owner', viaLink: false };
+  if (row.shareRole) return { access: row.shareRole, viaLink: false };
+  if (row.linkHash && isSecret(linkSecret) && secretsMatch(row.linkHash, hashSecret(linkSecret))) return { access: 'viewer', viaLink: true };
+  return undefined;
 }
 
 export function allows(access: Access, need: Need): boolean {
@@ -61,7 +73,8 @@ export function conversationAccess(accounts: AccountStore): MiddlewareHandler {
     const id = c.req.param('id');
     if (!id || (id === 'import' && c.req.method === 'POST') || (id === 'events' && c.req.method === 'GET')) return next();
     const caller = c.get('caller');
-    c.set('access', requireAccess(await accessOf(accounts, caller.user.id, id), needOf(c.req.method, c.req.path)));
+    const linkSecret = readShareLinkCookie(c.req.header('Cookie'), id);
+    c.set('access', requireAccess(await accessOf(accounts, caller.user.id, id, linkSecret), needOf(c.req.method, c.req.path)));
     await next();
   };
 }

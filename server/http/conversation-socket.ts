@@ -4,7 +4,7 @@ import { dispatchRequest } from '../conversation/dispatch-request.ts';
 import type { LoggedFrame } from '../conversation/frame-log.ts';
 import { toPublic } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { clientFrame, type ServerFrame } from '../protocol/index.ts';
+import { clientFrame, type CellBy, type ClientFrame, type ServerFrame } from '../protocol/index.ts';
 import { allows, ReadOnlyError, type Access } from './conversation-access.ts';
 
 export interface SocketOptions {
@@ -14,7 +14,14 @@ export interface SocketOptions {
   holdMs?: number;
   /** What the socket's user is to the conversation now (default: its owner). A viewer only reads. */
   access?: () => Access;
+  /** Whom the socket's requests act for: the cells they add carry it (issue 17). */
+  by?: CellBy;
+  /** Rejects (a `PublicError`) when the conversation's owner is over the storage quota: checked before requests that add cells or outputs. */
+  checkQuota?: () => Promise<void>;
 }
+
+/** Requests that add cells or outputs: refused while the owner is over the storage quota. */
+const GROWS: ReadonlySet<ClientFrame['type']> = new Set(['run', 'ask', 'run_all', 'run_stale']);
 
 /**
  * One browser tab's socket on one conversation. Frames are pulled from the conversation's log
@@ -34,6 +41,7 @@ export function attachConversationSocket(
   let cursor = after ?? conversation.seq;
   let held = after === undefined;
   let drainTimer: NodeJS.Timeout | undefined;
+  let queue: Promise<void> = Promise.resolve();
 
   const sendLocal = (frame: ServerFrame) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
@@ -113,10 +121,17 @@ export function attachConversationSocket(
       if (options.access && !allows(options.access(), 'write')) {
         return sendLocal({ type: 'error', seq: conversation.seq, message: new ReadOnlyError('write').message, ...(frame.requestId ? { requestId: frame.requestId } : {}) });
       }
-      dispatchRequest(runtime, frame).catch((error: unknown) => {
-        const refused = toPublic(error, log, `a ${frame.type} request failed`);
-        log.debug(`${frame.type} request refused: ${refused.message}`);
-        sendLocal({ type: 'error', seq: conversation.seq, message: refused.message, ...(frame.requestId ? { requestId: frame.requestId } : {}) });
+      // Requests are handled in the order they came, even those that wait for the quota check.
+      const checked = options.checkQuota && GROWS.has(frame.type) ? options.checkQuota : undefined;
+      queue = queue.then(async () => {
+        try {
+          await checked?.();
+          await dispatchRequest(runtime, frame, options.by);
+        } catch (error) {
+          const refused = toPublic(error, log, `a ${frame.type} request failed`);
+          log.debug(`${frame.type} request refused: ${refused.message}`);
+          sendLocal({ type: 'error', seq: conversation.seq, message: refused.message, ...(frame.requestId ? { requestId: frame.requestId } : {}) });
+        }
       });
     }),
   );

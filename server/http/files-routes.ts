@@ -9,12 +9,15 @@ import {
   type WorkspaceFiles,
 } from '../files/index.ts';
 import type { Logger } from '../log.ts';
+import type { StorageQuota } from './storage-quota.ts';
 
 export interface FilesRoutesDeps {
   conversations: Conversations;
   files: WorkspaceFiles;
   /** `TALKBOOK_MAX_UPLOAD_MB` in bytes. */
   maxUploadBytes: number;
+  /** TALKBOOK_STORAGE_QUOTA_MB: uploads are refused while the conversation's owner is over it. */
+  quota?: StorageQuota;
   log: Logger;
 }
 
@@ -37,6 +40,7 @@ export function filesRoutes(deps: FilesRoutesDeps): Hono {
 
   routes.post('/conversations/:id/files', async (c) => {
     const runtime = (await deps.conversations.get(c.req.param('id')));
+    await deps.quota?.check(runtime.conversation.ownerId, c.get('caller').user.id);
     const tooLarge = refuseOversized(c, deps.maxUploadBytes);
     if (tooLarge) return tooLarge;
     const part = await readFilePart(c.req.raw, { maxBytes: deps.maxUploadBytes });

@@ -1,17 +1,25 @@
 import { Hono } from 'hono';
+import { hashSecret, isSecret, newSecret } from '../accounts/index.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
-import { shareBody } from '../protocol/index.ts';
+import { openShareLinkBody, shareBody } from '../protocol/index.ts';
 import type { AccountStore } from '../store/index.ts';
 import type { ListEvents } from '../events/list-events.ts';
+import { ownOrigin } from './own-origin.ts';
+import { shareLinkCookie } from './share-link-cookie.ts';
 import type { SocketRegistry } from './socket-registry.ts';
 import { jsonBody } from './validate.ts';
+
+/** Where the page opens a read-only link: the secret after `#`, so it never reaches a server log. */
+export const SHARE_LINK_PATH = '/shared#';
 
 /**
  * Sharing (the owner only; conversation-access.ts checks that before these run):
  * `GET /conversations/:id/shares`, `PUT`/`DELETE /conversations/:id/shares/:userId`, and
- * `GET /users`, whom one can share with.
+ * `GET /users`, whom one can share with; the read-only link: `POST`/`DELETE
+ * /conversations/:id/share-link` (owner), and `POST /share-links` `{ secret }`, which any
+ * signed-in person holding the link calls to become able to view (share-link-cookie.ts).
  */
-export function shareRoutes(accounts: AccountStore, sockets: SocketRegistry, events?: ListEvents): Hono {
+export function shareRoutes(accounts: AccountStore, sockets: SocketRegistry, events?: ListEvents, publicUrl?: string): Hono {
   const routes = new Hono();
 
   routes.get('/users', async (c) => {
@@ -22,7 +30,9 @@ export function shareRoutes(accounts: AccountStore, sockets: SocketRegistry, eve
   routes.get('/conversations/:id/shares', async (c) => {
     const shares = await accounts.sharesOf(c.req.param('id'));
     const users = new Map((await accounts.listUsers()).map((user) => [user.id, user]));
+    const owner = await accounts.conversationAccess(c.req.param('id'), c.get('caller').user.id);
     return c.json({
+      link: Boolean(owner?.linkHash),
       shares: shares.map((share) => ({ userId: share.userId, role: share.role, displayName: users.get(share.userId)?.displayName ?? '?', username: users.get(share.userId)?.username ?? null })),
     });
   });
@@ -51,6 +61,36 @@ export function shareRoutes(accounts: AccountStore, sockets: SocketRegistry, eve
     events?.emit({ kind: 'unshared', conversationId, audience: [userId] });
     await accounts.audit({ at: new Date().toISOString(), actorId: c.get('caller').user.id, action: 'unshare', target: conversationId, detail: userId });
     return c.body(null, 204);
+  });
+
+  routes.post('/conversations/:id/share-link', async (c) => {
+    const conversationId = c.req.param('id');
+    const secret = newSecret();
+    await accounts.setShareLink(conversationId, hashSecret(secret));
+    // A new link replaces the old one: whoever opened the old one can no longer view.
+    sockets.closeLinkViewers(conversationId);
+    await accounts.audit({ at: new Date().toISOString(), actorId: c.get('caller').user.id, action: 'share-link-created', target: conversationId, detail: null });
+    const path = `${SHARE_LINK_PATH}${secret}`;
+    return c.json({ path, url: `${ownOrigin(c.req.url, publicUrl).origin}${path}` }, 201);
+  });
+
+  routes.delete('/conversations/:id/share-link', async (c) => {
+    const conversationId = c.req.param('id');
+    const row = await accounts.conversationAccess(conversationId, c.get('caller').user.id);
+    if (!row?.linkHash) throw new NotFoundError('Link');
+    await accounts.setShareLink(conversationId, null);
+    sockets.closeLinkViewers(conversationId);
+    await accounts.audit({ at: new Date().toISOString(), actorId: c.get('caller').user.id, action: 'share-link-revoked', target: conversationId, detail: null });
+    return c.body(null, 204);
+  });
+
+  /** Opening a read-only link: the conversation it shows, and the cookie that lets this person view it. */
+  routes.post('/share-links', async (c) => {
+    const { secret } = await jsonBody(c, openShareLinkBody);
+    const conversationId = isSecret(secret) ? await accounts.conversationByLink(hashSecret(secret)) : undefined;
+    if (!conversationId) throw new NotFoundError('Link');
+    c.header('Set-Cookie', shareLinkCookie(conversationId, secret, ownOrigin(c.req.url, publicUrl).secure), { append: true });
+    return c.json({ conversationId });
   });
 
   return routes;

@@ -8,6 +8,8 @@ export interface OpenSocket {
   conversationId: string;
   /** Changes while the socket is open when a share's role changes. */
   access: Access;
+  /** Opened through the read-only link: revoking or replacing the link closes it. */
+  viaLink?: boolean;
 }
 
 /** Close code when access to a conversation ends while its socket is open. */
@@ -40,6 +42,25 @@ export class SocketRegistry {
       closed += 1;
     }
     return closed;
+  }
+
+  /** The read-only link of a conversation was revoked or replaced: the sockets it opened close. */
+  closeLinkViewers(conversationId: string): number {
+    let closed = 0;
+    for (const entry of this.open) {
+      if (entry.conversationId !== conversationId || !entry.viaLink) continue;
+      entry.ws.close(ACCESS_ENDED, 'The link to this conversation was revoked.');
+      this.open.delete(entry);
+      closed += 1;
+    }
+    return closed;
+  }
+
+  /** Open sockets per user (the admin page's "connected now"). */
+  usersOnline(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const entry of this.open) counts.set(entry.userId, (counts.get(entry.userId) ?? 0) + 1);
+    return counts;
   }
 
   size(): number {

@@ -6,14 +6,16 @@ import { NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { MAX_CLIENT_FRAME_BYTES } from '../protocol/index.ts';
 import { authorizeUpgrade, type EdgeAuth } from './auth.ts';
-import { accessOf } from './conversation-access.ts';
+import { accessWithLink } from './conversation-access.ts';
+import { readShareLinkCookie } from './share-link-cookie.ts';
 import { attachConversationSocket } from './conversation-socket.ts';
 import type { OpenSocket, SocketRegistry } from './socket-registry.ts';
+import type { StorageQuota } from './storage-quota.ts';
 
 const SOCKET_PATH = /^\/api\/conversations\/([A-Za-z0-9_-]{1,100})\/ws$/;
 
 /** Accept WebSocket upgrades on `/api/conversations/:id/ws` after checking the token or session. */
-export function attachSocketServer(server: Server, deps: EdgeAuth & { conversations: Conversations; log: Logger; sockets: SocketRegistry }): WebSocketServer {
+export function attachSocketServer(server: Server, deps: EdgeAuth & { conversations: Conversations; log: Logger; sockets: SocketRegistry; quota?: StorageQuota }): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false });
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => void upgrade(request, socket, head));
@@ -34,22 +36,27 @@ export function attachSocketServer(server: Server, deps: EdgeAuth & { conversati
       if (!caller) return refuse(socket, 401, 'Unauthorized');
       const id = match[1]!;
       // Not allowed to see it: the same 404 as for a conversation that does not exist.
-      const access = await accessOf(deps.accounts, caller.user.id, id);
+      const granted = await accessWithLink(deps.accounts, caller.user.id, id, readShareLinkCookie(request.headers.cookie, id));
       if (socket.destroyed) return;
-      if (!access) return refuse(socket, 404, 'Not Found');
+      if (!granted) return refuse(socket, 404, 'Not Found');
+      const { access, viaLink } = granted;
       const afterParam = url.searchParams.get('after');
       const after = afterParam !== null && /^-?\d+$/.test(afterParam) ? Number(afterParam) : undefined;
       // The conversation is loaded (if it is not) and kept loaded while the socket is open.
       deps.conversations.use(id).then(
         (use) =>
           wss.handleUpgrade(request, socket, head, (ws) => {
-            const entry: OpenSocket = { ws, userId: caller.user.id, conversationId: id, access };
+            const entry: OpenSocket = { ws, userId: caller.user.id, conversationId: id, access, viaLink };
             const forget = deps.sockets.add(entry);
             ws.once('close', () => {
               forget();
               use.release();
             });
-            attachConversationSocket(ws, use.runtime, deps.log, after, { access: () => entry.access });
+            attachConversationSocket(ws, use.runtime, deps.log, after, {
+              access: () => entry.access,
+              by: { userId: caller.user.id, name: caller.user.displayName },
+              ...(deps.quota ? { checkQuota: () => deps.quota!.check(use.runtime.conversation.ownerId, caller.user.id) } : {}),
+            });
           }),
         (error: unknown) => {
           if (error instanceof NotFoundError) return refuse(socket, 404, 'Not Found');

@@ -1,9 +1,23 @@
+import { PublicError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+
+/** Starting a kernel would take its owner over TALKBOOK_MAX_KERNELS_PER_USER and none of theirs is idle. */
+export class KernelLimitError extends PublicError {
+  override name = 'KernelLimitError';
+  constructor(max: number) {
+    super(
+      `Its owner already has ${max} kernel${max === 1 ? '' : 's'} running, all busy (at most ${max} per person: TALKBOOK_MAX_KERNELS_PER_USER). Wait for one to finish or interrupt it, then run again.`,
+      429,
+    );
+  }
+}
 
 /** Something that may hold a live kernel: a conversation, as the budget sees it. */
 export interface KernelHolder {
   readonly id: string;
   readonly hasKernel: boolean;
+  /** Whose kernel it counts as (a conversation's owner), for the per-user cap; null: nobody's. */
+  readonly ownerId?: string | null;
   /** When it last used its kernel (ms since epoch). */
   readonly lastActive: number;
   /** Shut its kernel down, saying why; false when it is busy (or has none). */
@@ -17,6 +31,12 @@ export interface KernelBudgetOptions {
   idleMs?: number;
   /** Live kernels at most; the least recently used idle one makes room (TALKBOOK_MAX_KERNELS; default 64). */
   maxKernels?: number;
+  /**
+   * Live kernels per owner at most (TALKBOOK_MAX_KERNELS_PER_USER; default none): that owner's
+   * least recently used idle one makes room; when all of theirs are busy, starting one more is
+   * refused (`KernelLimitError`).
+   */
+  maxKernelsPerUser?: number | undefined;
   log: Logger;
 }
 
@@ -57,7 +77,9 @@ export class KernelBudget {
   /** Before `forId` starts a kernel: shut down the least recently used idle ones to stay under the cap. */
   async makeRoom(forId: string): Promise<void> {
     const max = this.options.maxKernels ?? 64;
-    const live = [...this.options.holders()].filter((holder) => holder.hasKernel && holder.id !== forId);
+    const holders = [...this.options.holders()];
+    await this.makeRoomForOwner(forId, holders);
+    const live = holders.filter((holder) => holder.hasKernel && holder.id !== forId);
     let excess = live.length - (max - 1);
     if (excess <= 0) return;
     for (const holder of live.sort((a, b) => a.lastActive - b.lastActive)) {
@@ -67,6 +89,23 @@ export class KernelBudget {
         .catch(() => false);
       if (evicted) excess -= 1;
     }
+  }
+
+  /** The per-user cap: the owner's least recently used idle kernels go; all busy, the start is refused. */
+  private async makeRoomForOwner(forId: string, holders: KernelHolder[]): Promise<void> {
+    const max = this.options.maxKernelsPerUser;
+    const ownerId = holders.find((holder) => holder.id === forId)?.ownerId;
+    if (max === undefined || !ownerId) return;
+    const theirs = holders.filter((holder) => holder.hasKernel && holder.id !== forId && holder.ownerId === ownerId);
+    let excess = theirs.length - (max - 1);
+    for (const holder of theirs.sort((a, b) => a.lastActive - b.lastActive)) {
+      if (excess <= 0) break;
+      const evicted = await holder
+        .evictKernel(`The kernel was shut down to make room for another of its owner's conversations (at most ${max} per person: TALKBOOK_MAX_KERNELS_PER_USER).`)
+        .catch(() => false);
+      if (evicted) excess -= 1;
+    }
+    if (excess > 0) throw new KernelLimitError(max);
   }
 
   close(): void {

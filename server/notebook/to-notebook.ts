@@ -1,4 +1,4 @@
-import type { Cell, MimeBundle, Output } from '../protocol/index.ts';
+import type { Cell, CellBy, MimeBundle, Output } from '../protocol/index.ts';
 
 /** nbformat 4.5: the version Talkbook writes (cell ids required). */
 export const NBFORMAT = 4;
@@ -72,7 +72,7 @@ export function notebookCell(cell: Cell, ids: Set<string>): NotebookCell {
   switch (cell.kind) {
     case 'user':
     case 'assistant':
-      return { id, cell_type: 'markdown', metadata: { talkbook: { role: cell.kind } }, source: cell.text };
+      return { id, cell_type: 'markdown', metadata: { talkbook: { role: cell.kind, ...byOf(cell) } }, source: cell.text };
     case 'notice':
       return { id, cell_type: 'markdown', metadata: { talkbook: { role: 'notice', level: cell.level } }, source: cell.text };
     case 'code':
@@ -82,19 +82,24 @@ export function notebookCell(cell: Cell, ids: Set<string>): NotebookCell {
         return {
           id,
           cell_type: 'markdown',
-          metadata: { talkbook: { role: 'undone', author: cell.author } },
+          metadata: { talkbook: { role: 'undone', author: cell.author, ...byOf(cell) } },
           source: `*Undone in Talkbook (the kernel went back to the state before it):*\n\n${fence}\n${cell.source}\n${fence}`,
         };
       }
       return {
         id,
         cell_type: 'code',
-        metadata: { talkbook: { author: cell.author, ...(cell.stale ? { stale: true } : {}) } },
+        metadata: { talkbook: { author: cell.author, ...byOf(cell), ...(cell.stale ? { stale: true } : {}) } },
         source: cell.source,
         outputs: cell.outputs.map(notebookOutput),
         execution_count: cell.executionCount,
       };
   }
+}
+
+/** `metadata.talkbook.by`: who ran the cell, or who asked for it (issue 17), when known. */
+function byOf(cell: { by?: CellBy | undefined }): { by?: CellBy } {
+  return cell.by ? { by: { userId: cell.by.userId, name: cell.by.name } } : {};
 }
 
 /** An output as nbformat stores it: exactly the required fields, `transient` dropped. */

@@ -65,3 +65,30 @@ export type ShareInfo = z.infer<typeof shareInfo>;
 /** `GET /api/users`: whom a conversation can be shared with. */
 export const directoryUser = z.object({ id: z.string(), displayName: z.string(), username: z.string().nullable() });
 export type DirectoryUser = z.infer<typeof directoryUser>;
+
+/** `GET /api/conversations/:id/shares` (owner): who has access, and whether a read-only link exists. */
+export const shareList = z.object({ link: z.boolean(), shares: z.array(shareInfo) });
+/** `POST /api/conversations/:id/share-link`: the link (shown once: only its hash is kept). */
+export const createdShareLink = z.object({ path: z.string(), url: z.string() });
+/** `POST /api/share-links`: open a read-only link (the secret after `#` in its address). */
+export const openShareLinkBody = z.object({ secret: z.string().min(1).max(200) });
+export const openedShareLink = z.object({ conversationId: z.string() });
+
+/** `GET /api/admin/usage` (admins): per user, the kernels running now, what the store holds, open sockets; and the limits. */
+export const userUsage = z.object({
+  userId: z.string(),
+  kernels: z.array(z.object({ conversationId: z.string(), title: z.string(), busy: z.boolean() })),
+  /** Store bytes of the user's conversations: cells, outputs, their payloads, stored checkpoints (not workspace files). */
+  storageBytes: z.number(),
+  conversations: z.number(),
+  /** Conversation sockets open now. */
+  sockets: z.number(),
+});
+export type UserUsage = z.infer<typeof userUsage>;
+export const adminUsage = z.object({
+  limits: z.object({ maxKernelsPerUser: z.number().nullable(), storageQuotaBytes: z.number().nullable() }),
+  users: z.array(userUsage),
+});
+export type AdminUsage = z.infer<typeof adminUsage>;
+export const auditEntry = z.object({ at: z.string(), actorId: z.string().nullable(), action: z.string(), target: z.string().nullable(), detail: z.string().nullable() });
+export type AuditEntryInfo = z.infer<typeof auditEntry>;

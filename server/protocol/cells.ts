@@ -12,9 +12,17 @@ const base = {
   createdAt: z.string(),
 };
 
-export const userCell = z.object({ ...base, kind: z.literal('user'), text: z.string() });
+/**
+ * Who a cell is for (issue 17): the person who ran a code cell, or who asked the question a
+ * question cell, the assistant's answer and its code cells come from. `name` is the display
+ * name at that time. Absent on cells from before accounts, imported cells and notices.
+ */
+export const cellBy = z.object({ userId: z.string(), name: z.string() });
+export type CellBy = z.infer<typeof cellBy>;
 
-export const assistantCell = z.object({ ...base, kind: z.literal('assistant'), text: z.string() });
+export const userCell = z.object({ ...base, kind: z.literal('user'), text: z.string(), by: cellBy.optional() });
+
+export const assistantCell = z.object({ ...base, kind: z.literal('assistant'), text: z.string(), by: cellBy.optional() });
 
 /**
  * The kernel checkpoint saved after a code cell ran without error (issue 19): what it wrote,
@@ -42,6 +50,8 @@ export const codeCell = z.object({
   kind: z.literal('code'),
   source: z.string(),
   author,
+  /** Who ran it last (`author: 'user'`), or who asked the question the assistant wrote it for. */
+  by: cellBy.optional(),
   status: cellStatus,
   executionCount: z.number().int().nullable(),
   outputs: z.array(output),

@@ -4,6 +4,7 @@ import { SqliteStore } from './sqlite-store.ts';
 import type { ConversationStore } from './store.ts';
 
 export type { ConversationStore, StoredConversation, ConversationChanges, ListQuery, ListPage } from './store.ts';
+export type { OwnerStorage } from './storage-usage.ts';
 export { SEQ_BLOCK, SchemaTooNewError } from './store.ts';
 export { describeStorageFailure } from './storage-failure.ts';
 export type { AccountStore, ApiTokenRow, AuditEntry, ConversationAccessRow, NewUser, Role, SessionRow, ShareRole, ShareRow, UserChanges, UserRow } from './accounts.ts';

@@ -4,6 +4,7 @@ import { PostgresAccounts } from './postgres-accounts.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.ts';
 import { assembleConversation, cellBody, cellCheckpointId, outputRows, toConversationRow } from './rows.ts';
 import { searchBody, searchTerms, tsQuery } from './search-text.ts';
+import { toOwnerStorage, usageSql, type OwnerStorage } from './storage-usage.ts';
 import {
   SchemaTooNewError,
   type ConversationChanges,
@@ -164,6 +165,12 @@ export class PostgresStore implements ConversationStore {
 
   async collectGarbage(): Promise<void> {
     await this.pool.query('DELETE FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM output_blobs o WHERE o.hash = b.hash)');
+  }
+
+  async storageByOwner(ownerId?: string): Promise<OwnerStorage[]> {
+    const bytesOf = (column: string) => `octet_length(${column})`;
+    const result = ownerId === undefined ? await this.pool.query(usageSql(bytesOf, undefined)) : await this.pool.query(usageSql(bytesOf, '$1'), [ownerId]);
+    return result.rows.map(toOwnerStorage);
   }
 
   async close(): Promise<void> {

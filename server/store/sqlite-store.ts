@@ -7,6 +7,7 @@ import { SqliteAccounts } from './sqlite-accounts.ts';
 import { assembleConversation, cellBody, cellCheckpointId, outputRows, toConversationRow } from './rows.ts';
 import { ftsQuery, ftsQueryIn, ftsWordsQuery, matchingWords, searchBody, searchTerms } from './search-text.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
+import { toOwnerStorage, usageSql, type OwnerStorage } from './storage-usage.ts';
 import {
   SchemaTooNewError,
   type ConversationChanges,
@@ -164,6 +165,11 @@ export class SqliteStore implements ConversationStore {
     this.statements.collectBlobs.run();
   }
 
+  async storageByOwner(ownerId?: string): Promise<OwnerStorage[]> {
+    const rows = ownerId === undefined ? this.statements.usage.all() : this.statements.usageOf.all(ownerId);
+    return rows.map(toOwnerStorage);
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
     this.release();
@@ -217,6 +223,8 @@ const PAGE_FILTER = `
   (@afterUpdated IS NULL OR c.updated_at < @afterUpdated OR (c.updated_at = @afterUpdated AND c.id < @afterId))
   AND (@owner IS NULL OR c.owner_id = @owner OR EXISTS (SELECT 1 FROM shares sh WHERE sh.conversation_id = c.id AND sh.user_id = @owner))`;
 
+const sqliteBytes = (column: string) => `length(CAST(${column} AS BLOB))`;
+
 function prepare(db: Db) {
   return {
     insertConversation: db.prepare(
@@ -225,6 +233,9 @@ function prepare(db: Db) {
     updateConversation: db.prepare('UPDATE conversations SET title = @title, updated_at = @updatedAt, seq = @seq WHERE id = @id'),
     conversation: db.prepare('SELECT id, title, kernel, created_at, updated_at, seq, owner_id FROM conversations WHERE id = ?'),
     exists: db.prepare('SELECT 1 FROM conversations WHERE id = ?'),
+    // length() of TEXT counts characters; of a BLOB, bytes: the UTF-8 bytes, as stored.
+    usage: db.prepare(usageSql(sqliteBytes, undefined)),
+    usageOf: db.prepare(usageSql(sqliteBytes, '?')),
     cells: db.prepare('SELECT id, body FROM cells WHERE conversation_id = ? ORDER BY position'),
     outputs: db.prepare('SELECT cell_id, body FROM outputs WHERE conversation_id = ? ORDER BY cell_id, idx'),
     blobsOf: db.prepare('SELECT DISTINCT b.hash, b.bytes FROM output_blobs o JOIN blobs b ON b.hash = o.hash WHERE o.conversation_id = ?'),

@@ -1,5 +1,6 @@
 import { PublicError } from '../errors.ts';
 import type { Cell } from '../protocol/index.ts';
+import type { OwnerStorage } from './storage-usage.ts';
 import type { AccountStore } from './accounts.ts';
 
 /** A conversation's own row: what a listing shows without reading its cells. */
@@ -69,6 +70,7 @@ export interface ListPage {
  * The conversation store: one interface, two engines (SQLite embedded, PostgreSQL for many
  * servers), the same tests run against both. Only server/store/ imports a database driver.
  */
+
 export interface ConversationStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Users, sessions, tokens, shares and the audit log, in the same database. */
@@ -82,6 +84,8 @@ export interface ConversationStore {
   deleteConversation(id: string): Promise<void>;
   /** Remove stored payloads no output refers to any more. */
   collectGarbage(): Promise<void>;
+  /** What the store holds per owner (storage-usage.ts says what counts); with `ownerId`, that owner's only. */
+  storageByOwner(ownerId?: string): Promise<OwnerStorage[]>;
   close(): Promise<void>;
 }
 

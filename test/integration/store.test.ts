@@ -83,11 +83,35 @@ describe.each(engines)('the conversation store on %s', (_engine, open) => {
 
   it('keeps the live-notebook fields of a code cell: names, stale marks, the assistant code a person edited', async () => {
     const stored = conversation([
-      code('c1', 'x = 2', '', { names: { defines: ['x'], reads: [] }, author: 'assistant', edited: { before: 'x = 1', at: now(), outputChanged: false } }),
+      code('c1', 'x = 2', '', { names: { defines: ['x'], reads: [] }, author: 'assistant', by: { userId: 'u1', name: 'Ana' }, edited: { before: 'x = 1', at: now(), outputChanged: false } }),
       code('c2', 'exec(s)', '', { names: { defines: [], reads: ['exec', 's'], all: true }, stale: true, staleBecause: { cellId: 'c1', names: ['x'] } }),
     ]);
     await store.createConversation(stored);
     expect(await store.loadConversation(stored.id)).toEqual(stored);
+  });
+
+  it('counts what it holds per owner: cells, outputs and their large payloads (the admin page, the storage quota)', async () => {
+    const owner = `owner-${id()}`;
+    const other = `other-${id()}`;
+    const plot = (cellId: string): CodeCell => ({ ...code(cellId, 'plt.plot(x)', ''), outputs: [{ output_type: 'display_data', data: { 'image/png': PNG }, metadata: {} }] });
+    const first = conversation([plot('p1')], { ownerId: owner });
+    const second = conversation([code('s1', 'print(1)', '1\n')], { ownerId: owner });
+    await store.createConversation(first);
+    await store.createConversation(second);
+    await store.createConversation(conversation([plot('o1')], { ownerId: other }));
+    // A large payload is stored as its bytes (not base64): 6000 here.
+    const payload = Buffer.byteLength(PNG, 'base64');
+    const [mine] = await store.storageByOwner(owner);
+    expect(mine).toMatchObject({ ownerId: owner, conversations: 2 });
+    expect(mine!.bytes).toBeGreaterThan(payload);
+    const everyone = await store.storageByOwner();
+    expect(everyone.find((row) => row.ownerId === owner)).toEqual(mine);
+    expect(everyone.find((row) => row.ownerId === other)!.bytes).toBeGreaterThan(payload);
+    await store.deleteConversation(first.id);
+    const [after] = await store.storageByOwner(owner);
+    expect(after).toMatchObject({ ownerId: owner, conversations: 1 });
+    expect(after!.bytes).toBeLessThan(payload);
+    expect(await store.storageByOwner(`nobody-${id()}`)).toEqual([]);
   });
 
   it('writes only what changed: a new cell, one cell\'s outputs, a removed cell', async () => {

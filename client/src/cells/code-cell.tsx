@@ -13,6 +13,8 @@ import { useLiveCells } from './live-cells.ts';
 import { StdinField } from './stdin-field.tsx';
 import { useCheckpointActions, type CheckpointActions } from './checkpoint-actions.tsx';
 import { CheckpointFooter } from './checkpoint-footer.tsx';
+import { CellByLabel } from './cell-by-label.tsx';
+import { useMe } from './participants.ts';
 
 export interface CodeCellProps {
   cell: CodeCellData;
@@ -81,6 +83,7 @@ function checkpointItems(cell: CodeCellData, actions: CheckpointActions | undefi
 export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onDelete, replay, language }: CodeCellProps) {
   const [collapsed, setCollapsed] = useState(false);
   const [editing, setEditing] = useState(false);
+  const me = useMe();
   const [confirmDelete, setConfirmDelete] = useState(false);
   const article = useRef<HTMLElement>(null);
   const live = useLiveCells();
@@ -124,9 +127,10 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
           ) : (
             <span className={`author-badge author-${cell.author}`}>
               <Icon name={cell.author === 'user' ? 'code' : 'bolt'} />
-              {cell.author === 'user' ? 'You' : 'Assistant'}
+              {cell.author === 'user' ? (cell.by && me && cell.by.userId !== me ? cell.by.name : 'You') : 'Assistant'}
             </span>
           )}
+          <CellByLabel cell={cell} />
           <CellStatus cell={cell} />
           {replay === 'replaying' ? (
             <span className="replay-badge">

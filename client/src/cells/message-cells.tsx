@@ -1,6 +1,7 @@
 import { memo, useDeferredValue, type MouseEvent } from 'react';
 import type { AssistantCell as AssistantCellData, NoticeCell as NoticeCellData, UserCell as UserCellData } from '../protocol.ts';
 import { Markdown } from '../markdown/lazy-markdown.tsx';
+import { CellByLabel } from './cell-by-label.tsx';
 import { Icon } from '../ui/icons.tsx';
 import { routePath } from '../router/route.ts';
 import { navigate } from '../router/use-route.ts';
@@ -17,6 +18,7 @@ export const UserCell = memo(function UserCell({ cell }: { cell: UserCellData })
   return (
     <article className="cell user-cell" aria-label="Your message" tabIndex={0} data-cell-id={cell.id}>
       <div className="user-bubble">{cell.text}</div>
+      <CellByLabel cell={cell} />
     </article>
   );
 });
@@ -27,6 +29,7 @@ export const AssistantCell = memo(function AssistantCell({ cell, streaming }: { 
   return (
     <article className="cell assistant-cell" aria-label={streaming ? 'The assistant, writing' : 'The assistant’s answer'} aria-busy={streaming} tabIndex={0} data-cell-id={cell.id}>
       {text ? <Markdown text={text} /> : streaming ? <span className="typing" aria-label="Assistant is writing" /> : null}
+      <CellByLabel cell={cell} />
     </article>
   );
 });

@@ -20,6 +20,10 @@ export interface ConversationHeaderProps {
   onHelp: () => void;
   /** Present when the sidebar is a drawer: opens it. */
   onDrawer?: (() => void) | undefined;
+  /** Present for the owner: opens the share dialog. */
+  onShare?: (() => void) | undefined;
+  /** A viewer's header: no kernel controls. */
+  readOnly?: boolean;
 }
 
 /**
@@ -50,11 +54,17 @@ export function ConversationHeader(props: ConversationHeaderProps) {
   );
 }
 
-function menuItems({ notebookUrl, onInterrupt, onRestart, onRunAll, onToggleFiles, filesOpen, onToggleVariables, variablesOpen, onHelp }: ConversationHeaderProps): MenuItem[] {
+function menuItems({ notebookUrl, onInterrupt, onRestart, onRunAll, onToggleFiles, filesOpen, onToggleVariables, variablesOpen, onHelp, onShare, readOnly }: ConversationHeaderProps): MenuItem[] {
+  const kernelItems: MenuItem[] = readOnly
+    ? []
+    : [
+        { label: 'Run all', icon: 'play', onSelect: onRunAll, title: 'Run every code cell again, in order, in this kernel' },
+        { label: 'Interrupt', icon: 'stop', onSelect: onInterrupt, title: 'Interrupt the running code (KeyboardInterrupt)' },
+        { label: 'Restart kernel', icon: 'restart', onSelect: onRestart, title: 'Restart the kernel: all variables are lost' },
+      ];
   return [
-    { label: 'Run all', icon: 'play', onSelect: onRunAll, title: 'Run every code cell again, in order, in this kernel' },
-    { label: 'Interrupt', icon: 'stop', onSelect: onInterrupt, title: 'Interrupt the running code (KeyboardInterrupt)' },
-    { label: 'Restart kernel', icon: 'restart', onSelect: onRestart, title: 'Restart the kernel: all variables are lost' },
+    ...kernelItems,
+    ...(onShare ? [{ label: 'Share', icon: 'share', onSelect: onShare, title: 'Who can see this conversation, and a read-only link' } satisfies MenuItem] : []),
     { label: filesOpen ? 'Hide files' : 'Files', icon: 'paperclip', onSelect: onToggleFiles },
     { label: variablesOpen ? 'Hide variables' : 'Variables', icon: 'variables', onSelect: onToggleVariables },
     { label: 'Export notebook', icon: 'download', href: notebookUrl, download: true, title: 'Download this conversation as a Jupyter notebook (.ipynb)' },
@@ -62,21 +72,35 @@ function menuItems({ notebookUrl, onInterrupt, onRestart, onRunAll, onToggleFile
   ];
 }
 
-function HeaderActions({ notebookUrl, onInterrupt, onRestart, onRunAll, onToggleFiles, filesOpen, onToggleVariables, variablesOpen }: ConversationHeaderProps) {
+function HeaderActions({ notebookUrl, onInterrupt, onRestart, onRunAll, onToggleFiles, filesOpen, onToggleVariables, variablesOpen, onShare, readOnly }: ConversationHeaderProps) {
   return (
     <div className="header-actions">
-      <button type="button" className="button ghost" onClick={onRunAll} title="Run every code cell again, in order, in this kernel">
-        <Icon name="play" />
-        <span className="button-label">Run all</span>
-      </button>
-      <button type="button" className="button ghost" onClick={onInterrupt} title="Interrupt the running code (KeyboardInterrupt)">
-        <Icon name="stop" />
-        <span className="button-label">Interrupt</span>
-      </button>
-      <button type="button" className="button ghost" onClick={onRestart} title="Restart the kernel: all variables are lost">
-        <Icon name="restart" />
-        <span className="button-label">Restart kernel</span>
-      </button>
+      {readOnly ? (
+        <span className="read-only-badge" title="You can view this conversation but not run it">
+          View only
+        </span>
+      ) : (
+        <>
+          <button type="button" className="button ghost" onClick={onRunAll} title="Run every code cell again, in order, in this kernel">
+            <Icon name="play" />
+            <span className="button-label">Run all</span>
+          </button>
+          <button type="button" className="button ghost" onClick={onInterrupt} title="Interrupt the running code (KeyboardInterrupt)">
+            <Icon name="stop" />
+            <span className="button-label">Interrupt</span>
+          </button>
+          <button type="button" className="button ghost" onClick={onRestart} title="Restart the kernel: all variables are lost">
+            <Icon name="restart" />
+            <span className="button-label">Restart kernel</span>
+          </button>
+        </>
+      )}
+      {onShare ? (
+        <button type="button" className="button ghost" onClick={onShare} title="Who can see this conversation, and a read-only link">
+          <Icon name="share" />
+          <span className="button-label">Share</span>
+        </button>
+      ) : null}
       <button type="button" className="button ghost" onClick={onToggleFiles} aria-expanded={filesOpen} title="The files in this conversation's workspace">
         <Icon name="paperclip" />
         <span className="button-label">Files</span>

@@ -23,6 +23,9 @@ import { RestoreBanner } from './restore-banner.tsx';
 import { StorageBanner } from './storage-banner.tsx';
 import { StaleBanner } from './stale-banner.tsx';
 import { Toasts } from './toasts.tsx';
+import { ParticipantsContext, showsParticipants } from '../cells/participants.ts';
+import { sharingApi } from '../api/sharing-api.ts';
+import { ShareDialog } from '../sharing/share-dialog.tsx';
 
 export interface ConversationPageProps {
   id: string;
@@ -35,10 +38,12 @@ export interface ConversationPageProps {
   onHelp: () => void;
   /** Present when the sidebar is a drawer: opens it. */
   onDrawer?: (() => void) | undefined;
+  /** The signed-in person's id, when known (cells someone else ran say who). */
+  userId?: string | undefined;
 }
 
 /** One open conversation: header, notebook, prompt box; live over its WebSocket. */
-export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onHelp, onDrawer }: ConversationPageProps) {
+export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onHelp, onDrawer, userId }: ConversationPageProps) {
   const { load, state, connection, send, dispatch } = useConversation(id, (frame) => onFrame(id, frame));
   const [confirmRestart, setConfirmRestart] = useState(false);
   const [panel, setPanel] = useState<'files' | 'variables' | undefined>(undefined);
@@ -46,6 +51,20 @@ export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onH
   const [insert, setInsert] = useState<{ text: string; key: number } | undefined>(undefined);
   const insertName = useCallback((name: string) => setInsert((last) => ({ text: name, key: (last?.key ?? 0) + 1 })), []);
   const [filesVersion, setFilesVersion] = useState(0);
+  const [sharing, setSharing] = useState(false);
+  /** The owner's: whether anyone else has access (a share or the link); others are in a shared conversation by definition. */
+  const [sharedByMe, setSharedByMe] = useState(false);
+  const access = state?.access;
+  useEffect(() => {
+    if (access !== 'owner') return;
+    let cancelled = false;
+    sharingApi.list(id).then((list) => !cancelled && setSharedByMe(list.shares.length > 0 || list.link), () => {});
+    return () => {
+      cancelled = true;
+    };
+  }, [id, access]);
+  const cellsNow = state?.cells;
+  const participants = useMemo(() => ({ labels: showsParticipants(cellsNow ?? [], access !== undefined && (access !== 'owner' || sharedByMe)), me: userId }), [cellsNow, access, sharedByMe, userId]);
 
   const title = state?.title;
   useEffect(() => {
@@ -91,8 +110,9 @@ export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onH
 
   const busy = isBusy(state);
   const spec = kernelspecs?.kernelspecs.find((candidate) => candidate.name === state.kernel);
+  const readOnly = state.access === 'viewer';
   return (
-    <DropZone className="conversation-page" hint="Drop files to upload them to this conversation’s workspace" onFiles={uploads.add}>
+    <DropZone className={`conversation-page${readOnly ? ' read-only' : ''}`} hint="Drop files to upload them to this conversation’s workspace" onFiles={readOnly ? () => report(new Error('You can view this conversation but not upload to it.')) : uploads.add}>
       <ConversationHeader
         title={state.title}
         kernel={spec?.displayName ?? state.kernel}
@@ -107,7 +127,10 @@ export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onH
         variablesOpen={panel === 'variables'}
         onHelp={onHelp}
         onDrawer={onDrawer}
+        onShare={state.access === 'owner' ? () => setSharing(true) : undefined}
+        readOnly={readOnly}
       />
+      {sharing ? <ShareDialog conversationId={id} title={state.title} onClose={() => setSharing(false)} onShared={setSharedByMe} /> : null}
       {filesOpen ? <FilesPanel conversationId={id} version={`${filesVersion}:${workspaceChange(state.cells)}`} onClose={() => setPanel(undefined)} /> : null}
       {panel === 'variables' ? (
         <VariablesPanel
@@ -121,6 +144,7 @@ export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onH
       <ConnectionBanner status={connection} />
       <StorageBanner error={state.storageError} />
       <LiveAnnouncer cells={state.cells} busy={busy} />
+      <ParticipantsContext.Provider value={participants}>
       <LiveCellsContext.Provider value={live}>
       <CheckpointActionsContext.Provider value={checkpointActions}>
       <Notebook
@@ -150,6 +174,7 @@ export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onH
       />
       </CheckpointActionsContext.Provider>
       </LiveCellsContext.Provider>
+      </ParticipantsContext.Provider>
       <div className="prompt-dock">
         <Toasts toasts={state.toasts} onDismiss={dismiss} />
         {uploads.upload ? <UploadProgress upload={uploads.upload} onCancel={uploads.cancel} /> : null}
@@ -160,7 +185,7 @@ export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onH
           onRestore={() => send({ type: 'restore' })}
           onCancel={() => send({ type: 'cancel' })}
         />
-        <StaleBanner cells={state.cells} busy={busy} onRunStale={() => send({ type: 'run_stale' })} />
+        {readOnly ? null : <StaleBanner cells={state.cells} busy={busy} onRunStale={() => send({ type: 'run_stale' })} />}
         <PromptBox
           busy={busy}
           canAsk={canAsk}
@@ -170,6 +195,7 @@ export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onH
           onUpload={uploads.add}
           language={languageName(spec?.language)}
           insert={insert}
+          readOnly={readOnly}
         />
       </div>
       {confirmRestart ? (

@@ -11,10 +11,12 @@ export interface WelcomeProps {
   onStart: () => void;
   /** Present when the sidebar is a drawer: opens it. */
   onDrawer?: (() => void) | undefined;
+  /** Present for admins: opens the admin page. */
+  onAdmin?: (() => void) | undefined;
 }
 
 /** The home page: what Talkbook is and a way to start. */
-export function Welcome({ kernelspecs, kernel, onKernel, onStart, onDrawer }: WelcomeProps) {
+export function Welcome({ kernelspecs, kernel, onKernel, onStart, onDrawer, onAdmin }: WelcomeProps) {
   const specs = kernelspecs?.kernelspecs ?? [];
   const [account, setAccount] = useState(false);
   return (
@@ -48,6 +50,14 @@ export function Welcome({ kernelspecs, kernel, onKernel, onStart, onDrawer }: We
           <button type="button" className="button ghost" onClick={() => setAccount(true)}>
             Account and API tokens
           </button>
+          {onAdmin ? (
+            <a className="button ghost" href="/admin" onClick={(event) => {
+              event.preventDefault();
+              onAdmin();
+            }}>
+              Admin
+            </a>
+          ) : null}
         </div>
       </div>
       {account ? <AccountPanel onClose={() => setAccount(false)} /> : null}

@@ -17,6 +17,8 @@ export interface PromptBoxProps {
   language?: string;
   /** Text to insert at the caret (a name clicked in the variable explorer); a new `key` inserts again. */
   insert?: { text: string; key: number } | undefined;
+  /** A viewer's box: nothing can be typed, sent or uploaded, and a note says why. */
+  readOnly?: boolean;
 }
 
 const MAX_HEIGHT_PX = 320;
@@ -25,7 +27,7 @@ const MAX_HEIGHT_PX = 320;
  * The message box. Ask mode: Enter sends to the assistant, Shift+Enter is a new line.
  * Code mode: Enter is a new line, Shift+Enter runs. Ctrl/Cmd+Enter always runs as code.
  */
-export function PromptBox({ busy, canAsk, onAsk, onRun, onStop, onUpload, language = 'Python', insert }: PromptBoxProps) {
+export function PromptBox({ busy, canAsk, onAsk, onRun, onStop, onUpload, language = 'Python', insert, readOnly = false }: PromptBoxProps) {
   const [text, setText] = useState('');
   const [chosenMode, setMode] = useState<PromptMode>('ask');
   const mode = canAsk ? chosenMode : 'code';
@@ -50,7 +52,7 @@ export function PromptBox({ busy, canAsk, onAsk, onRun, onStop, onUpload, langua
   }, [text]);
 
   const send = (as: PromptMode) => {
-    if (!text.trim()) return;
+    if (!text.trim() || readOnly) return;
     if (as === 'ask') onAsk(text.trim());
     else onRun(text);
     setText('');
@@ -82,8 +84,13 @@ export function PromptBox({ busy, canAsk, onAsk, onRun, onStop, onUpload, langua
   };
 
   return (
-    <form className={`prompt-box mode-${mode}`} aria-label="Ask or run code" onSubmit={onSubmit}>
-      <div className="prompt-field">
+    <form className={`prompt-box mode-${mode}${readOnly ? ' read-only' : ''}`} aria-label="Ask or run code" onSubmit={onSubmit}>
+      {readOnly ? (
+        <p className="read-only-note" role="note" id="read-only-note">
+          You can view this conversation. Its owner can make you an editor to run code, ask or upload.
+        </p>
+      ) : null}
+      <fieldset className="prompt-field" disabled={readOnly} {...(readOnly ? { 'aria-describedby': 'read-only-note' } : {})}>
         <FileButton label="Upload files" className="icon-button attach-button" multiple onFiles={onUpload}>
           <Icon name="paperclip" />
         </FileButton>
@@ -106,7 +113,7 @@ export function PromptBox({ busy, canAsk, onAsk, onRun, onStop, onUpload, langua
           }}
         />
         <div className="prompt-actions">
-          {busy ? (
+          {busy && !readOnly ? (
             <button type="button" className="button stop-button" onClick={onStop}>
               <Icon name="stop" />
               <span className="button-label">Stop</span>
@@ -117,7 +124,7 @@ export function PromptBox({ busy, canAsk, onAsk, onRun, onStop, onUpload, langua
             <span className="button-label">{mode === 'ask' ? 'Send' : 'Run'}</span>
           </button>
         </div>
-      </div>
+      </fieldset>
       <div className="prompt-footer">
         <ModeToggle mode={mode} onChange={setMode} canAsk={canAsk} />
         <p className="prompt-hint">

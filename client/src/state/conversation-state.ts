@@ -43,6 +43,8 @@ export interface ConversationState {
   pendingClear: Readonly<Record<string, boolean>>;
   toasts: readonly Toast[];
   nextToastKey: number;
+  /** What the signed-in person is to it (accounts): a viewer reads but cannot run, ask or upload. */
+  access: 'owner' | 'editor' | 'viewer';
 }
 
 export function initialState(detail: ConversationDetail): ConversationState {
@@ -61,6 +63,7 @@ export function initialState(detail: ConversationDetail): ConversationState {
     pendingClear: {},
     toasts: [],
     nextToastKey: 1,
+    access: detail.access ?? 'owner',
   };
 }
 

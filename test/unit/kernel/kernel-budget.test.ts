@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { KernelBudget, type KernelHolder } from '../../../server/kernel/kernel-budget.ts';
+import { KernelBudget, KernelLimitError, type KernelHolder } from '../../../server/kernel/kernel-budget.ts';
 import { createLogger } from '../../../server/log.ts';
 
-function holder(id: string, lastActive: number, options: { busy?: boolean; hasKernel?: boolean } = {}) {
+function holder(id: string, lastActive: number, options: { busy?: boolean; hasKernel?: boolean; ownerId?: string } = {}) {
   const evicted: string[] = [];
   const h: KernelHolder & { evicted: string[]; hasKernel: boolean } = {
     id,
     lastActive,
+    ownerId: options.ownerId ?? null,
     hasKernel: options.hasKernel ?? true,
     evicted,
     async evictKernel(reason) {
@@ -46,5 +47,26 @@ describe('the kernel budget', () => {
     expect(b.evicted[0]).toMatch(/at most 3 run at once: TALKBOOK_MAX_KERNELS/);
     expect(c.evicted).toEqual([]);
     expect(asker.evicted).toEqual([]);
+  });
+
+  it('per user: the owner\'s least recently used idle kernel makes room, others\' are left alone; all busy, the start is refused', async () => {
+    const now = Date.now();
+    const annOld = holder('ann-old', now - 9000, { ownerId: 'ann' });
+    const annNew = holder('ann-new', now - 1000, { ownerId: 'ann' });
+    const bobs = holder('bob', now - 20_000, { ownerId: 'bob' });
+    const asker = holder('ann-asker', now, { ownerId: 'ann', hasKernel: false });
+    budget = new KernelBudget({ holders: () => [annOld, annNew, bobs, asker], maxKernels: 10, maxKernelsPerUser: 2, log: createLogger('silent') });
+    await budget.makeRoom('ann-asker');
+    expect(annOld.evicted).toEqual([expect.stringContaining('at most 2 per person: TALKBOOK_MAX_KERNELS_PER_USER')]);
+    expect(annNew.evicted).toEqual([]);
+    expect(bobs.evicted).toEqual([]);
+
+    const busyOne = holder('busy-1', now - 5000, { ownerId: 'cy', busy: true });
+    const busyTwo = holder('busy-2', now - 4000, { ownerId: 'cy', busy: true });
+    const cyAsker = holder('cy-asker', now, { ownerId: 'cy', hasKernel: false });
+    budget.close();
+    budget = new KernelBudget({ holders: () => [busyOne, busyTwo, cyAsker], maxKernelsPerUser: 2, log: createLogger('silent') });
+    await expect(budget.makeRoom('cy-asker')).rejects.toThrow(KernelLimitError);
+    await expect(budget.makeRoom('cy-asker')).rejects.toThrow(/already has 2 kernels running, all busy/);
   });
 });
