@@ -141,4 +141,25 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   CREATE INDEX checkpoint_uses_hash ON checkpoint_uses (hash);
   CREATE INDEX checkpoint_uses_checkpoint ON checkpoint_uses (conversation_id, checkpoint_id);
   `,
+  `
+  -- 4: many servers (issue 18). Who holds each conversation's live state: a lease taken only when
+  -- free or expired (the database's clock decides), the fencing number bumped on every take and
+  -- checked by every write of the conversation. The kernel it used on the shared Jupyter server,
+  -- with the session id Jupyter buffers messages for, so the next holder reattaches to it.
+  CREATE TABLE conversation_leases (
+    conversation_id TEXT PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+    holder TEXT NOT NULL,
+    holder_url TEXT NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL,
+    fence BIGINT NOT NULL
+  );
+  CREATE INDEX conversation_leases_holder ON conversation_leases (holder);
+  CREATE TABLE conversation_kernels (
+    conversation_id TEXT PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+    kernel_id TEXT NOT NULL,
+    kernel_name TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    running_msg_id TEXT
+  );
+  `,
 ];
