@@ -64,6 +64,9 @@ const envSchema = z.object({
   TALKBOOK_CHECKPOINT_MB: z.coerce.number().min(0).default(2048),
   TALKBOOK_FILES: z.enum(['auto', 'contents', 'kernel']).default('auto'),
   TALKBOOK_LOG: z.enum(['silent', 'error', 'warn', 'info', 'debug']).default('info'),
+  TALKBOOK_SERVER_ID: optionalText.pipe(z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/).optional()),
+  TALKBOOK_INTERNAL_URL: optionalText.refine((url) => url === undefined || isWebAddress(url), 'an http:// or https:// address, e.g. http://10.0.0.5:8080'),
+  TALKBOOK_LEASE_SECONDS: z.coerce.number().positive().max(3600).default(10),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -107,6 +110,12 @@ export interface Config {
   /** Where workspaces are made and files moved (TALKBOOK_FILES). */
   files: 'auto' | 'contents' | 'kernel';
   sandbox: { mode: 'auto' | 'off'; network: boolean; memoryMb: number; maxProcs: number; tmpMb: number; workspaceMb: number };
+  /** Many servers (DATABASE_URL): this server's stable id (TALKBOOK_SERVER_ID; default: one kept in the data folder). */
+  serverId: string | undefined;
+  /** The address other servers and the load balancer reach this one at (TALKBOOK_INTERNAL_URL; default: where it listens). */
+  internalUrl: string | undefined;
+  /** A conversation's lease lasts this long unrenewed (TALKBOOK_LEASE_SECONDS, default 10: a takeover within about 10 s). */
+  leaseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -198,5 +207,8 @@ export function loadConfig(env: Env = process.env): Config {
       tmpMb: Math.min(e.TALKBOOK_KERNEL_TMP_MB ?? Math.max(16, Math.floor(e.TALKBOOK_KERNEL_MEMORY_MB / 4)), e.TALKBOOK_KERNEL_MEMORY_MB),
       workspaceMb: e.TALKBOOK_WORKSPACE_MB,
     },
+    serverId: e.TALKBOOK_SERVER_ID,
+    internalUrl: e.TALKBOOK_INTERNAL_URL,
+    leaseMs: Math.round(e.TALKBOOK_LEASE_SECONDS * 1000),
   };
 }

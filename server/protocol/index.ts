@@ -9,3 +9,4 @@ export { assertNever } from './assert-never.ts';
 export { jsonDepthWithin, jsonTextDepthWithin, MAX_JSON_DEPTH } from './json-depth.ts';
 export { searchTerms } from './search-terms.ts';
 export * from './accounts.ts';
+export { NOT_HOLDER_REASON, SOCKET_CLOSE } from './close-codes.ts';
