@@ -77,7 +77,8 @@ export async function conversationCells(base: string, id: string, deadlineMs = 6
   for (;;) {
     const response = await fetch(`${base}/api/conversations/${id}`, { headers: auth() });
     if (response.ok) return conversationDetail.parse(await response.json()).cells.filter((cell): cell is CodeCell => cell.kind === 'code');
-    if (response.status !== 503 || Date.now() > until) throw new Error(`GET conversation: ${response.status} ${await response.text()}`);
+    // 503: no server holds it yet; 502: nginx found every server it tried down (one just died).
+    if ((response.status !== 503 && response.status !== 502) || Date.now() > until) throw new Error(`GET conversation: ${response.status} ${await response.text()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

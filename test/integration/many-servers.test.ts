@@ -70,7 +70,7 @@ it('a holder killed while a cell streams: the cell completes on the new holder w
     const stored = await fleet.db.query<{ body: string }>("SELECT o.body FROM outputs o WHERE o.conversation_id = $1", [id]);
     const recorded = await fleet.db.query('SELECT 1 FROM conversation_kernels WHERE conversation_id = $1 AND running_msg_id IS NOT NULL', [id]);
     if (stored.rows.some((row) => row.body.includes('line 03')) && recorded.rowCount === 1) break;
-    if (Date.now() > until) throw new Error('the cell never got going');
+    if (Date.now() > until) throw new Error(`the cell never got going: ${JSON.stringify(socket.frames.slice(-4)).slice(0, 1500)}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const holder = await holderOf(id);
