@@ -169,10 +169,13 @@ export class Kernels {
   private adopt(conversationId: string, session: KernelSession): KernelSession {
     const { registry, log } = this.options;
     if (registry) {
-      const record = (runningMsgId: string | null) =>
-        void registry
-          .record(conversationId, { kernelId: session.id, kernelName: session.kernelName, clientId: session.clientId, runningMsgId })
+      // In order: the last write says what runs now.
+      let recorded = Promise.resolve();
+      const record = (runningMsgId: string | null) => {
+        recorded = recorded
+          .then(() => registry.record(conversationId, { kernelId: session.id, kernelName: session.kernelName, clientId: session.clientId, runningMsgId }))
           .catch((error: unknown) => log.debug(`could not record the kernel of ${conversationId}: ${String(error)}`));
+      };
       record(session.followable ?? null);
       session.onExecution((msgId) => record(msgId ?? null));
     }
