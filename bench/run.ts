@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { bigConversation } from './big-conversation.ts';
 import { checkpointBenchmarks } from './checkpoints.ts';
 import { clientBundle } from './client-bundle.ts';
+import { failover } from './failover.ts';
 import { firstOutput } from './first-output.ts';
 import { machineInfo } from './machine-info.ts';
 import { manyConversations } from './many-conversations.ts';
@@ -47,6 +48,15 @@ const benches: Bench[] = [
       ['storage for 50 cells changing one small variable', '≤ 2× the namespace'],
     ],
     run: () => checkpointBenchmarks(),
+    needsServer: false,
+  },
+  {
+    key: 'failover',
+    lines: [
+      ['failover: holder killed → next cell', '≤ 15 s'],
+      ['failover: SIGTERM drain → next cell', '≤ 1 s'],
+    ],
+    run: () => failover(),
     needsServer: false,
   },
   {

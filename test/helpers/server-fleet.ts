@@ -87,7 +87,7 @@ export async function conversationCells(base: string, id: string, deadlineMs = 6
  * Open the conversation's socket at `base`, retrying while it is refused (503: no server holds
  * it yet, the lease of a dead one has not expired) as the browser's client does, with a short backoff.
  */
-export async function connectRetrying(base: string, id: string, deadlineMs = 60_000): Promise<{ socket: TestSocket; attempts: number }> {
+export async function connectRetrying(base: string, id: string, deadlineMs = 60_000, retryMs = 200): Promise<{ socket: TestSocket; attempts: number }> {
   const url = `${base.replace(/^http/, 'ws')}/api/conversations/${id}/ws?token=${FLEET_TOKEN}&after=0`;
   const until = Date.now() + deadlineMs;
   for (let attempts = 1; ; attempts++) {
@@ -100,7 +100,7 @@ export async function connectRetrying(base: string, id: string, deadlineMs = 60_
       if (!/upgrade refused: (502|503|504)|ECONNREFUSED|socket hang up/.test(String(error))) throw error;
     }
     if (Date.now() > until) throw new Error(`no server took conversation ${id} within ${deadlineMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, retryMs));
   }
 }
 
