@@ -13,7 +13,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['config.ts'],
   ['log.ts'],
   ['errors.ts', 'ids.ts'],
-  ['llm', 'jupyter', 'store'],
+  ['llm', 'jupyter', 'store', 'server-identity.ts'],
   ['kernel', 'accounts'],
   ['files'],
   ['conversation'],
