@@ -12,6 +12,7 @@ import { bigConversation } from './big-conversation.ts';
 import { hibernateAndWake } from './hibernate.ts';
 import { checkpointBenchmarks } from './checkpoints.ts';
 import { clientBundle } from './client-bundle.ts';
+import { failover } from './failover.ts';
 import { firstOutput } from './first-output.ts';
 import { machineInfo } from './machine-info.ts';
 import { manyConversations } from './many-conversations.ts';
@@ -53,6 +54,15 @@ const benches: Bench[] = [
     key: 'checkpoints-hibernate',
     lines: [['hibernate and wake a pandas session', 'first output ≤ 2 s']],
     run: () => hibernateAndWake(),
+    needsServer: false,
+  },
+  {
+    key: 'failover',
+    lines: [
+      ['failover: holder killed → next cell', '≤ 15 s'],
+      ['failover: SIGTERM drain → next cell', '≤ 1 s'],
+    ],
+    run: () => failover(),
     needsServer: false,
   },
   {

@@ -82,6 +82,9 @@ const envSchema = z.object({
   TALKBOOK_OIDC_GROUPS_CLAIM: optionalText,
   TALKBOOK_OIDC_ALLOWED_GROUPS: commaList,
   TALKBOOK_OIDC_FIRST_ADMIN: flag,
+  TALKBOOK_SERVER_ID: optionalText.pipe(z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/).optional()),
+  TALKBOOK_INTERNAL_URL: optionalText.refine((url) => url === undefined || isWebAddress(url), 'an http:// or https:// address, e.g. http://10.0.0.5:8080'),
+  TALKBOOK_LEASE_SECONDS: z.coerce.number().positive().max(3600).default(10),
 });
 
 /** The name of every environment variable Talkbook reads (deploy/k8s is checked against it). */
@@ -132,6 +135,12 @@ export interface Config {
   /** Where workspaces are made and files moved (TALKBOOK_FILES). */
   files: 'auto' | 'contents' | 'kernel';
   sandbox: { mode: 'auto' | 'off'; network: boolean; memoryMb: number; maxProcs: number; tmpMb: number; workspaceMb: number };
+  /** Many servers (DATABASE_URL): this server's stable id (TALKBOOK_SERVER_ID; default: one kept in the data folder). */
+  serverId: string | undefined;
+  /** The address other servers and the load balancer reach this one at (TALKBOOK_INTERNAL_URL; default: where it listens). */
+  internalUrl: string | undefined;
+  /** A conversation's lease lasts this long unrenewed (TALKBOOK_LEASE_SECONDS, default 10: a takeover within about 10 s). */
+  leaseMs: number;
   /** Sign-in with OpenID Connect (TALKBOOK_OIDC_*), when configured. */
   oidc: OidcConfig | undefined;
 }
@@ -289,5 +298,8 @@ export function loadConfig(env: Env = process.env): Config {
       workspaceMb: e.TALKBOOK_WORKSPACE_MB,
     },
     oidc: oidcConfig(e),
+    serverId: e.TALKBOOK_SERVER_ID,
+    internalUrl: e.TALKBOOK_INTERNAL_URL,
+    leaseMs: Math.round(e.TALKBOOK_LEASE_SECONDS * 1000),
   };
 }

@@ -11,6 +11,9 @@ import { bootstrapAccounts, OidcSignIn, outageTolerantAccounts, Sessions } from 
 import { createAssistant } from './assistant/index.ts';
 import { newId } from './ids.ts';
 import { Conversations } from './conversation/conversations.ts';
+import { LeaseKeeper } from './conversation/conversation-lease.ts';
+import { serverId } from './server-identity.ts';
+import type { ConversationStore } from './store/store.ts';
 import { ContentsWorkspaceFiles, GatewayAwareFiles, KernelWorkspaceFiles, listFilesOf } from './files/index.ts';
 import { createApp } from './http/app.ts';
 import { branchRoutes } from './http/branch-routes.ts';
@@ -26,6 +29,7 @@ import { resolveSandbox } from './jupyter/sandbox.ts';
 import { KernelPool } from './kernel/kernel-pool.ts';
 import { Kernels } from './kernel/kernels.ts';
 import { errorMessage, PublicError } from './errors.ts';
+import { NOT_HOLDER_REASON, SOCKET_CLOSE } from './protocol/index.ts';
 import { createLogger, type Logger } from './log.ts';
 import { importJsonConversations, openStore, PostgresChannel } from './store/index.ts';
 import { ListEvents } from './events/list-events.ts';
@@ -134,8 +138,21 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     folderFor: (id: string) => (embedded ? join(checkpointRoot(config.dataDir), id) : `../.talkbook-checkpoints/${id}`),
     log,
   };
-  kernels = new Kernels({ settings, log, defaultKernel: config.defaultKernel, files: config.files, deathReason: embedded?.deathReason, maxMessageBytes, checkpoints });
-  const kernelPool = new KernelPool({ kernels, size: config.kernelPool, newId, log });
+  // Many servers on one PostgreSQL and one Jupyter: kernels outlive a server, recorded for the next holder.
+  let store: ConversationStore | undefined;
+  let leases: LeaseKeeper | undefined;
+  const registry = embedded || !config.databaseUrl
+    ? undefined
+    : {
+        find: (id: string) => store!.leases.kernel(id),
+        record: (id: string, kernel: Parameters<ConversationStore['leases']['recordKernel']>[2]) => {
+          const fence = leases?.fence(id);
+          return fence === undefined ? Promise.resolve() : store!.leases.recordKernel(id, fence, kernel);
+        },
+      };
+  kernels = new Kernels({ settings, log, defaultKernel: config.defaultKernel, files: config.files, deathReason: embedded?.deathReason, maxMessageBytes, checkpoints, ...(registry ? { registry } : {}) });
+  // Many servers: no pool (a new conversation is held by whichever server its requests reach, not its creator).
+  const kernelPool = new KernelPool({ kernels, size: registry ? 0 : config.kernelPool, newId, log });
   pool = kernelPool;
   const startedKernels = kernels;
   undo.push(() => startedKernels.shutdownAll());
@@ -145,8 +162,16 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   const throughKernel = new KernelWorkspaceFiles({ log, kernelFor: async (id) => (await conversations!.get(id)).workspaceKernel() });
   const files = new GatewayAwareFiles(settings, new ContentsWorkspaceFiles({ settings, log, largeFiles: throughKernel }), throughKernel, config.files);
 
-  const store = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  undo.push(() => store.close());
+  const opened = await openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  store = opened;
+  undo.push(() => opened.close());
+  // Where the load balancer and the other servers reach this one; known once it listens.
+  const holder = { id: await serverId(config.serverId, config.dataDir), url: config.internalUrl ?? '' };
+  if (opened.leases.shared) {
+    const keeper = new LeaseKeeper({ leases: opened.leases, holder, ttlMs: config.leaseMs, log, onLost: (id) => conversations?.leaseLost(id) });
+    leases = keeper;
+    undo.push(() => keeper.close());
+  }
   // Conversations from before the database: imported once, the files moved aside.
   await importJsonConversations(config.dataDir, store, log);
   const bootstrap = await bootstrapAccounts(store.accounts, log);
@@ -168,6 +193,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     maxKernelsPerUser: config.maxKernelsPerUser,
     pool: kernelPool,
     events: listEvents,
+    ...(leases ? { leases } : {}),
     runtime: {
       kernels,
       assistant,
@@ -241,6 +267,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     throw new PublicError(`Could not listen on ${config.host}:${config.port}: ${errorMessage(error)} (set PORT or HOST).`, 500, { cause: error });
   }
   const wss = attachSocketServer(server, { token, accounts, sessions, sockets, publicUrl: config.publicUrl, conversations, log, quota });
+  conversations.onMoved((id) => sockets.moved(id));
   // Warm kernels for new conversations, started in the background once the server answers.
   void kernels.specs().then(
     (specs) => kernelPool.start(specs.default),
@@ -249,6 +276,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   const port = (server.address() as AddressInfo).port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host}:${port}`;
+  holder.url ||= url;
   const publicOrigin = config.publicUrl ? new URL(config.publicUrl).origin : url;
   const signInLink = bootstrap.signInCode ? `${publicOrigin}/?signin=${bootstrap.signInCode}` : undefined;
   const loginUrl = token !== undefined ? `${publicOrigin}/?token=${encodeURIComponent(token)}` : signInLink;
@@ -269,6 +297,20 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     kernelPool,
     close() {
       closing ??= (async () => {
+        // Many servers on one Jupyter: a drain. The kernels keep running for the next holders,
+        // which take the released leases at once; tabs reconnect (through the load balancer) to them.
+        if (leases && !embedded) {
+          await all.drain();
+          for (const client of wss.clients) client.close(SOCKET_CLOSE.NOT_HOLDER, NOT_HOLDER_REASON);
+          wss.close();
+          server.closeAllConnections?.();
+          await new Promise<void>((done) => server.close(() => done()));
+          await kernelPool.close();
+          await kernels.detachAll('This Talkbook server is shutting down.');
+          await leases.close();
+          await opened.close();
+          return;
+        }
         for (const client of wss.clients) client.close(1001, 'server shutting down');
         wss.close();
         server.closeAllConnections?.();
@@ -276,6 +318,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
         await kernelPool.close();
         await all.close();
         await listEvents.close();
+        await leases?.close();
         await kernels.shutdownAll();
         await embedded?.stop();
         if (runtimeDir) await rm(runtimeDir, { recursive: true, force: true });

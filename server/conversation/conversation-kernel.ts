@@ -76,6 +76,12 @@ export class ConversationKernel {
     return this.session();
   }
 
+  /** Let go of the kernel without shutting it down: another server takes the conversation over. */
+  async detach(reason: string): Promise<void> {
+    this.wired = undefined;
+    await this.deps.kernels.detach(this.conversation.id, reason);
+  }
+
   async interrupt(): Promise<void> {
     await this.deps.kernels.get(this.conversation.id)?.interrupt();
   }
@@ -134,7 +140,11 @@ export class ConversationKernel {
       this.notice('error', `${reason} The next cell runs in a fresh kernel.${this.state.hint()}`);
     });
     this.conversation.setKernelState(session.state);
-    if (this.fromEarlierKernel) {
+    if (session.reattached) {
+      // A takeover: the kernel the last server used, with everything it defined.
+      this.fromEarlierKernel = false;
+      this.notice('info', 'Another Talkbook server took this conversation over and reattached to its kernel: variables from earlier cells are still there.');
+    } else if (this.fromEarlierKernel) {
       this.fromEarlierKernel = false;
       this.notice(
         'warning',

@@ -1,5 +1,6 @@
 import { describeStorageFailure } from '../store/storage-failure.ts';
 import type { Logger } from '../log.ts';
+import { LeaseLostError } from '../store/leases.ts';
 import { SEQ_BLOCK, type ConversationStore } from '../store/store.ts';
 import type { Conversation } from './conversation.ts';
 
@@ -10,6 +11,13 @@ export interface PersisterOptions {
   delayMs?: number;
   /** A new title is stored (the other servers can read it now). */
   onTitleStored?(): void;
+  /**
+   * Many servers: the fencing number of this server's lease on the conversation, undefined once
+   * it does not surely hold it. Every write carries it; a refused one calls `onLeaseLost` and
+   * writing stops for good.
+   */
+  fence?: () => number | undefined;
+  onLeaseLost?: () => void;
 }
 
 /**
@@ -85,10 +93,12 @@ export class ConversationPersister {
       conversation.markDurable(conversation.seq);
       return;
     }
+    const fence = options.fence?.();
+    if (options.fence && fence === undefined) return this.leaseLost();
     const { snapshot, seq } = conversation.takeChanges();
     const started = performance.now();
     try {
-      await options.store.applyChanges(conversation.id, { ...snapshot.changes, seq: seq + SEQ_BLOCK });
+      await options.store.applyChanges(conversation.id, { ...snapshot.changes, seq: seq + SEQ_BLOCK, ...(fence !== undefined ? { fence } : {}) });
       this.lastCostMs = performance.now() - started;
       this.storedSeq = seq + SEQ_BLOCK;
       conversation.written(snapshot, seq);
@@ -99,12 +109,21 @@ export class ConversationPersister {
         conversation.setStorageError(undefined);
       }
     } catch (error) {
+      if (error instanceof LeaseLostError) {
+        options.log.warn(error.message);
+        return this.leaseLost();
+      }
       this.failures += 1;
       const reason = describeStorageFailure(error);
       if (this.failures === 1) options.log.error(`could not store conversation ${conversation.id}; retrying`, error);
       conversation.setStorageError(`Changes to this conversation could not be saved (${reason}); Talkbook keeps trying.`);
       if (!this.closed) this.changed(false);
     }
+  }
+
+  private leaseLost(): void {
+    this.close();
+    this.options.onLeaseLost?.();
   }
 
   /** Stop writing (the conversation was deleted); a write under way finishes. */

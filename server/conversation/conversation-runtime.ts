@@ -15,6 +15,7 @@ import { LostState } from './restore/lost-state.ts';
 import { hasNoReplayMarker } from './restore/replay-plan.ts';
 import { restoreState } from './restore/restore.ts';
 import { runCell } from './run-cell.ts';
+import { followCell, LOST_OUTPUT } from './follow-cell.ts';
 import { StdinPrompts } from './stdin-prompts.ts';
 import { staleCells } from './stale-cells.ts';
 import { assistantEdit } from './assistant-edit.ts';
@@ -42,6 +43,8 @@ export interface RuntimeDeps extends ConversationKernelDeps {
   listFiles(conversationId: string): Promise<WorkspaceFile[]>;
   /** Where checkpoints a kernel's folder lacks come from (the store, for remote kernels). */
   checkpointSource?(conversationId: string): CheckpointSource;
+  /** Many servers: throws (`NotHolderError`) unless this server holds the conversation's lease now. */
+  assertHeld?(conversationId: string): void;
 }
 
 type Request<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>;
@@ -310,6 +313,31 @@ export class ConversationRuntime implements KernelHolder {
     await this.interrupt().catch((error: unknown) => this.deps.log.debug(`could not interrupt ${this.conversation.id}: ${String(error)}`));
   }
 
+  /**
+   * After a takeover: the cell that was running on the server that died goes on here, in the
+   * same kernel (`msgId`: its execution), as the first turn.
+   */
+  followRunning(cellId: string, msgId: string): void {
+    void this.turns.enqueue({
+      request: 'run',
+      work: async () => {
+        const session = await this.kernel.session();
+        if (session.followable !== msgId) {
+          this.conversation.updateCell<CodeCell>(cellId, { status: 'interrupted', failure: LOST_OUTPUT });
+          return;
+        }
+        session.followable = undefined;
+        await followCell(this.conversation, session, cellId, msgId);
+      },
+    });
+  }
+
+  /** Another server takes the conversation over: turns stop, the kernel is let go of but keeps running. */
+  async detach(reason: string): Promise<void> {
+    this.turns.close();
+    await this.kernel.detach(reason);
+  }
+
   /** Stop everything: the conversation is being deleted or the server is shutting down. */
   async close(): Promise<void> {
     this.turns.close();
@@ -333,7 +361,16 @@ export class ConversationRuntime implements KernelHolder {
       }
     };
     try {
-      void this.turns.enqueue({ request: frame.type, requestId: frame.requestId, work: acting }, () =>
+      this.deps.assertHeld?.(this.id);
+      const held = this.deps.assertHeld;
+      // Checked again when the turn starts: it may have waited while the lease went elsewhere.
+      const guarded = held
+        ? async (turn: ActiveTurn) => {
+            held(this.id);
+            await acting(turn);
+          }
+        : acting;
+      void this.turns.enqueue({ request: frame.type, requestId: frame.requestId, work: guarded }, () =>
         // run_all rebuilds the state itself; a restore before it would run everything twice.
         needsState && this.state.restoreDue ? { request: 'restore', work: (turn) => this.restoreTurn(turn, true) } : undefined,
       );

@@ -9,6 +9,7 @@ import { ConversationPersister } from './conversation-persister.ts';
 import { ConversationRuntime, type RuntimeDeps } from './conversation-runtime.ts';
 import { Conversation } from './conversation.ts';
 import { branchCells, branchSource } from './branch-conversation.ts';
+import type { LeaseKeeper } from './conversation-lease.ts';
 
 export interface ConversationsOptions {
   store: ConversationStore;
@@ -31,6 +32,8 @@ export interface ConversationsOptions {
   pool?: { take(kernelName: string): string | undefined };
   /** Told of a conversation created, renamed (once stored) or deleted, for the tabs' lists. */
   events?: ListEvents;
+  /** Many servers on one PostgreSQL: the leases this server holds (see conversation-lease.ts). */
+  leases?: LeaseKeeper;
 }
 
 interface Loaded {
@@ -53,6 +56,7 @@ export class Conversations {
   private readonly options: ConversationsOptions;
   private readonly budget: KernelBudget;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly movedListeners = new Set<(id: string) => void>();
 
   constructor(options: ConversationsOptions) {
     this.options = options;
@@ -146,6 +150,8 @@ export class Conversations {
       this.options.log.error('could not store a new conversation', error);
       throw new PublicError('The conversation could not be saved, so it was not created (the error was logged). Try again; if it keeps failing, check the disk or the database.', 503, { cause: error });
     }
+    // Many servers: stored, not held; the server its requests are routed to takes it on first use.
+    if (this.options.leases?.shared) return new Conversation(stored, { maxCellOutputBytes: this.options.maxCellOutputBytes, onChange: () => undefined });
     const entry = this.adopt(stored);
     this.options.events?.emit({ kind: 'created', conversationId: stored.id });
     if (pooled) {
@@ -201,6 +207,44 @@ export class Conversations {
     return [...(ownerId ? [ownerId] : []), ...shares.map((share) => share.userId)];
   }
 
+  /** Told when a conversation moved to another server (its lease was lost): its sockets close. */
+  onMoved(listener: (id: string) => void): () => void {
+    this.movedListeners.add(listener);
+    return () => this.movedListeners.delete(listener);
+  }
+
+  /**
+   * Another server holds the conversation now: it stops here at once (no write, no turn), its
+   * kernel let go of but left running for the new holder, its sockets told to reconnect.
+   */
+  leaseLost(id: string): void {
+    const entry = this.loaded.get(id);
+    if (!entry) return;
+    this.loaded.delete(id);
+    entry.persister.close();
+    void entry.runtime.detach('Another Talkbook server took this conversation over; the cell goes on there.').catch((error: unknown) => this.options.log.warn(`could not let go of ${id}`, error));
+    for (const listener of this.movedListeners) listener(id);
+  }
+
+  /**
+   * SIGTERM with many servers: take no more conversations, store everything, let go of the
+   * kernels without shutting them down and release the leases, so other servers take over at once.
+   */
+  async drain(): Promise<void> {
+    const leases = this.options.leases;
+    leases?.drain();
+    clearInterval(this.sweeper);
+    this.budget.close();
+    await this.flush();
+    for (const [id, entry] of this.loaded) {
+      entry.persister.close();
+      await entry.runtime.detach('This Talkbook server is shutting down; another one takes the conversation over.').catch(() => undefined);
+      await leases?.release(id);
+      for (const listener of this.movedListeners) listener(id);
+    }
+    this.loaded.clear();
+  }
+
   /** Every kernel is gone (the Jupyter server restarted). */
   kernelsLost(reason: string): void {
     for (const entry of this.loaded.values()) entry.runtime.kernelLost(reason);
@@ -247,24 +291,33 @@ export class Conversations {
       if (runtime.conversation.dirty || entry.users > 0 || runtime.busy || runtime.hasKernel) continue;
       entry.persister.close();
       this.loaded.delete(id);
+      await this.options.leases?.release(id);
     }
   }
 
   private load(id: string): Promise<Loaded | undefined> {
+    const { leases, store } = this.options;
+    // Held no more (paused past its lease): let go of here before anything uses it.
+    if (leases?.shared && this.loaded.has(id) && leases.fence(id) === undefined) this.leaseLost(id);
     const entry = this.loaded.get(id);
     if (entry) return Promise.resolve(entry);
     let pending = this.loading.get(id);
     if (!pending) {
-      pending = this.options.store
-        .loadConversation(id)
-        .then((stored) => (stored ? (this.loaded.get(id) ?? this.adopt(markInterrupted(stored))) : undefined))
-        .finally(() => this.loading.delete(id));
+      pending = (async () => {
+        // Another live server holds it: NotHolderError (503, Retry-After), before anything is read.
+        await leases?.acquire(id);
+        const stored = await store.loadConversation(id);
+        if (!stored) return undefined;
+        const running = leases?.shared ? (await store.leases.kernel(id))?.runningMsgId : undefined;
+        return this.loaded.get(id) ?? this.adopt(markInterrupted(stored, running ?? undefined));
+      })().finally(() => this.loading.delete(id));
       this.loading.set(id, pending);
     }
     return pending;
   }
 
-  private adopt(stored: StoredConversation & { interrupted?: string[] }): Loaded {
+  private adopt(stored: StoredConversation & { interrupted?: string[]; following?: { cellId: string; msgId: string } }): Loaded {
+    const { leases } = this.options;
     let persister: ConversationPersister | undefined;
     const conversation = new Conversation(stored, {
       maxCellOutputBytes: this.options.maxCellOutputBytes,
@@ -275,20 +328,33 @@ export class Conversations {
       log: this.options.log,
       onTitleStored: () => this.options.events?.emit({ kind: 'renamed', conversationId: conversation.id }),
       ...(this.options.saveDelayMs !== undefined ? { delayMs: this.options.saveDelayMs } : {}),
+      ...(leases?.shared ? { fence: () => leases.fence(stored.id), onLeaseLost: () => this.leaseLost(stored.id) } : {}),
     });
-    const runtime = new ConversationRuntime(conversation, { ...this.options.runtime, makeRoom: (id) => this.budget.makeRoom(id) });
+    const runtime = new ConversationRuntime(conversation, {
+      ...this.options.runtime,
+      makeRoom: (id) => this.budget.makeRoom(id),
+      ...(leases?.shared ? { assertHeld: (id: string) => leases.assertHeld(id) } : {}),
+    });
     const entry: Loaded = { runtime, persister, users: 0, lastUsed: Date.now() };
     this.loaded.set(conversation.id, entry);
     // Cells that were running when the server stopped did not finish: say so, and store it.
     for (const cellId of stored.interrupted ?? []) {
       conversation.updateCell<CodeCell>(cellId, { status: 'interrupted', failure: 'The server stopped while this cell was running.' });
     }
+    // Taken over while a cell ran: it goes on here, in the same kernel, with what Jupyter kept.
+    if (stored.following) runtime.followRunning(stored.following.cellId, stored.following.msgId);
     return entry;
   }
 }
 
-/** Which cells were queued or running when the server stopped (they did not finish). */
-function markInterrupted(stored: StoredConversation): StoredConversation & { interrupted: string[] } {
-  const interrupted = stored.cells.filter((cell) => cell.kind === 'code' && (cell.status === 'running' || cell.status === 'queued')).map((cell) => cell.id);
-  return { ...stored, interrupted };
+/**
+ * Which cells were queued or running when the server stopped (they did not finish), but the
+ * running one when its execution (`runningMsgId`, recorded with the kernel) goes on in a kernel
+ * this server reattaches to: that one is followed.
+ */
+function markInterrupted(stored: StoredConversation, runningMsgId?: string): StoredConversation & { interrupted: string[]; following?: { cellId: string; msgId: string } } {
+  const unfinished = stored.cells.filter((cell) => cell.kind === 'code' && (cell.status === 'running' || cell.status === 'queued')).map((cell) => cell.id);
+  const running = runningMsgId ? stored.cells.find((cell) => cell.kind === 'code' && cell.status === 'running') : undefined;
+  if (!running || !runningMsgId) return { ...stored, interrupted: unfinished };
+  return { ...stored, interrupted: unfinished.filter((id) => id !== running.id), following: { cellId: running.id, msgId: runningMsgId } };
 }

@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import { NOT_HOLDER_REASON, SOCKET_CLOSE } from '../protocol/index.ts';
 import type { Access } from './conversation-access.ts';
 
 /** One open conversation socket and whom it acts for. */
@@ -13,7 +14,7 @@ export interface OpenSocket {
 }
 
 /** Close code when access to a conversation ends while its socket is open. */
-export const ACCESS_ENDED = 4403;
+export const ACCESS_ENDED = SOCKET_CLOSE.ACCESS_ENDED;
 
 /**
  * The open conversation sockets, so that revoking a share, changing it, or disabling a user
@@ -50,6 +51,18 @@ export class SocketRegistry {
     for (const entry of this.open) {
       if (entry.conversationId !== conversationId || !entry.viaLink) continue;
       entry.ws.close(ACCESS_ENDED, 'The link to this conversation was revoked.');
+      this.open.delete(entry);
+      closed += 1;
+    }
+    return closed;
+  }
+
+  /** The conversation moved to another server: its sockets close with `NOT_HOLDER`, and reconnect there. */
+  moved(conversationId: string): number {
+    let closed = 0;
+    for (const entry of this.open) {
+      if (entry.conversationId !== conversationId) continue;
+      entry.ws.close(SOCKET_CLOSE.NOT_HOLDER, NOT_HOLDER_REASON);
       this.open.delete(entry);
       closed += 1;
     }

@@ -5,6 +5,7 @@ import type { Conversations } from '../conversation/conversations.ts';
 import { NotFoundError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { MAX_CLIENT_FRAME_BYTES } from '../protocol/index.ts';
+import { NotHolderError } from '../store/leases.ts';
 import { authorizeUpgrade, type EdgeAuth } from './auth.ts';
 import { accessWithLink } from './conversation-access.ts';
 import { readShareLinkCookie } from './share-link-cookie.ts';
@@ -60,6 +61,8 @@ export function attachSocketServer(server: Server, deps: EdgeAuth & { conversati
           }),
         (error: unknown) => {
           if (error instanceof NotFoundError) return refuse(socket, 404, 'Not Found');
+          // Another server holds it: a 503 the load balancer retries on the next server (the client reconnects too).
+          if (error instanceof NotHolderError) return refuse(socket, 503, 'Service Unavailable', error.headers);
           deps.log.error('upgrade failed', error);
           return refuse(socket, 503, 'Service Unavailable');
         },
@@ -76,6 +79,7 @@ function header(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function refuse(socket: Duplex, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
+function refuse(socket: Duplex, status: number, text: string, headers: Readonly<Record<string, string>> = {}): void {
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\n${extra}Content-Type: text/plain\r\nContent-Length: ${text.length}\r\n\r\n${text}`);
 }

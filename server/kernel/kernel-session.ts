@@ -41,6 +41,9 @@ export interface InputRequest {
   password: boolean;
 }
 
+/** Told when a shown execution begins (its `msg_id`) and ends (`undefined`). */
+export type ExecutionListener = (msgId: string | undefined) => void;
+
 /** An `update_display_data` from the kernel, whichever execution (or none) it belongs to. */
 export type DisplayUpdateListener = (displayId: string, output: Output) => void;
 
@@ -71,6 +74,11 @@ export class KernelSession {
   private readonly requests = new Set<(reason: string) => void>();
   private readonly lostListeners = new Set<(reason: string) => void>();
   private readonly displayListeners = new Set<DisplayUpdateListener>();
+  private readonly executionListeners = new Set<ExecutionListener>();
+  /** Reattached after a failover: the `msg_id` of the execution that was running then, to `follow`. */
+  followable: string | undefined;
+  /** Connected to a kernel another server started (a takeover), not started by this one. */
+  reattached = false;
   private lock: Promise<unknown> = Promise.resolve();
   private disposed = false;
   private readonly deathReason: KernelSessionOptions['deathReason'];
@@ -104,6 +112,11 @@ export class KernelSession {
 
   get id(): string {
     return this.kernel.id;
+  }
+
+  /** The session id Jupyter Server knows this connection by (and buffers messages for while it is away). */
+  get clientId(): string {
+    return this.kernel.clientId;
   }
 
   get state(): KernelState {
@@ -140,6 +153,60 @@ export class KernelSession {
   onDisplayUpdate(listener: DisplayUpdateListener): () => void {
     this.displayListeners.add(listener);
     return () => this.displayListeners.delete(listener);
+  }
+
+  /** A shown execution (not `silent`) began (`msgId`) or ended (`undefined`): what a next holder follows after a failover. */
+  onExecution(listener: ExecutionListener): () => void {
+    this.executionListeners.add(listener);
+    return () => this.executionListeners.delete(listener);
+  }
+
+  /**
+   * Follow an execution another connection started (`msgId`, its `execute_request`): after a
+   * failover this connection has the old one's session id, so Jupyter Server replays what it
+   * buffered while no one was connected, then the execution goes on live. Resolves with its
+   * outcome, or `lost` when its reply never comes although the kernel answered a later request
+   * (it ended while no one listened and nothing was buffered: what it sent meanwhile is gone).
+   */
+  follow(msgId: string, onEvent: (event: ExecutionEvent) => void): Promise<ExecuteOutcome | { status: 'lost' }> {
+    return new Promise((resolve) => {
+      let executionCount: number | null = null;
+      let heard = false;
+      let settled = false;
+      const finish = (outcome: ExecuteOutcome | { status: 'lost' }) => {
+        if (settled) return;
+        settled = true;
+        this.kernel.anyMessage.disconnect(onMessage);
+        this.inflight.delete(onDeath);
+        resolve(outcome);
+      };
+      const onDeath = (reason: string) => finish({ status: 'died', executionCount, reason });
+      const onMessage = (_: unknown, { msg, direction }: { msg: KernelMessage.IMessage; direction: 'send' | 'recv' }) => {
+        if (direction !== 'recv' || (msg.parent_header as { msg_id?: string } | undefined)?.msg_id !== msgId) return;
+        heard = true;
+        if (msg.channel === 'shell' && msg.header.msg_type === 'execute_reply') {
+          const content = msg.content as { status?: string; execution_count?: number };
+          if (typeof content.execution_count === 'number') executionCount = content.execution_count;
+          finish({ status: content.status === 'ok' || content.status === 'error' ? content.status : 'aborted', executionCount });
+          return;
+        }
+        if (msg.channel !== 'iopub') return;
+        const event = iopubToEvent(msg.header.msg_type, msg.content);
+        if (event.kind === 'ignore' || event.kind === 'update-display') return;
+        if (event.kind === 'execution-count') executionCount = event.executionCount;
+        onEvent(event);
+      };
+      this.kernel.anyMessage.connect(onMessage);
+      this.inflight.add(onDeath);
+      // Replayed messages come before the answer to this connection's kernel_info; the kernel
+      // answers that only once the execution ended (ipykernel serves its shell in order).
+      void this.kernel.info.then(
+        () => setTimeout(() => {
+          if (!heard) finish({ status: 'lost' });
+        }, 1000).unref(),
+        () => undefined,
+      );
+    });
   }
 
   /** Run `code`; executions on one kernel are serialized. Kernel errors are data. */
@@ -189,6 +256,13 @@ export class KernelSession {
       }
       this.inflight.add(onDeath);
       if (!silent && options.storeHistory !== false) this.cellRuns.add(onDeath);
+      if (!silent) {
+        const msgId = future.msg.header.msg_id;
+        for (const listener of this.executionListeners) listener(msgId);
+        void future.done.finally(() => {
+          for (const listener of this.executionListeners) listener(undefined);
+        }).catch(() => undefined);
+      }
       future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
         const event = iopubToEvent(msg.header.msg_type, msg.content);
         const at = Date.now();
@@ -337,6 +411,14 @@ export class KernelSession {
     if (this.disposed) return;
     this.failInflight(reason);
     void this.kernel.interrupt().catch(() => undefined);
+  }
+
+  /**
+   * Let go of the kernel without shutting it down (another server takes the conversation over
+   * and reattaches to it): what runs now ends here with `reason`, and goes on in the kernel.
+   */
+  detach(reason: string): void {
+    this.abandon(reason);
   }
 
   /** Forget the kernel without asking the server (it is already gone). */

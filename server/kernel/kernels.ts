@@ -1,10 +1,11 @@
-import { Drive, KernelManager, KernelSpecAPI, type ServerConnection } from '@jupyterlab/services';
+import { Drive, KernelAPI, KernelManager, KernelSpecAPI, type Kernel, type ServerConnection } from '@jupyterlab/services';
 import { KernelStartError } from '../errors.ts';
 import { onMessageTooBig } from '../jupyter/kernel-socket.ts';
 import type { Logger } from '../log.ts';
 import type { KernelSpecList } from '../protocol/index.ts';
 import { startCheckpoints, type CheckpointSettings } from './checkpoint-engines.ts';
 import { KernelSession } from './kernel-session.ts';
+import type { KernelRegistry } from './kernel-registry.ts';
 import { enterWorkspaceCode, kernelFileRequest } from './kernel-files.ts';
 import { ensureWorkspace, enterFolderCode, type FilesSetting } from './workspace.ts';
 
@@ -22,6 +23,8 @@ export interface KernelsOptions {
   deathReason?: (kernelId: string) => Promise<string | undefined>;
   /** Kernel checkpoints (issue 19): the engine is installed in every Python kernel at start. */
   checkpoints?: CheckpointSettings;
+  /** Kernels outlive this server (many servers on one Jupyter): recorded here, and reattached to on takeover. */
+  registry?: KernelRegistry;
 }
 
 /** Conversation → its kernel. Starts kernels on first use, one per conversation, never shared. */
@@ -105,6 +108,11 @@ export class Kernels {
   private async start(conversationId: string, kernelName: string): Promise<KernelSession> {
     const { log, settings } = this.options;
     const workspace = await ensureWorkspace(settings, conversationId, this.options.files);
+    const reattached = await this.reattach(conversationId, kernelName);
+    if (reattached) {
+      if (workspace === 'kernel') this.movesFiles.add(reattached);
+      return this.adopt(conversationId, reattached);
+    }
     let connection;
     try {
       // `path` makes Jupyter start the kernel in the conversation's workspace folder. Gateways
@@ -130,6 +138,47 @@ export class Kernels {
     // In its workspace now: the engine's relative folder (remote kernels) is beside it.
     if (this.options.checkpoints) await startCheckpoints(session, conversationId, this.options.checkpoints);
     log.debug(`kernel ${connection.id} (${kernelName}) started for ${conversationId}`);
+    return this.adopt(conversationId, session);
+  }
+
+  /**
+   * The conversation's kernel left by the server that held it before, if it still runs:
+   * connected with that server's session id, so Jupyter replays what it buffered meanwhile.
+   */
+  private async reattach(conversationId: string, kernelName: string): Promise<KernelSession | undefined> {
+    const { registry, settings, log } = this.options;
+    const record = await registry?.find(conversationId).catch((error: unknown) => log.warn(`could not read the kernel of ${conversationId}`, error));
+    if (!record || record.kernelName !== kernelName) return undefined;
+    let model: Kernel.IModel | undefined;
+    try {
+      model = await KernelAPI.getKernelModel(record.kernelId, settings);
+    } catch (error) {
+      log.warn(`could not look up the kernel ${record.kernelId} of ${conversationId}`, error);
+    }
+    if (!model || model.execution_state === 'dead') return undefined;
+    const connection = this.manager.connectTo({ model, clientId: record.clientId, handleComms: false });
+    const session = new KernelSession(connection, { deathReason: this.options.deathReason });
+    // A running cell may be replayed to `follow` before the kernel answers kernel_info.
+    session.followable = record.runningMsgId ?? undefined;
+    session.reattached = true;
+    log.info(`reattached to kernel ${record.kernelId} of ${conversationId}`);
+    return session;
+  }
+
+  /** `session` now serves the conversation: recorded (shared Jupyter), forgotten when it dies. */
+  private adopt(conversationId: string, session: KernelSession): KernelSession {
+    const { registry, log } = this.options;
+    if (registry) {
+      // In order: the last write says what runs now.
+      let recorded = Promise.resolve();
+      const record = (runningMsgId: string | null) => {
+        recorded = recorded
+          .then(() => registry.record(conversationId, { kernelId: session.id, kernelName: session.kernelName, clientId: session.clientId, runningMsgId }))
+          .catch((error: unknown) => log.debug(`could not record the kernel of ${conversationId}: ${String(error)}`));
+      };
+      record(session.followable ?? null);
+      session.onExecution((msgId) => record(msgId ?? null));
+    }
     // A kernel that died is never used again, though Jupyter may restart it in place: messages
     // sent while it restarts can be lost (a cell then waits forever), and on a gateway it comes
     // back outside its workspace. The next cell starts a fresh kernel, as the notice says.
@@ -176,7 +225,28 @@ export class Kernels {
     if (pending) await pending.catch(() => undefined);
     const session = this.sessions.get(conversationId);
     this.sessions.delete(conversationId);
+    if (session && this.options.registry) await this.options.registry.record(conversationId, undefined).catch(() => undefined);
     await session?.shutdown();
+  }
+
+  /**
+   * Let go of the conversation's kernel without shutting it down: another server takes the
+   * conversation over and reattaches to it (lease lost, drain).
+   */
+  async detach(conversationId: string, reason: string): Promise<void> {
+    const pending = this.starting.get(conversationId);
+    if (pending) await pending.catch(() => undefined);
+    const session = this.sessions.get(conversationId);
+    this.sessions.delete(conversationId);
+    session?.detach(reason);
+  }
+
+  /** Let go of every kernel without shutting any down (a drain: the next holders reattach). */
+  async detachAll(reason: string): Promise<void> {
+    await Promise.allSettled([...this.starting.values()]);
+    for (const id of [...this.sessions.keys()]) await this.detach(id, reason);
+    this.stopListening();
+    this.manager.dispose();
   }
 
   /**

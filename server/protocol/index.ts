@@ -10,3 +10,4 @@ export { jsonDepthWithin, jsonTextDepthWithin, MAX_JSON_DEPTH } from './json-dep
 export { searchTerms } from './search-terms.ts';
 export * from './accounts.ts';
 export * from './list-events.ts';
+export { NOT_HOLDER_REASON, SOCKET_CLOSE } from './close-codes.ts';

@@ -147,4 +147,25 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   -- (its email_verified claim) is kept with it: only a verified email passes a domain rule.
   ALTER TABLE users ADD COLUMN email_verified BOOLEAN NOT NULL DEFAULT FALSE;
   `,
+  `
+  -- 5: many servers (issue 18). Who holds each conversation's live state: a lease taken only when
+  -- free or expired (the database's clock decides), the fencing number bumped on every take and
+  -- checked by every write of the conversation. The kernel it used on the shared Jupyter server,
+  -- with the session id Jupyter buffers messages for, so the next holder reattaches to it.
+  CREATE TABLE conversation_leases (
+    conversation_id TEXT PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+    holder TEXT NOT NULL,
+    holder_url TEXT NOT NULL,
+    expires_at TIMESTAMPTZ NOT NULL,
+    fence BIGINT NOT NULL
+  );
+  CREATE INDEX conversation_leases_holder ON conversation_leases (holder);
+  CREATE TABLE conversation_kernels (
+    conversation_id TEXT PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+    kernel_id TEXT NOT NULL,
+    kernel_name TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    running_msg_id TEXT
+  );
+  `,
 ];

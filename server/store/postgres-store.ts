@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import { PostgresAccounts } from './postgres-accounts.ts';
+import { checkFence, PostgresLeases } from './postgres-leases.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.ts';
 import { assembleConversation, cellBody, cellCheckpointId, outputRows, toConversationRow } from './rows.ts';
 import { searchBody, searchTerms, tsQuery } from './search-text.ts';
@@ -34,11 +35,13 @@ const COMMON_HITS = 5000;
 export class PostgresStore implements ConversationStore {
   readonly engine = 'postgres';
   readonly accounts: PostgresAccounts;
+  readonly leases: PostgresLeases;
   private readonly pool: pg.Pool;
 
   private constructor(pool: pg.Pool) {
     this.pool = pool;
     this.accounts = new PostgresAccounts(pool);
+    this.leases = new PostgresLeases(pool);
   }
 
   static async open(options: PostgresOptions): Promise<PostgresStore> {
@@ -148,6 +151,7 @@ export class PostgresStore implements ConversationStore {
 
   async applyChanges(id: string, changes: ConversationChanges): Promise<void> {
     await this.transaction(async (client) => {
+      if (changes.fence !== undefined) await checkFence(client, id, changes.fence);
       const updated = await client.query('UPDATE conversations SET title = $2, updated_at = $3, seq = $4 WHERE id = $1', [id, changes.title, changes.updatedAt, changes.seq]);
       if (updated.rowCount === 0) throw new Error(`conversation ${id} is not in the store`);
       if (changes.titleChanged) await writeSearch(client, id, '', changes.title);

@@ -157,4 +157,10 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   -- (its email_verified claim) is kept with it: only a verified email passes a domain rule.
   ALTER TABLE users ADD COLUMN email_verified INTEGER NOT NULL DEFAULT 0;
   `,
+  `
+  -- 5: many servers (issue 18) is PostgreSQL's alone (conversation_leases, conversation_kernels):
+  -- a SQLite file has one server, which always holds its conversations. The version is kept so
+  -- that both engines count the same.
+  SELECT 1;
+  `,
 ];

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { ALWAYS_HELD } from './leases.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import { claimDatabase } from './server-lock.ts';
 import { SqliteAccounts } from './sqlite-accounts.ts';
@@ -30,6 +31,8 @@ type Db = Database.Database;
 export class SqliteStore implements ConversationStore {
   readonly engine = 'sqlite';
   readonly accounts: SqliteAccounts;
+  /** One server: it holds every conversation. */
+  readonly leases = ALWAYS_HELD;
   private readonly db: Db;
   private readonly statements: ReturnType<typeof prepare>;
   private readonly release: () => void;

@@ -2,6 +2,7 @@ import { PublicError } from '../errors.ts';
 import type { Cell } from '../protocol/index.ts';
 import type { OwnerStorage } from './storage-usage.ts';
 import type { AccountStore } from './accounts.ts';
+import type { ConversationLeases } from './leases.ts';
 
 /** A conversation's own row: what a listing shows without reading its cells. */
 export interface ConversationRow {
@@ -43,6 +44,8 @@ export interface ConversationChanges {
   seq: number;
   cells: CellWrite[];
   removed: string[];
+  /** The fencing number of the writer's lease (see leases.ts): the write is refused once another server took it. */
+  fence?: number;
 }
 
 export interface ListQuery {
@@ -75,6 +78,8 @@ export interface ConversationStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Users, sessions, tokens, shares and the audit log, in the same database. */
   readonly accounts: AccountStore;
+  /** Which server holds each conversation (PostgreSQL; always this one for SQLite). */
+  readonly leases: ConversationLeases;
   /** Store a new conversation with its first cells (an import), in one transaction. */
   createConversation(conversation: StoredConversation): Promise<void>;
   loadConversation(id: string): Promise<StoredConversation | undefined>;

@@ -18,6 +18,10 @@ export interface ServerProcess {
   kill(): Promise<void>;
   /** The Node process's resident set, in bytes (from /proc). */
   rssBytes(): Promise<number>;
+  /** Send `signal` (SIGTERM to drain, SIGSTOP/SIGCONT to pause and resume it). */
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves when the process has exited, with its exit code (null when a signal ended it). */
+  exited(): Promise<number | null>;
   close(): Promise<void>;
 }
 
@@ -90,6 +94,13 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
       headers.set('Authorization', `Bearer ${token}`);
       if (typeof init.body === 'string') headers.set('Content-Type', 'application/json');
       return fetch(`${url}${path}`, { ...init, headers });
+    },
+    signal(signal) {
+      child.kill(signal);
+    },
+    exited() {
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode);
+      return new Promise((done) => child.once('exit', (code) => done(code)));
     },
     async rssBytes() {
       const status = await readFile(`/proc/${pid}/status`, 'utf8');

@@ -1,4 +1,4 @@
-import { serverFrame, type ClientFrame, type ServerFrame } from '../protocol.ts';
+import { serverFrame, SOCKET_CLOSE, type ClientFrame, type ServerFrame } from '../protocol.ts';
 
 export type ConnectionStatus = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -58,10 +58,13 @@ export function openConversationSocket(id: string, options: ConversationSocketOp
       if (parsed.success) options.onFrame(parsed.data);
       else options.onInvalid(`The server sent a frame this page does not understand: ${parsed.error.issues[0]?.message ?? ''}`);
     };
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       if (socket !== ws || closed) return;
       socket = undefined;
       options.onStatus('reconnecting');
+      // The conversation moved to another server: it takes it over within a lease; retry soon,
+      // resuming by seq (its `reset` reloads the conversation when it lacks the frames).
+      if (event.code === SOCKET_CLOSE.NOT_HOLDER) attempt = Math.min(attempt, 1);
       scheduleReconnect();
     };
   };

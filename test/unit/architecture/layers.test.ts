@@ -13,7 +13,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['config.ts'],
   ['log.ts'],
   ['errors.ts', 'ids.ts'],
-  ['llm', 'jupyter', 'store', 'events'],
+  ['llm', 'jupyter', 'store', 'events', 'server-identity.ts'],
   ['kernel', 'accounts'],
   ['files'],
   ['conversation'],
