@@ -177,7 +177,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   const bootstrap = await bootstrapAccounts(store.accounts, log);
   // Conversation-list changes for the tabs; with PostgreSQL also to and from the other servers.
   const relay = config.databaseUrl ? await PostgresChannel.open({ url: config.databaseUrl, log }) : undefined;
-  const listEvents = new ListEvents({ serverId: newId(), log, relay });
+  const listEvents = new ListEvents({ serverId: holder.id, log, relay });
   undo.push(() => listEvents.close());
   void store.collectGarbage().catch((error: unknown) => log.warn('could not collect unused stored outputs', error));
   conversations = new Conversations({
@@ -239,6 +239,8 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     conversations,
     kernels,
     jupyterReady,
+    // Readiness fails from the first moment of a shutdown, so the load balancer stops sending.
+    draining: () => closing !== undefined,
     model: () => assistant.describe(),
     sandboxed,
     usage: {
@@ -307,6 +309,7 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
           await new Promise<void>((done) => server.close(() => done()));
           await kernelPool.close();
           await kernels.detachAll('This Talkbook server is shutting down.');
+          await listEvents.close();
           await leases.close();
           await opened.close();
           return;

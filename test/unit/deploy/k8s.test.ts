@@ -107,8 +107,11 @@ describe('the Kubernetes manifests (deploy/k8s)', () => {
   });
 
   it('sets only environment variables server/config.ts reads, secrets from the Secret', () => {
-    const names = [...server.env.map((entry) => entry.name), ...Object.keys(configMap)];
+    // A variable only other values interpolate (`$(POD_IP)`) is Kubernetes', not Talkbook's.
+    const interpolated = new Set(server.env.flatMap((entry) => [...(entry.value ?? '').matchAll(/\$\((\w+)\)/g)].map((match) => match[1]!)));
+    const names = [...server.env.map((entry) => entry.name).filter((name) => !interpolated.has(name)), ...Object.keys(configMap)];
     for (const name of names) expect(ENV_NAMES, name).toContain(name);
+    for (const name of ['TALKBOOK_SERVER_ID', 'TALKBOOK_INTERNAL_URL']) expect(server.env.map((entry) => entry.name), name).toContain(name);
     expect(server.envFrom.map((from) => from.configMapRef.name)).toEqual(['talkbook']);
     for (const name of ['DATABASE_URL', 'JUPYTER_TOKEN', 'TALKBOOK_TOKEN']) {
       const ref = server.env.find((entry) => entry.name === name)?.valueFrom?.secretKeyRef;
