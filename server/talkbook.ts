@@ -223,6 +223,8 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
 
   // What every request reads to know its caller, kept usable while the database is down.
   const accounts = outageTolerantAccounts(store.accounts);
+  // Set once a shutdown begins (readiness answers 503 from then on).
+  let closing: Promise<void> | undefined;
   const sessions = new Sessions(accounts);
   const sockets = new SocketRegistry();
   const quota = new StorageQuota(store, config.storageQuotaBytes);
@@ -283,7 +285,6 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   const signInLink = bootstrap.signInCode ? `${publicOrigin}/?signin=${bootstrap.signInCode}` : undefined;
   const loginUrl = token !== undefined ? `${publicOrigin}/?token=${encodeURIComponent(token)}` : signInLink;
 
-  let closing: Promise<void> | undefined;
   const all = conversations;
   return {
     url,

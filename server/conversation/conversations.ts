@@ -151,7 +151,10 @@ export class Conversations {
       throw new PublicError('The conversation could not be saved, so it was not created (the error was logged). Try again; if it keeps failing, check the disk or the database.', 503, { cause: error });
     }
     // Many servers: stored, not held; the server its requests are routed to takes it on first use.
-    if (this.options.leases?.shared) return new Conversation(stored, { maxCellOutputBytes: this.options.maxCellOutputBytes, onChange: () => undefined });
+    if (this.options.leases?.shared) {
+      this.options.events?.emit({ kind: 'created', conversationId: stored.id });
+      return new Conversation(stored, { maxCellOutputBytes: this.options.maxCellOutputBytes, onChange: () => undefined });
+    }
     const entry = this.adopt(stored);
     this.options.events?.emit({ kind: 'created', conversationId: stored.id });
     if (pooled) {
