@@ -10,6 +10,7 @@ import { loadConfig, type Config, type Env } from './config.ts';
 import { bootstrapAccounts, outageTolerantAccounts, Sessions } from './accounts/index.ts';
 import { createAssistant } from './assistant/index.ts';
 import { newId } from './ids.ts';
+import { StoreCheckpointCopies } from './checkpoints/store-copies.ts';
 import { Conversations } from './conversation/conversations.ts';
 import { ContentsWorkspaceFiles, GatewayAwareFiles, KernelWorkspaceFiles, listFilesOf } from './files/index.ts';
 import { createApp } from './http/app.ts';
@@ -24,6 +25,7 @@ import { kernelMessageLimit } from './jupyter/kernel-socket.ts';
 import { resolveSandbox } from './jupyter/sandbox.ts';
 import { KernelPool } from './kernel/kernel-pool.ts';
 import { Kernels } from './kernel/kernels.ts';
+import { workspaceMode } from './kernel/workspace.ts';
 import { errorMessage, PublicError } from './errors.ts';
 import { createLogger, type Logger } from './log.ts';
 import { importJsonConversations, openStore } from './store/index.ts';
@@ -147,6 +149,13 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   undo.push(() => store.close());
   // Conversations from before the database: imported once, the files moved aside.
   await importJsonConversations(config.dataDir, store, log);
+  // Checkpoints copied into the store where the kernel's disk may not last (issue 19).
+  const storeCopies = new StoreCheckpointCopies({
+    store: store.checkpoints,
+    budgetMb: config.checkpointMb,
+    remote: async () => !embedded && (await workspaceMode(settings, config.files)) === 'kernel',
+    log,
+  });
   const bootstrap = await bootstrapAccounts(store.accounts, log);
   void store.collectGarbage().catch((error: unknown) => log.warn('could not collect unused stored outputs', error));
   conversations = new Conversations({
@@ -168,6 +177,9 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
       stdinTimeoutMs: config.stdinTimeoutMs,
       autoRestore: config.autoRestore,
       listFiles: listFilesOf(files),
+      checkpointSaved: (id, session, checkpointId) => storeCopies.saved(id, session, checkpointId),
+      beforeHibernate: (id, session) => storeCopies.beforeHibernate(id, session),
+      checkpointSource: (id) => storeCopies.source(id),
     },
   });
 
@@ -258,6 +270,8 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
         server.closeAllConnections?.();
         await new Promise<void>((done) => server.close(() => done()));
         await kernelPool.close();
+        // Copies under way need their kernels: they end first.
+        await storeCopies.settled();
         await all.close();
         await kernels.shutdownAll();
         await embedded?.stop();

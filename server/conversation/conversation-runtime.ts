@@ -42,6 +42,8 @@ export interface RuntimeDeps extends ConversationKernelDeps {
   listFiles(conversationId: string): Promise<WorkspaceFile[]>;
   /** Where checkpoints a kernel's folder lacks come from (the store, for remote kernels). */
   checkpointSource?(conversationId: string): CheckpointSource;
+  /** A cell's checkpoint was saved in the kernel (copied into the store when the kernel is remote). */
+  checkpointSaved?(conversationId: string, session: KernelSession, id: string): void;
 }
 
 type Request<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>;
@@ -380,7 +382,10 @@ export class ConversationRuntime implements KernelHolder {
       throw error;
     }
     const timeoutMs = this.deps.cellTimeoutMs;
-    return runWithCheckpoint(this.conversation, session, cellId, () => runCell(this.conversation, session, cellId, { signal, timeoutMs, stdin: this.stdin }), { cellTimeoutMs: timeoutMs });
+    return runWithCheckpoint(this.conversation, session, cellId, () => runCell(this.conversation, session, cellId, { signal, timeoutMs, stdin: this.stdin }), {
+      cellTimeoutMs: timeoutMs,
+      onSaved: (id) => this.deps.checkpointSaved?.(this.conversation.id, session, id),
+    });
   }
 
   private context(signal: AbortSignal): TurnContext {

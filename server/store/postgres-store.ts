@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import { PostgresAccounts } from './postgres-accounts.ts';
+import { collect, collectAll, PostgresCheckpoints } from './postgres-checkpoints.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.ts';
 import { assembleConversation, cellBody, cellCheckpointId, outputRows, toConversationRow } from './rows.ts';
 import { searchBody, searchTerms, tsQuery } from './search-text.ts';
@@ -33,11 +34,13 @@ const COMMON_HITS = 5000;
 export class PostgresStore implements ConversationStore {
   readonly engine = 'postgres';
   readonly accounts: PostgresAccounts;
+  readonly checkpoints: PostgresCheckpoints;
   private readonly pool: pg.Pool;
 
   private constructor(pool: pg.Pool) {
     this.pool = pool;
     this.accounts = new PostgresAccounts(pool);
+    this.checkpoints = new PostgresCheckpoints(pool);
   }
 
   static async open(options: PostgresOptions): Promise<PostgresStore> {
@@ -159,11 +162,16 @@ export class PostgresStore implements ConversationStore {
   }
 
   async deleteConversation(id: string): Promise<void> {
-    await this.pool.query('DELETE FROM conversations WHERE id = $1', [id]);
+    await this.transaction(async (client) => {
+      const used = await client.query<{ hash: string }>('SELECT DISTINCT hash FROM checkpoint_uses WHERE conversation_id = $1', [id]);
+      await client.query('DELETE FROM conversations WHERE id = $1', [id]);
+      await collect(client, used.rows.map((row) => row.hash));
+    });
   }
 
   async collectGarbage(): Promise<void> {
     await this.pool.query('DELETE FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM output_blobs o WHERE o.hash = b.hash)');
+    await collectAll(this.pool);
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import { claimDatabase } from './server-lock.ts';
 import { SqliteAccounts } from './sqlite-accounts.ts';
+import { SqliteCheckpoints } from './sqlite-checkpoints.ts';
 import { assembleConversation, cellBody, cellCheckpointId, outputRows, toConversationRow } from './rows.ts';
 import { ftsQuery, ftsQueryIn, ftsWordsQuery, matchingWords, searchBody, searchTerms } from './search-text.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
@@ -29,6 +30,7 @@ type Db = Database.Database;
 export class SqliteStore implements ConversationStore {
   readonly engine = 'sqlite';
   readonly accounts: SqliteAccounts;
+  readonly checkpoints: SqliteCheckpoints;
   private readonly db: Db;
   private readonly statements: ReturnType<typeof prepare>;
   private readonly release: () => void;
@@ -37,6 +39,7 @@ export class SqliteStore implements ConversationStore {
     this.db = db;
     this.statements = prepare(db);
     this.accounts = new SqliteAccounts(db);
+    this.checkpoints = new SqliteCheckpoints(db);
     this.release = release;
   }
 
@@ -157,11 +160,16 @@ export class SqliteStore implements ConversationStore {
   }
 
   async deleteConversation(id: string): Promise<void> {
-    this.statements.deleteConversation.run(id);
+    this.db.transaction(() => {
+      const checkpointBlobs = this.checkpoints.blobsOfConversation(id);
+      this.statements.deleteConversation.run(id);
+      for (const hash of checkpointBlobs) this.checkpoints.collect(hash);
+    })();
   }
 
   async collectGarbage(): Promise<void> {
     this.statements.collectBlobs.run();
+    this.checkpoints.collectAll();
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,7 @@
 import { PublicError } from '../errors.ts';
 import type { Cell } from '../protocol/index.ts';
 import type { AccountStore } from './accounts.ts';
+import type { CheckpointStore } from './checkpoints.ts';
 
 /** A conversation's own row: what a listing shows without reading its cells. */
 export interface ConversationRow {
@@ -73,6 +74,8 @@ export interface ConversationStore {
   readonly engine: 'sqlite' | 'postgres';
   /** Users, sessions, tokens, shares and the audit log, in the same database. */
   readonly accounts: AccountStore;
+  /** Kernel checkpoints copied out of remote or hibernating kernels (issue 19), in the same database. */
+  readonly checkpoints: CheckpointStore;
   /** Store a new conversation with its first cells (an import), in one transaction. */
   createConversation(conversation: StoredConversation): Promise<void>;
   loadConversation(id: string): Promise<StoredConversation | undefined>;
@@ -80,7 +83,7 @@ export interface ConversationStore {
   listConversations(query: ListQuery): Promise<ListPage>;
   applyChanges(id: string, changes: ConversationChanges): Promise<void>;
   deleteConversation(id: string): Promise<void>;
-  /** Remove stored payloads no output refers to any more. */
+  /** Remove stored payloads no output refers to any more, and checkpoint blobs no stored checkpoint uses. */
   collectGarbage(): Promise<void>;
   close(): Promise<void>;
 }
