@@ -142,7 +142,7 @@ function conversation(n: number): StoredConversation {
   return { id: id(), title: `Sales analysis ${n}`, kernel: 'python3', createdAt: at, updatedAt: at, seq: 100_000, ownerId: null, cells: cells.slice(0, size) };
 }
 
-async function seed(store: ConversationStore, count: number): Promise<void> {
+export async function seed(store: ConversationStore, count: number): Promise<void> {
   const parallel = store.engine === 'postgres' ? 8 : 1;
   let next = 0;
   await Promise.all(

@@ -10,6 +10,7 @@ import { loadConfig, type Config, type Env } from './config.ts';
 import { bootstrapAccounts, OidcSignIn, outageTolerantAccounts, Sessions } from './accounts/index.ts';
 import { createAssistant } from './assistant/index.ts';
 import { newId } from './ids.ts';
+import { StoreCheckpointCopies } from './checkpoints/store-copies.ts';
 import { Conversations } from './conversation/conversations.ts';
 import { LeaseKeeper } from './conversation/conversation-lease.ts';
 import { serverId } from './server-identity.ts';
@@ -28,6 +29,7 @@ import { kernelMessageLimit } from './jupyter/kernel-socket.ts';
 import { resolveSandbox } from './jupyter/sandbox.ts';
 import { KernelPool } from './kernel/kernel-pool.ts';
 import { Kernels } from './kernel/kernels.ts';
+import { workspaceMode } from './kernel/workspace.ts';
 import { errorMessage, PublicError } from './errors.ts';
 import { NOT_HOLDER_REASON, SOCKET_CLOSE } from './protocol/index.ts';
 import { createLogger, type Logger } from './log.ts';
@@ -174,6 +176,13 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   }
   // Conversations from before the database: imported once, the files moved aside.
   await importJsonConversations(config.dataDir, store, log);
+  // Checkpoints copied into the store where the kernel's disk may not last (issue 19).
+  const storeCopies = new StoreCheckpointCopies({
+    store: store.checkpoints,
+    budgetMb: config.checkpointMb,
+    remote: async () => !embedded && (await workspaceMode(settings, config.files)) === 'kernel',
+    log,
+  });
   const bootstrap = await bootstrapAccounts(store.accounts, log);
   // Conversation-list changes for the tabs; with PostgreSQL also to and from the other servers.
   const relay = config.databaseUrl ? await PostgresChannel.open({ url: config.databaseUrl, log }) : undefined;
@@ -202,6 +211,9 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
       stdinTimeoutMs: config.stdinTimeoutMs,
       autoRestore: config.autoRestore,
       listFiles: listFilesOf(files),
+      checkpointSaved: (id, session, checkpointId) => storeCopies.saved(id, session, checkpointId),
+      beforeHibernate: (id, session) => storeCopies.beforeHibernate(id, session),
+      checkpointSource: (id) => storeCopies.source(id),
     },
   });
 
@@ -320,6 +332,8 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
         server.closeAllConnections?.();
         await new Promise<void>((done) => server.close(() => done()));
         await kernelPool.close();
+        // Copies under way need their kernels: they end first.
+        await storeCopies.settled();
         await all.close();
         await listEvents.close();
         await leases?.close();

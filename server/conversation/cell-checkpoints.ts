@@ -19,7 +19,7 @@ export async function runWithCheckpoint(
   session: KernelSession,
   cellId: string,
   run: () => Promise<CodeCell>,
-  options: { cellTimeoutMs: number },
+  options: { cellTimeoutMs: number; onSaved?: (id: string) => void },
 ): Promise<CodeCell> {
   const engine = await checkpointEngine(session);
   const source = conversation.cell(cellId)?.kind === 'code' ? (conversation.cell(cellId) as CodeCell).source : '';
@@ -41,6 +41,7 @@ export async function runWithCheckpoint(
   if (result.status === 'skipped') return cell;
   const current = conversation.cell(cellId);
   if (current?.kind !== 'code') return cell;
+  if (isSaved(result)) options.onSaved?.(result.id);
   return conversation.updateCell<CodeCell>(cellId, { checkpoint: cellCheckpointOf(result) });
 }
 

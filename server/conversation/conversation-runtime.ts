@@ -45,6 +45,8 @@ export interface RuntimeDeps extends ConversationKernelDeps {
   checkpointSource?(conversationId: string): CheckpointSource;
   /** Many servers: throws (`NotHolderError`) unless this server holds the conversation's lease now. */
   assertHeld?(conversationId: string): void;
+  /** A cell's checkpoint was saved in the kernel (copied into the store when the kernel is remote). */
+  checkpointSaved?(conversationId: string, session: KernelSession, id: string): void;
 }
 
 type Request<T extends ClientFrame['type']> = Extract<ClientFrame, { type: T }>;
@@ -434,7 +436,10 @@ export class ConversationRuntime implements KernelHolder {
       throw error;
     }
     const timeoutMs = this.deps.cellTimeoutMs;
-    return runWithCheckpoint(this.conversation, session, cellId, () => runCell(this.conversation, session, cellId, { signal, timeoutMs, stdin: this.stdin }), { cellTimeoutMs: timeoutMs });
+    return runWithCheckpoint(this.conversation, session, cellId, () => runCell(this.conversation, session, cellId, { signal, timeoutMs, stdin: this.stdin }), {
+      cellTimeoutMs: timeoutMs,
+      onSaved: (id) => this.deps.checkpointSaved?.(this.conversation.id, session, id),
+    });
   }
 
   private context(signal: AbortSignal): TurnContext {

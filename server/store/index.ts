@@ -9,6 +9,7 @@ export { SEQ_BLOCK, SchemaTooNewError } from './store.ts';
 export { describeStorageFailure } from './storage-failure.ts';
 export type { AccountStore, ApiTokenRow, AuditEntry, ConversationAccessRow, NewUser, Role, SessionRow, ShareRole, ShareRow, UserChanges, UserRow } from './accounts.ts';
 export { UsernameTakenError } from './accounts.ts';
+export type { CheckpointBlobRef, CheckpointStore, StoredCheckpoint, StoredCheckpointRow } from './checkpoints.ts';
 export { importJsonConversations } from './json-import.ts';
 export { SqliteStore } from './sqlite-store.ts';
 export { PostgresStore } from './postgres-store.ts';

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import { PostgresAccounts } from './postgres-accounts.ts';
 import { checkFence, PostgresLeases } from './postgres-leases.ts';
+import { collect, collectAll, PostgresCheckpoints } from './postgres-checkpoints.ts';
 import { POSTGRES_MIGRATIONS } from './postgres-schema.ts';
 import { assembleConversation, cellBody, cellCheckpointId, outputRows, toConversationRow } from './rows.ts';
 import { searchBody, searchTerms, tsQuery } from './search-text.ts';
@@ -36,12 +37,14 @@ export class PostgresStore implements ConversationStore {
   readonly engine = 'postgres';
   readonly accounts: PostgresAccounts;
   readonly leases: PostgresLeases;
+  readonly checkpoints: PostgresCheckpoints;
   private readonly pool: pg.Pool;
 
   private constructor(pool: pg.Pool) {
     this.pool = pool;
     this.accounts = new PostgresAccounts(pool);
     this.leases = new PostgresLeases(pool);
+    this.checkpoints = new PostgresCheckpoints(pool);
   }
 
   static async open(options: PostgresOptions): Promise<PostgresStore> {
@@ -115,19 +118,25 @@ export class PostgresStore implements ConversationStore {
     const after = query.cursor ? decodeCursor(query.cursor) : undefined;
     const terms = query.q ? searchTerms(query.q) : [];
     const params: unknown[] = [query.limit + 1, after?.updatedAt ?? null, after?.id ?? null, query.visibleTo ?? null];
-    const filter = `($2::text IS NULL OR c.updated_at < $2 OR (c.updated_at = $2 AND c.id < $3)) AND ($4::text IS NULL OR c.owner_id = $4 OR EXISTS (SELECT 1 FROM shares sh WHERE sh.conversation_id = c.id AND sh.user_id = $4))`;
-    let sql = `SELECT c.id, c.title, c.kernel, c.created_at, c.updated_at, c.seq, c.owner_id FROM conversations c WHERE ${filter}`;
+    let search = '';
     if (terms.length) {
-      params.push(tsQuery(terms));
-      // A rare word: the conversations it is in, then the newest of those. A word in many: the
-      // newest conversations, each asked whether it holds it, until the page is full.
-      const hits = await this.pool.query(`SELECT count(*) AS n FROM (SELECT 1 FROM search_docs WHERE doc @@ to_tsquery('simple', $1) LIMIT ${COMMON_HITS}) h`, [params[4]]);
-      sql +=
-        Number(hits.rows[0].n) < COMMON_HITS
-          ? ` AND c.id IN (SELECT conversation_id FROM search_docs WHERE doc @@ to_tsquery('simple', $5))`
-          : ` AND EXISTS (SELECT 1 FROM search_docs s WHERE s.conversation_id = c.id AND s.doc @@ to_tsquery('simple', $5))`;
+      // A rare word: the conversations it is in (from the GIN index), then the newest of those,
+      // given as a list of ids. Asked as `c.id IN (SELECT … WHERE doc @@ …)`, the planner cannot
+      // tell how rare a prefix is (it guesses ~3 % of the texts) and walks the newest
+      // conversations testing every text of each: 3.3 s at 50,000. A word in many: the newest
+      // conversations, each asked whether it holds it, until the page is full.
+      const hits = await this.pool.query<{ conversation_id: string }>(`SELECT conversation_id FROM search_docs WHERE doc @@ to_tsquery('simple', $1) LIMIT ${COMMON_HITS}`, [
+        tsQuery(terms),
+      ]);
+      if (hits.rows.length < COMMON_HITS) {
+        params.push([...new Set(hits.rows.map((hit) => hit.conversation_id))]);
+        search = ' AND c.id = ANY($5::text[])';
+      } else {
+        params.push(tsQuery(terms));
+        search = ` AND EXISTS (SELECT 1 FROM search_docs s WHERE s.conversation_id = c.id AND s.doc @@ to_tsquery('simple', $5))`;
+      }
     }
-    sql += ' ORDER BY c.updated_at DESC, c.id DESC LIMIT $1';
+    const sql = pageQuery(search, query.visibleTo !== undefined);
     const rows = (await this.pool.query(sql, params)).rows.map(toConversationRow);
     const page = rows.slice(0, query.limit);
     const items: ListPage['items'] = page;
@@ -164,11 +173,16 @@ export class PostgresStore implements ConversationStore {
   }
 
   async deleteConversation(id: string): Promise<void> {
-    await this.pool.query('DELETE FROM conversations WHERE id = $1', [id]);
+    await this.transaction(async (client) => {
+      const used = await client.query<{ hash: string }>('SELECT DISTINCT hash FROM checkpoint_uses WHERE conversation_id = $1', [id]);
+      await client.query('DELETE FROM conversations WHERE id = $1', [id]);
+      await collect(client, used.rows.map((row) => row.hash));
+    });
   }
 
   async collectGarbage(): Promise<void> {
     await this.pool.query('DELETE FROM blobs b WHERE NOT EXISTS (SELECT 1 FROM output_blobs o WHERE o.hash = b.hash)');
+    await collectAll(this.pool);
   }
 
   async storageByOwner(ownerId?: string): Promise<OwnerStorage[]> {
@@ -180,6 +194,27 @@ export class PostgresStore implements ConversationStore {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+const COLUMNS = 'c.id, c.title, c.kernel, c.created_at, c.updated_at, c.seq, c.owner_id';
+const NEWEST = 'ORDER BY c.updated_at DESC, c.id DESC LIMIT $1';
+const AFTER_CURSOR = '($2::text IS NULL OR c.updated_at < $2 OR (c.updated_at = $2 AND c.id < $3))';
+
+/**
+ * A page of conversations newest first (`$1` rows after the cursor `$2`, `$3`) that pass `filter`
+ * (`AND …`). With a user (`$4`), those they own and those shared with them: each from its own
+ * index, merged. As one `owner_id = $4 OR EXISTS (a share)`, no index serves both, and the
+ * newest conversations of everyone are walked until the page is full (70 ms at 22,000 for a
+ * user owning ten old ones, against 0.2 ms).
+ */
+function pageQuery(filter: string, visibleTo: boolean): string {
+  const where = `${AFTER_CURSOR}${filter}`;
+  if (!visibleTo) return `SELECT ${COLUMNS} FROM conversations c WHERE $4::text IS NULL AND ${where} ${NEWEST}`;
+  return `SELECT * FROM (
+      (SELECT ${COLUMNS} FROM conversations c WHERE c.owner_id = $4 AND ${where} ${NEWEST})
+      UNION
+      (SELECT ${COLUMNS} FROM shares sh JOIN conversations c ON c.id = sh.conversation_id WHERE sh.user_id = $4 AND ${where} ${NEWEST})
+    ) c ${NEWEST}`;
 }
 
 async function writeSearch(client: Client, id: string, cellId: string, body: string): Promise<void> {

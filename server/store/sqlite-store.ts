@@ -5,6 +5,7 @@ import { ALWAYS_HELD } from './leases.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import { claimDatabase } from './server-lock.ts';
 import { SqliteAccounts } from './sqlite-accounts.ts';
+import { SqliteCheckpoints } from './sqlite-checkpoints.ts';
 import { assembleConversation, cellBody, cellCheckpointId, outputRows, toConversationRow } from './rows.ts';
 import { ftsQuery, ftsQueryIn, ftsWordsQuery, matchingWords, searchBody, searchTerms } from './search-text.ts';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.ts';
@@ -33,6 +34,7 @@ export class SqliteStore implements ConversationStore {
   readonly accounts: SqliteAccounts;
   /** One server: it holds every conversation. */
   readonly leases = ALWAYS_HELD;
+  readonly checkpoints: SqliteCheckpoints;
   private readonly db: Db;
   private readonly statements: ReturnType<typeof prepare>;
   private readonly release: () => void;
@@ -41,6 +43,7 @@ export class SqliteStore implements ConversationStore {
     this.db = db;
     this.statements = prepare(db);
     this.accounts = new SqliteAccounts(db);
+    this.checkpoints = new SqliteCheckpoints(db);
     this.release = release;
   }
 
@@ -161,11 +164,16 @@ export class SqliteStore implements ConversationStore {
   }
 
   async deleteConversation(id: string): Promise<void> {
-    this.statements.deleteConversation.run(id);
+    this.db.transaction(() => {
+      const checkpointBlobs = this.checkpoints.blobsOfConversation(id);
+      this.statements.deleteConversation.run(id);
+      for (const hash of checkpointBlobs) this.checkpoints.collect(hash);
+    })();
   }
 
   async collectGarbage(): Promise<void> {
     this.statements.collectBlobs.run();
+    this.checkpoints.collectAll();
   }
 
   async storageByOwner(ownerId?: string): Promise<OwnerStorage[]> {

@@ -3,6 +3,7 @@ import type { Cell } from '../protocol/index.ts';
 import type { OwnerStorage } from './storage-usage.ts';
 import type { AccountStore } from './accounts.ts';
 import type { ConversationLeases } from './leases.ts';
+import type { CheckpointStore } from './checkpoints.ts';
 
 /** A conversation's own row: what a listing shows without reading its cells. */
 export interface ConversationRow {
@@ -80,6 +81,8 @@ export interface ConversationStore {
   readonly accounts: AccountStore;
   /** Which server holds each conversation (PostgreSQL; always this one for SQLite). */
   readonly leases: ConversationLeases;
+  /** Kernel checkpoints copied out of remote or hibernating kernels (issue 19), in the same database. */
+  readonly checkpoints: CheckpointStore;
   /** Store a new conversation with its first cells (an import), in one transaction. */
   createConversation(conversation: StoredConversation): Promise<void>;
   loadConversation(id: string): Promise<StoredConversation | undefined>;
@@ -87,7 +90,7 @@ export interface ConversationStore {
   listConversations(query: ListQuery): Promise<ListPage>;
   applyChanges(id: string, changes: ConversationChanges): Promise<void>;
   deleteConversation(id: string): Promise<void>;
-  /** Remove stored payloads no output refers to any more. */
+  /** Remove stored payloads no output refers to any more, and checkpoint blobs no stored checkpoint uses. */
   collectGarbage(): Promise<void>;
   /** What the store holds per owner (storage-usage.ts says what counts); with `ownerId`, that owner's only. */
   storageByOwner(ownerId?: string): Promise<OwnerStorage[]>;

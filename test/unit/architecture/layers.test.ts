@@ -17,7 +17,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['kernel', 'accounts'],
   ['files'],
   ['conversation'],
-  ['assistant', 'notebook'],
+  ['assistant', 'notebook', 'checkpoints'],
   ['http'],
   ['talkbook.ts'],
   ['index.ts', 'cli.ts'],
