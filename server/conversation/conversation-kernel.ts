@@ -42,6 +42,11 @@ export class ConversationKernel {
     return this.deps.kernels.get(this.conversation.id) !== undefined;
   }
 
+  /** A takeover: the kernel the last holder used still runs (the next `session` reattaches to it). */
+  canReattach(): Promise<boolean> {
+    return this.deps.kernels.canReattach(this.conversation.id, this.conversation.kernel);
+  }
+
   /** The kernel, started (and wired to the conversation) if there is none. */
   async session(): Promise<KernelSession> {
     const { kernels } = this.deps;

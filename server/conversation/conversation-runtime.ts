@@ -384,6 +384,12 @@ export class ConversationRuntime implements KernelHolder {
 
   private async restoreTurn(turn: ActiveTurn, automatic: boolean, from: { files: boolean; source: CheckpointSource } | undefined = undefined): Promise<void> {
     this.state.restoreStarted();
+    if (automatic && !from && (await this.kernel.canReattach())) {
+      // Taken over from another server whose kernel still runs: everything it defined is there.
+      await this.kernel.session();
+      this.state.rebuilt();
+      return;
+    }
     const checkpoints = from?.source ?? this.deps.checkpointSource?.(this.conversation.id);
     const report = await restoreState({
       conversation: this.conversation,

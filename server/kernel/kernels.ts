@@ -141,6 +141,16 @@ export class Kernels {
     return this.adopt(conversationId, session);
   }
 
+  /** Whether the next `session` would reattach to a kernel the server before this one left running. */
+  async canReattach(conversationId: string, kernelName: string): Promise<boolean> {
+    const { registry, settings } = this.options;
+    if (!registry || this.get(conversationId)) return false;
+    const record = await registry.find(conversationId).catch(() => undefined);
+    if (!record || record.kernelName !== kernelName) return false;
+    const model = await KernelAPI.getKernelModel(record.kernelId, settings).catch(() => undefined);
+    return model !== undefined && model.execution_state !== 'dead';
+  }
+
   /**
    * The conversation's kernel left by the server that held it before, if it still runs:
    * connected with that server's session id, so Jupyter replays what it buffered meanwhile.

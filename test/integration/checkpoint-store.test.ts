@@ -112,6 +112,11 @@ describe.each(['sqlite', 'postgres'] as const)('checkpoints of a remote kernel i
     const folder = join(gateway.jupyter.rootDir, '.talkbook-checkpoints', id);
     expect(existsSync(join(folder, 'checkpoints', `${secondId}.json`))).toBe(true);
     await rm(folder, { recursive: true, force: true });
+    // The pod is gone too. (With PostgreSQL on a shared Jupyter a restart leaves kernels running
+    // for the next holder, which reattaches to them; a lost pod leaves nothing to reattach to.)
+    const headers = { Authorization: `token ${gateway.jupyter.token}` };
+    const kernels = (await (await fetch(`${gateway.jupyter.url}/api/kernels`, { headers })).json()) as { id: string }[];
+    for (const kernel of kernels) await fetch(`${gateway.jupyter.url}/api/kernels/${kernel.id}`, { method: 'DELETE', headers });
 
     // The next run restores from the store: the same random numbers (a replay would draw others).
     const again = await tb.connect(id);
