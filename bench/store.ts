@@ -55,6 +55,11 @@ export async function storeBenchmarks(options: { count?: number } = {}): Promise
       const appends = await appendCosts(store);
       await store.close();
 
+      // Each store is started once before it is measured: a first start makes the schema and the
+      // first admin, and on the seeded store (conversations from before accounts) hands every
+      // ownerless conversation to that admin in one UPDATE, a one-time step of the upgrade.
+      await startCost(empty.env, empty.dataDir);
+      const firstStart = await startCost(seeded.env, seeded.dataDir);
       const bare = await startCost(empty.env, empty.dataDir);
       const full = await startCost(seeded.env, seeded.dataDir);
       const startDelta = full.startMs - bare.startMs;
@@ -66,7 +71,7 @@ export async function storeBenchmarks(options: { count?: number } = {}): Promise
           baseline: `empty store ${round(bare.startMs / 1000, 2)} s`,
           target: '≤ +1.5 s',
           verdict: verdict(startDelta <= 1500),
-          notes: `seeded in ${round(seedS)} s`,
+          notes: `seeded in ${round(seedS)} s; the first start, which gave the ${count.toLocaleString('en')} ownerless conversations to the first admin, took ${round(firstStart.startMs / 1000, 2)} s`,
         },
         {
           name: `server memory, ${count.toLocaleString('en')} stored (${engine.name})`,
