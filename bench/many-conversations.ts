@@ -7,7 +7,7 @@ import { median, percentile, round } from './stats.ts';
 
 const MiB = 1024 * 1024;
 
-const PANDAS_CELL = [
+export const PANDAS_CELL = [
   'import pandas as pd',
   "df = pd.DataFrame({'group': [i % 7 for i in range(10_000)], 'value': range(10_000)})",
   "print(df.groupby('group')['value'].sum().to_string())",

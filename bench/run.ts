@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { bigConversation } from './big-conversation.ts';
 import { hibernateAndWake } from './hibernate.ts';
+import { manyServers } from './many-servers.ts';
 import { checkpointBenchmarks } from './checkpoints.ts';
 import { clientBundle } from './client-bundle.ts';
 import { failover } from './failover.ts';
@@ -63,6 +64,12 @@ const benches: Bench[] = [
       ['failover: SIGTERM drain → next cell', '≤ 1 s'],
     ],
     run: () => failover(),
+    needsServer: false,
+  },
+  {
+    key: 'many-servers',
+    lines: [['30 conversations at once, 3 servers behind nginx', 'report the ratio']],
+    run: () => manyServers(),
     needsServer: false,
   },
   {

@@ -169,7 +169,9 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
   undo.push(() => opened.close());
   // Where the load balancer and the other servers reach this one; known once it listens.
   const holder = { id: await serverId(config.serverId, config.dataDir), url: config.internalUrl ?? '' };
-  if (opened.leases.shared) {
+  // Leases only where servers can share kernels (JUPYTER_URL): an embedded Jupyter is one
+  // server's, so nothing could be taken over, and a database outage must not stop its turns.
+  if (opened.leases.shared && !embedded) {
     const keeper = new LeaseKeeper({ leases: opened.leases, holder, ttlMs: config.leaseMs, log, onLost: (id) => conversations?.leaseLost(id) });
     leases = keeper;
     undo.push(() => keeper.close());

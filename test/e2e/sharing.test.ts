@@ -104,6 +104,14 @@ describe('sharing in a browser', { timeout: 300_000 }, () => {
     expect(await ben.getByRole('button', { name: 'Upload files' }).isDisabled()).toBe(true);
     expect(await ben.locator('.header-actions').getByRole('button', { name: 'Run all' }).count()).toBe(0);
     expect(await ben.locator('.header-actions').getByRole('button', { name: 'Share' }).count()).toBe(0);
+    // Nor does a cell offer to change it: no edit, skip-on-restore or delete, in its toolbar or menu.
+    const cell = ben.locator('.code-cell').first();
+    await cell.waitFor();
+    for (const name of ['Edit and run again', "Don't replay when restoring state", 'Delete cell']) expect(await cell.getByRole('button', { name }).count(), name).toBe(0);
+    await cell.getByRole('button', { name: 'Cell actions' }).click();
+    await ben.getByRole('menuitem', { name: 'Copy code' }).waitFor();
+    expect(await ben.getByRole('menuitem', { name: /Delete cell|Undo this cell|Edit and run again/ }).count()).toBe(0);
+    await ben.keyboard.press('Escape');
     await screenshot(ben, 'sharing-03-viewer');
 
     await dialog.getByRole('button', { name: 'Create a read-only link' }).click();

@@ -94,7 +94,7 @@ describe('export', () => {
     expect(nb.cells[0]).toMatchObject({ cell_type: 'markdown', metadata: { talkbook: { role: 'notice', level: 'info' } } });
     const code = nb.cells.filter((cell) => cell.cell_type === 'code');
     expect(code).toHaveLength(6);
-    for (const cell of code) expect(cell.metadata.talkbook).toEqual({ author: 'user' });
+    for (const cell of code) expect(cell.metadata.talkbook).toEqual({ author: 'user', by: { userId: expect.any(String), name: expect.any(String) } });
     expect(JSON.stringify(nb)).not.toContain('transient');
     expect(code[2]!.outputs![0]).toMatchObject({ output_type: 'display_data', data: { 'image/png': expect.any(String) }, metadata: {} });
   });

@@ -15,6 +15,7 @@ import { useCheckpointActions, type CheckpointActions } from './checkpoint-actio
 import { CheckpointFooter } from './checkpoint-footer.tsx';
 import { CellByLabel } from './cell-by-label.tsx';
 import { useMe } from './participants.ts';
+import { useCanEdit } from './can-edit.ts';
 
 export interface CodeCellProps {
   cell: CodeCellData;
@@ -89,6 +90,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
   const live = useLiveCells();
   const prompt = live.stdin?.cellId === cell.id && cell.status === 'running' ? live.stdin : undefined;
   const checkpoints = useCheckpointActions();
+  const canEdit = useCanEdit();
   // Leaving the editor (run or Escape) puts focus back on the cell, never on the page's body.
   const stopEditing = () => {
     setEditing(false);
@@ -158,6 +160,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
             </span>
           ) : null}
           <span className="spacer" />
+          {canEdit ? (
           <button
             type="button"
             className={`icon-button cell-tool${cell.noReplay ? ' pressed' : ''}`}
@@ -168,6 +171,7 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
           >
             <Icon name="replayOff" />
           </button>
+          ) : null}
           <button
             type="button"
             className="icon-button cell-tool"
@@ -179,9 +183,12 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
             <Icon name={collapsed ? 'chevronRight' : 'chevronDown'} />
           </button>
           <CopyButton text={cell.source} className="icon-button cell-tool" />
+          {canEdit ? (
           <button type="button" className="icon-button cell-tool" aria-label="Edit and run again" title="Edit and run again" data-cell-edit onClick={startEditing}>
             <Icon name="pencil" />
           </button>
+          ) : null}
+          {canEdit ? (
           <button
             type="button"
             className="icon-button cell-tool"
@@ -192,19 +199,28 @@ export const CodeCell = memo(function CodeCell({ cell, onRun, onSetNoReplay, onD
           >
             <Icon name="trash" />
           </button>
+          ) : null}
           <Menu
             label="Cell actions"
             icon="more"
             name="cell"
             className="icon-button cell-menu-button"
-            items={[
-              { label: 'Edit and run again', icon: 'pencil', onSelect: startEditing },
-              { label: 'Copy code', icon: 'copy', onSelect: () => void copyText(cell.source).catch(() => {}) },
-              { label: collapsed ? 'Expand cell' : 'Collapse cell', icon: collapsed ? 'chevronRight' : 'chevronDown', onSelect: () => setCollapsed(!collapsed) },
-              { label: 'Replay when restoring state', icon: 'restart', checked: !cell.noReplay, onSelect: () => onSetNoReplay(cell.id, !cell.noReplay) },
-              ...checkpointItems(cell, checkpoints),
-              { label: 'Delete cell', icon: 'trash', danger: true, disabled: !onDelete, title: onDelete ? undefined : deleteLater, onSelect: () => setConfirmDelete(true) },
-            ]}
+            items={
+              canEdit
+                ? [
+                    { label: 'Edit and run again', icon: 'pencil', onSelect: startEditing },
+                    { label: 'Copy code', icon: 'copy', onSelect: () => void copyText(cell.source).catch(() => {}) },
+                    { label: collapsed ? 'Expand cell' : 'Collapse cell', icon: collapsed ? 'chevronRight' : 'chevronDown', onSelect: () => setCollapsed(!collapsed) },
+                    { label: 'Replay when restoring state', icon: 'restart', checked: !cell.noReplay, onSelect: () => onSetNoReplay(cell.id, !cell.noReplay) },
+                    ...checkpointItems(cell, checkpoints),
+                    { label: 'Delete cell', icon: 'trash', danger: true, disabled: !onDelete, title: onDelete ? undefined : deleteLater, onSelect: () => setConfirmDelete(true) },
+                  ]
+                : [
+                    // A viewer reads and copies; changing the cells is the owner's and editors'.
+                    { label: 'Copy code', icon: 'copy', onSelect: () => void copyText(cell.source).catch(() => {}) },
+                    { label: collapsed ? 'Expand cell' : 'Collapse cell', icon: collapsed ? 'chevronRight' : 'chevronDown', onSelect: () => setCollapsed(!collapsed) },
+                  ]
+            }
           />
         </header>
         {confirmDelete ? (

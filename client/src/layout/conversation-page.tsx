@@ -16,6 +16,7 @@ import { DropZone } from './drop-zone.tsx';
 import { FilesPanel } from './files-panel.tsx';
 import { VariablesPanel } from './variables-panel.tsx';
 import { Notebook } from './notebook.tsx';
+import { CanEditContext } from '../cells/can-edit.ts';
 import { LiveCellsContext, type LiveCells } from '../cells/live-cells.ts';
 import { CheckpointActionsContext } from '../cells/checkpoint-actions.tsx';
 import { navigate } from '../router/use-route.ts';
@@ -146,6 +147,7 @@ export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onH
       <LiveAnnouncer cells={state.cells} busy={busy} />
       <ParticipantsContext.Provider value={participants}>
       <LiveCellsContext.Provider value={live}>
+      <CanEditContext.Provider value={!readOnly}>
       <CheckpointActionsContext.Provider value={checkpointActions}>
       <Notebook
         cells={state.cells}
@@ -173,6 +175,7 @@ export function ConversationPage({ id, cellId, canAsk, kernelspecs, onFrame, onH
         }
       />
       </CheckpointActionsContext.Provider>
+      </CanEditContext.Provider>
       </LiveCellsContext.Provider>
       </ParticipantsContext.Provider>
       <div className="prompt-dock">
