@@ -61,7 +61,7 @@ describe('a live notebook in a browser', { timeout: 240_000 }, () => {
     await panel.getByRole('button', { name: 'limit', exact: true }).waitFor({ timeout: 30_000 });
 
     await panel.getByRole('button', { name: 'threshold', exact: true }).click();
-    expect(await box.inputValue()).toBe('threshold');
+    await expect.poll(() => box.inputValue()).toBe('threshold');
 
     await panel.getByRole('button', { name: 'Open sales as a table' }).click();
     const table = page.getByRole('dialog', { name: 'Table sales' });
