@@ -26,6 +26,10 @@ describe('when the database goes away under an open conversation', { timeout: 24
     await box.fill('print("before the outage")');
     await box.press('Control+Enter');
     await page.locator('.stream-stdout', { hasText: 'before the outage' }).waitFor({ timeout: 90_000 });
+    // The cell's end too (its Done and its checkpoint, sent once they are stored): a cell that
+    // finishes during the outage keeps its Done, and everything after it, until it is stored.
+    await page.locator('article.code-cell.status-ok .cell-checkpoint').waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByRole('button', { name: 'Stop' }).count()).toBe(0);
     expect(await page.locator('.storage-banner').count()).toBe(0);
 
     await postgres!.stop();
