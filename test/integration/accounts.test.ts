@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
 import { TestSocket } from '../helpers/test-socket.ts';
+import { asUser } from '../helpers/as-user.ts';
 
 /**
  * Accounts through the front door: two users on one real server (real kernels), signing in with
@@ -56,17 +57,8 @@ async function person(username: string): Promise<Person> {
   return { id, username, cookie, csrf, token };
 }
 
-function as(who: Person, path: string, init: RequestInit = {}) {
-  const headers = new Headers(init.headers);
-  headers.set('Authorization', `Bearer ${who.token}`);
-  return tb.api(path, { ...init, headers, auth: false });
-}
-
-async function conversationOf(who: Person, title: string): Promise<string> {
-  const response = await as(who, '/api/conversations', { method: 'POST', body: JSON.stringify({ title }) });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { id: string }).id;
-}
+const as = (who: Person, path: string, init: RequestInit = {}) => asUser(tb).as(who, path, init);
+const conversationOf = (who: Person, title: string) => asUser(tb).conversationOf(who, title);
 
 const socketUrl = (id: string, who: Person) => `${own.replace('http', 'ws')}/api/conversations/${id}/ws?token=${who.token}&after=0`;
 

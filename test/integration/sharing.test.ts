@@ -3,6 +3,7 @@ import type { Cell, ServerFrame } from '../../server/protocol/index.ts';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server.ts';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
 import { TestSocket } from '../helpers/test-socket.ts';
+import { asUser } from '../helpers/as-user.ts';
 
 /**
  * Sharing through the front door (issue 17): who ran each cell when two people work in one
@@ -52,17 +53,8 @@ async function person(username: string, displayName: string): Promise<Person> {
   return { id, name: displayName, token: ((await made.json()) as { token: string }).token };
 }
 
-function as(who: Person, path: string, init: RequestInit = {}) {
-  const headers = new Headers(init.headers);
-  headers.set('Authorization', `Bearer ${who.token}`);
-  return tb.api(path, { ...init, headers, auth: false });
-}
-
-async function conversationOf(who: Person, title: string): Promise<string> {
-  const response = await as(who, '/api/conversations', { method: 'POST', body: JSON.stringify({ title }) });
-  expect(response.status).toBe(201);
-  return ((await response.json()) as { id: string }).id;
-}
+const as = (who: Person, path: string, init: RequestInit = {}) => asUser(tb).as(who, path, init);
+const conversationOf = (who: Person, title: string) => asUser(tb).conversationOf(who, title);
 
 const open = (id: string, who: Person, headers: Record<string, string> = {}) => TestSocket.open(`${tb.url.replace('http', 'ws')}/api/conversations/${id}/ws?token=${who.token}&after=0`, headers);
 
