@@ -1,3 +1,4 @@
+import { inTransaction } from './postgres-transaction.ts';
 import type pg from 'pg';
 import { CHECKPOINT_CHUNK_BYTES, type CheckpointBlobRef, type CheckpointStore, type StoredCheckpoint, type StoredCheckpointRow } from './checkpoints.ts';
 import { bySeq, rechunk } from './checkpoint-rows.ts';
@@ -93,20 +94,12 @@ export class PostgresCheckpoints implements CheckpointStore {
     return Number(row.rows[0]!.n);
   }
 
-  async drop(conversationId: string, id: string): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+  drop(conversationId: string, id: string): Promise<void> {
+    return inTransaction(this.pool, async (client) => {
       const used = await client.query<{ hash: string }>('DELETE FROM checkpoint_uses WHERE conversation_id = $1 AND checkpoint_id = $2 RETURNING hash', [conversationId, id]);
       await client.query('DELETE FROM checkpoints WHERE conversation_id = $1 AND id = $2', [conversationId, id]);
       await collect(client, used.rows.map((row) => row.hash));
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 }
 

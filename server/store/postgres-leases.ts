@@ -1,3 +1,4 @@
+import { inTransaction } from './postgres-transaction.ts';
 import type pg from 'pg';
 import { LeaseLostError, type ConversationLeases, type LeaseHolder, type LeaseTake, type StoredKernel } from './leases.ts';
 
@@ -75,9 +76,7 @@ export class PostgresLeases implements ConversationLeases {
   }
 
   async recordKernel(conversationId: string, fence: number, kernel: StoredKernel | undefined): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return inTransaction(this.pool, async (client) => {
       await checkFence(client, conversationId, fence);
       if (kernel) {
         await client.query(
@@ -88,13 +87,7 @@ export class PostgresLeases implements ConversationLeases {
       } else {
         await client.query('DELETE FROM conversation_kernels WHERE conversation_id = $1', [conversationId]);
       }
-      await client.query('COMMIT');
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 }
 

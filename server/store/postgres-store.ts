@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { inTransaction } from './postgres-transaction.ts';
 import { decodeCursor, encodeCursor } from './list-cursor.ts';
 import { PostgresAccounts } from './postgres-accounts.ts';
 import { checkFence, PostgresLeases } from './postgres-leases.ts';
@@ -61,20 +62,10 @@ export class PostgresStore implements ConversationStore {
   }
 
   /** Run `work` in one transaction on one connection. */
-  private async transaction<T>(work: (client: Client) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  private transaction<T>(work: (client: Client) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
+
 
   async createConversation(c: StoredConversation): Promise<void> {
     await this.transaction(async (client) => {
