@@ -266,8 +266,8 @@ async function start(config: Config, log: Logger, options: StartOptions, undo: A
     },
     extraRoutes: [
       filesRoutes({ conversations, files, maxUploadBytes: config.maxUploadBytes, quota, log }),
-      branchRoutes({ conversations }),
-      notebookRoutes({ conversations, kernels, files, maxImportBytes: config.maxUploadBytes, maxCellOutputBytes: config.maxCellOutputBytes }),
+      branchRoutes({ conversations, quota }),
+      notebookRoutes({ conversations, kernels, files, maxImportBytes: config.maxUploadBytes, maxCellOutputBytes: config.maxCellOutputBytes, quota }),
     ],
   });
 

@@ -168,12 +168,13 @@ export class Conversations {
    * Branch a conversation at `cellId` (issue 19): a new conversation with the cells up to that
    * one, its kernel restored from that cell's checkpoint (or the newest before it) and its
    * workspace from that checkpoint's files, in its first turn. The original is left as it is.
+   * The branch belongs to `ownerId`, the person who made it: an editor's branch is the editor's own.
    */
-  async branch(id: string, cellId: string): Promise<Conversation> {
+  async branch(id: string, cellId: string, ownerId: string | null): Promise<Conversation> {
     const source = await this.get(id);
     const cells = branchCells(source.conversation.cells, cellId);
     const title = source.conversation.title;
-    const created = await this.create({ title: `${title.length > 50 ? `${title.slice(0, 49)}…` : title} (branch)`, kernel: source.conversation.kernel, cells, ownerId: source.conversation.ownerId });
+    const created = await this.create({ title: `${title.length > 50 ? `${title.slice(0, 49)}…` : title} (branch)`, kernel: source.conversation.kernel, cells, ownerId });
     const branch = await this.get(created.id);
     const copy = branchSource(source, this.options.runtime.kernels);
     void branch

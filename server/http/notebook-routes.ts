@@ -5,6 +5,7 @@ import { attachmentDisposition, collectBytes, readFilePart, UploadTooLargeError,
 import type { Kernels } from '../kernel/kernels.ts';
 import { archiveEntries, exportMeta, fromNotebook, notebookFileName, notebookStream, parseNotebook, titleFromFileName } from '../notebook/index.ts';
 import { oversized, refuseOversized } from './files-routes.ts';
+import type { StorageQuota } from './storage-quota.ts';
 
 export interface NotebookRoutesDeps {
   conversations: Conversations;
@@ -14,6 +15,8 @@ export interface NotebookRoutesDeps {
   maxImportBytes: number;
   /** Output kept per imported cell (`TALKBOOK_MAX_OUTPUT_MB` in bytes). */
   maxCellOutputBytes: number;
+  /** TALKBOOK_STORAGE_QUOTA_MB: an import is refused while the caller is over it. */
+  quota?: StorageQuota;
 }
 
 /**
@@ -52,6 +55,8 @@ export function notebookRoutes(deps: NotebookRoutesDeps): Hono {
   routes.post('/conversations/import', async (c) => {
     const tooLarge = refuseOversized(c, deps.maxImportBytes);
     if (tooLarge) return tooLarge;
+    const caller = c.get('caller').user.id;
+    await deps.quota?.check(caller, caller);
     const part = await readFilePart(c.req.raw, { maxBytes: deps.maxImportBytes });
     let bytes: Buffer;
     try {
@@ -68,7 +73,7 @@ export function notebookRoutes(deps: NotebookRoutesDeps): Hono {
       title: imported.title ?? titleFromFileName(part.filename),
       kernel,
       cells: imported.cells,
-      ownerId: c.get('caller').user.id,
+      ownerId: caller,
     });
     return c.json(conversation.summary(), 201);
   });

@@ -235,7 +235,7 @@ describe('per-user limits', () => {
     await two.close();
   });
 
-  it('TALKBOOK_STORAGE_QUOTA_MB: over it, new cells and uploads are refused with a clear message; an editor\'s runs count for the owner', async () => {
+  it('TALKBOOK_STORAGE_QUOTA_MB: over it, new cells, uploads, imports and branches are refused with a clear message; an editor\'s runs count for the owner; an editor\'s branch is the editor\'s', async () => {
     const quinn = await person('quinn', 'Quinn');
     const helper = await person('hugo', 'Hugo');
     const id = await conversationOf(quinn, 'Big outputs');
@@ -260,11 +260,27 @@ describe('per-user limits', () => {
     // Nothing was added by the refused requests.
     const detail = (await (await as(quinn, `/api/conversations/${id}`)).json()) as { cells: Cell[] };
     expect(detail.cells.filter((cell) => cell.kind === 'code')).toHaveLength(1);
+    const bigCell = detail.cells.find((cell) => cell.kind === 'code')!;
+
+    // Imports and branches add conversations of the caller's: refused for Quinn, allowed for Hugo, whose branch is his own.
+    const notebook = JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [{ cell_type: 'code', source: 'print(1)', metadata: {}, outputs: [], execution_count: null }] });
+    const imported = await as(quinn, '/api/conversations/import', { method: 'POST', body: fileForm('more.ipynb', notebook) });
+    expect(imported.status).toBe(413);
+    expect(((await imported.json()) as { error: string }).error).toContain('You are over the storage quota');
+    const quinnBranch = await as(quinn, `/api/conversations/${id}/branch`, { method: 'POST', body: JSON.stringify({ cellId: bigCell.id }) });
+    expect(quinnBranch.status).toBe(413);
+    const hugoBranch = await as(helper, `/api/conversations/${id}/branch`, { method: 'POST', body: JSON.stringify({ cellId: bigCell.id }) });
+    expect(hugoBranch.status).toBe(201);
+    const { id: branchId } = (await hugoBranch.json()) as { id: string };
+    expect((await as(helper, `/api/conversations/${branchId}`)).status).toBe(200);
+    expect(((await (await as(helper, '/api/conversations')).json()) as { items: Array<{ id: string }> }).items.map((item) => item.id)).toContain(branchId);
+    expect((await as(quinn, `/api/conversations/${branchId}`)).status).toBe(404);
+    const quinnList = (await (await as(quinn, '/api/conversations')).json()) as { items: Array<{ id: string }> };
+    expect(quinnList.items.map((item) => item.id)).not.toContain(branchId);
 
     // Deleting the big cell frees the room: runs work again.
-    const big = detail.cells.find((cell) => cell.kind === 'code')!;
-    socket.send({ type: 'delete_cell', cellId: big.id });
-    await socket.waitFor((frame) => frame.type === 'cell_deleted' && frame.cellId === big.id);
+    socket.send({ type: 'delete_cell', cellId: bigCell.id });
+    await socket.waitFor((frame) => frame.type === 'cell_deleted' && frame.cellId === bigCell.id);
     await expect.poll(async () => ((await (await tb.api('/api/admin/usage')).json()) as { users: Array<{ userId: string; storageBytes: number }> }).users.find((user) => user.userId === quinn.id)!.storageBytes, { timeout: 10_000 }).toBeLessThan(QUOTA_MB * 1024 * 1024);
     expect((await socket.run('print("room again")')).cell.status).toBe('ok');
     await helperSocket.close();
