@@ -131,8 +131,9 @@ export class Conversations {
    */
   async create(input: { title?: string | undefined; kernel: string; cells?: Cell[]; ownerId?: string | null }): Promise<Conversation> {
     const now = new Date().toISOString();
-    // A pooled kernel was started for this id, in its workspace: the conversation takes the id.
-    const pooled = this.options.pool?.take(input.kernel);
+    // A pooled kernel was started for this id, in its workspace: the conversation takes the id
+    // (not when its owner is at their kernel cap: the first run then makes room or is refused).
+    const pooled = this.budget.atOwnerCap(input.ownerId) ? undefined : this.options.pool?.take(input.kernel);
     const stored: StoredConversation = {
       id: pooled ?? newId(),
       title: input.title ?? 'New conversation',

@@ -91,6 +91,19 @@ export class KernelBudget {
     }
   }
 
+  /**
+   * Whether `ownerId` already has TALKBOOK_MAX_KERNELS_PER_USER live kernels. A new conversation
+   * of theirs then takes no warm kernel from the pool: its first run makes room (or is refused)
+   * like any other start, instead of holding one kernel over the cap while all theirs are busy.
+   */
+  atOwnerCap(ownerId: string | null | undefined): boolean {
+    const max = this.options.maxKernelsPerUser;
+    if (max === undefined || !ownerId) return false;
+    let live = 0;
+    for (const holder of this.options.holders()) if (holder.hasKernel && holder.ownerId === ownerId) live += 1;
+    return live >= max;
+  }
+
   /** The per-user cap: the owner's least recently used idle kernels go; all busy, the start is refused. */
   private async makeRoomForOwner(forId: string, holders: KernelHolder[]): Promise<void> {
     const max = this.options.maxKernelsPerUser;

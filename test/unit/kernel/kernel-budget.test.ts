@@ -69,4 +69,20 @@ describe('the kernel budget', () => {
     await expect(budget.makeRoom('cy-asker')).rejects.toThrow(KernelLimitError);
     await expect(budget.makeRoom('cy-asker')).rejects.toThrow(/already has 2 kernels running, all busy/);
   });
+
+  it('says when an owner is at the per-user cap (a new conversation of theirs then takes no pooled kernel)', () => {
+    const now = Date.now();
+    const ann = holder('ann', now, { ownerId: 'ann' });
+    const annCold = holder('ann-cold', now, { ownerId: 'ann', hasKernel: false });
+    const bob = holder('bob', now, { ownerId: 'bob' });
+    budget = new KernelBudget({ holders: () => [ann, annCold, bob], maxKernelsPerUser: 1, log: createLogger('silent') });
+    expect(budget.atOwnerCap('ann')).toBe(true);
+    expect(budget.atOwnerCap('cy')).toBe(false);
+    ann.hasKernel = false;
+    expect(budget.atOwnerCap('ann')).toBe(false);
+    expect(budget.atOwnerCap(null)).toBe(false);
+    budget.close();
+    budget = new KernelBudget({ holders: () => [ann, annCold, bob], log: createLogger('silent') });
+    expect(budget.atOwnerCap('bob')).toBe(false);
+  });
 });
