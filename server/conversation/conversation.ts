@@ -16,6 +16,7 @@ import {
   type UnsequencedFrame,
 } from '../protocol/index.ts';
 import type { StoredConversation } from '../store/store.ts';
+import { titleOfCode, titleOfQuestion } from './conversation-title.ts';
 import { FrameLog, type LoggedFrame } from './frame-log.ts';
 import { PendingChanges, type ChangeSnapshot } from './pending-changes.ts';
 import { hasRestorableState } from './restore/replay-plan.ts';
@@ -258,8 +259,8 @@ export class Conversation {
   /** A conversation still called "New conversation" takes its first question as its title. */
   titleFromQuestion(text: string): void {
     if (this.title !== 'New conversation') return;
-    const line = text.trim().split('\n')[0]!.replace(/\s+/g, ' ');
-    if (line) this.rename(shortTitle(line));
+    const title = titleOfQuestion(text);
+    if (title) this.rename(title);
   }
 
   /**
@@ -268,8 +269,8 @@ export class Conversation {
    */
   titleFromCode(code: string): void {
     if (this.title !== 'New conversation') return;
-    const comment = firstComment(code);
-    if (comment) this.rename(shortTitle(comment));
+    const title = titleOfCode(code);
+    if (title) this.rename(title);
   }
 
   setKernelState(state: KernelState): void {
@@ -473,20 +474,4 @@ export class Conversation {
     if (!cell || cell.kind !== 'code') throw new Error(`no code cell ${cellId}`);
     return cell;
   }
-}
-
-/** At most 60 characters, cut with an ellipsis. */
-function shortTitle(line: string): string {
-  return line.length > 60 ? `${line.slice(0, 57).trimEnd()}…` : line;
-}
-
-/** The text of the first `#` comment line of some code: not a shebang, a magic or a coding line. */
-export function firstComment(code: string): string | undefined {
-  for (const raw of code.split('\n')) {
-    const line = raw.trim();
-    if (!line.startsWith('#') || line.startsWith('#!') || /^#.*coding[:=]/.test(line)) continue;
-    const text = line.replace(/^#+\s*/, '').replace(/\s+/g, ' ').trim();
-    if (/[\p{L}\p{N}]/u.test(text)) return text;
-  }
-  return undefined;
 }
