@@ -17,6 +17,7 @@ import {
 } from '../protocol/index.ts';
 import type { StoredConversation } from '../store/store.ts';
 import { titleOfCode, titleOfQuestion } from './conversation-title.ts';
+import { DisplayIndex } from './display-index.ts';
 import { FrameLog, type LoggedFrame } from './frame-log.ts';
 import { PendingChanges, type ChangeSnapshot } from './pending-changes.ts';
 import { hasRestorableState } from './restore/replay-plan.ts';
@@ -85,7 +86,7 @@ export class Conversation {
   private readonly pendingClear = new Set<string>();
   /** What each code cell's outputs weigh against the cap (computed on first use). */
   private readonly outputBytes = new Map<string, number>();
-  private displayIndex: Map<string, Set<string>> | undefined;
+  private readonly displayIndex = new DisplayIndex(() => this.cellList);
   private readonly changes = new PendingChanges();
   private readonly options: ConversationOptions;
   readonly maxCellOutputBytes: number;
@@ -366,7 +367,7 @@ export class Conversation {
       this.markTruncated(cellId);
       return false;
     }
-    if (displayId) this.indexDisplay(displayId, cellId);
+    if (displayId) this.displayIndex.add(displayId, cellId);
     const { outputs } = appendOutput({ outputs: cell.outputs, clearPending }, output);
     this.setOutputs(cellId, outputs, used + weight);
     this.emit({ type: 'output', cellId, output });
@@ -392,7 +393,7 @@ export class Conversation {
    */
   updateDisplay(displayId: string, output: Output): void {
     if (output.output_type !== 'display_data' && output.output_type !== 'execute_result') return;
-    const cellIds = this.displays().get(displayId);
+    const cellIds = this.displayIndex.cellsOf(displayId);
     if (!cellIds) return;
     const update = { data: output.data, metadata: output.metadata };
     const newWeight = outputWeight({ output_type: 'display_data', ...update });
@@ -425,28 +426,6 @@ export class Conversation {
   resetOutputs(cellId: string): void {
     this.pendingClear.delete(cellId);
     this.outputBytes.set(cellId, 0);
-  }
-
-  /** Display id → the cells holding an output with it (built on first use, then kept). */
-  private displays(): Map<string, Set<string>> {
-    if (!this.displayIndex) {
-      this.displayIndex = new Map();
-      for (const cell of this.cellList) {
-        if (cell.kind !== 'code') continue;
-        for (const output of cell.outputs) {
-          const id = displayIdOf(output);
-          if (id) this.indexDisplay(id, cell.id);
-        }
-      }
-    }
-    return this.displayIndex;
-  }
-
-  private indexDisplay(displayId: string, cellId: string): void {
-    const index = this.displays();
-    let cells = index.get(displayId);
-    if (!cells) index.set(displayId, (cells = new Set()));
-    cells.add(cellId);
   }
 
   private usedBytes(cell: CodeCell): number {
