@@ -10,6 +10,7 @@ import { ConversationRuntime, type RuntimeDeps } from './conversation-runtime.ts
 import { Conversation } from './conversation.ts';
 import { branchCells, branchSource } from './branch-conversation.ts';
 import type { LeaseKeeper } from './conversation-lease.ts';
+import { markInterrupted, type LoadedConversation } from './unfinished-cells.ts';
 
 export interface ConversationsOptions {
   store: ConversationStore;
@@ -319,7 +320,7 @@ export class Conversations {
     return pending;
   }
 
-  private adopt(stored: StoredConversation & { interrupted?: string[]; following?: { cellId: string; msgId: string } }): Loaded {
+  private adopt(stored: LoadedConversation): Loaded {
     const { leases } = this.options;
     let persister: ConversationPersister | undefined;
     const conversation = new Conversation(stored, {
@@ -348,16 +349,4 @@ export class Conversations {
     if (stored.following) runtime.followRunning(stored.following.cellId, stored.following.msgId);
     return entry;
   }
-}
-
-/**
- * Which cells were queued or running when the server stopped (they did not finish), but the
- * running one when its execution (`runningMsgId`, recorded with the kernel) goes on in a kernel
- * this server reattaches to: that one is followed.
- */
-function markInterrupted(stored: StoredConversation, runningMsgId?: string): StoredConversation & { interrupted: string[]; following?: { cellId: string; msgId: string } } {
-  const unfinished = stored.cells.filter((cell) => cell.kind === 'code' && (cell.status === 'running' || cell.status === 'queued')).map((cell) => cell.id);
-  const running = runningMsgId ? stored.cells.find((cell) => cell.kind === 'code' && cell.status === 'running') : undefined;
-  if (!running || !runningMsgId) return { ...stored, interrupted: unfinished };
-  return { ...stored, interrupted: unfinished.filter((id) => id !== running.id), following: { cellId: running.id, msgId: runningMsgId } };
 }
