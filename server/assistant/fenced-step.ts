@@ -1,6 +1,6 @@
 import type { ContentPart } from '../llm/index.ts';
 import { abortable, throwIfCancelled } from './abortable.ts';
-import { assertNever } from './assert-never.ts';
+import { assertNever } from '../protocol/index.ts';
 import type { ResultImage } from './describe-bundle.ts';
 import { FenceSplitter, type ReplySegment } from './fence-splitter.ts';
 import { imageParts, noteFinish, type StepContext, type StepOutcome } from './step-context.ts';

@@ -1,6 +1,5 @@
-import type { Cell, CodeCell } from '../protocol/index.ts';
+import { assertNever, type Cell, type CodeCell } from '../protocol/index.ts';
 import type { ChatMessage } from '../llm/index.ts';
-import { assertNever } from './assert-never.ts';
 import { RUN_CODE_TOOL } from './run-code-tool.ts';
 import type { ToolMode } from './system-prompt.ts';
 import { summarizeCodeCell } from './summarize-cell.ts';

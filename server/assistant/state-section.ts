@@ -1,5 +1,5 @@
 import type { StateInfo } from '../conversation/turn-context.ts';
-import { assertNever } from './assert-never.ts';
+import { assertNever } from '../protocol/index.ts';
 
 const MAX_LISTED = 10;
 

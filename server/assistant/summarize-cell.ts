@@ -1,7 +1,6 @@
-import { appendStreamChunk, EMPTY_STREAM, type CodeCell, type ErrorOutput, type Output, type StreamText } from '../protocol/index.ts';
+import { appendStreamChunk, assertNever, EMPTY_STREAM, type CodeCell, type ErrorOutput, type Output, type StreamText } from '../protocol/index.ts';
 import { describeBundle, type ResultImage } from './describe-bundle.ts';
 import { cutMiddle, stripAnsi } from './text-budget.ts';
-import { assertNever } from './assert-never.ts';
 
 export interface SummarizeOptions {
   /** Longest text the model gets for one cell, in characters; head and tail are kept. */

@@ -1,11 +1,10 @@
 import type { WorkspaceFile } from '../files/workspace-files.ts';
 import type { WorkspaceContext } from './gather-context.ts';
 import { fenceLanguage, languageLabel } from './kernel-language.ts';
-import type { KernelVariable } from '../protocol/index.ts';
+import { assertNever, type KernelVariable } from '../protocol/index.ts';
 import { RUN_CODE_TOOL } from './run-code-tool.ts';
 import { stateSection } from './state-section.ts';
 import { formatBytes } from './text-budget.ts';
-import { assertNever } from './assert-never.ts';
 
 export type ToolMode = 'tools' | 'fenced';
 

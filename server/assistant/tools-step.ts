@@ -1,6 +1,6 @@
 import type { ToolCall } from '../llm/index.ts';
 import { abortable, throwIfCancelled } from './abortable.ts';
-import { assertNever } from './assert-never.ts';
+import { assertNever } from '../protocol/index.ts';
 import type { ResultImage } from './describe-bundle.ts';
 import { errorMessage } from '../errors.ts';
 import { parseRunCodeCall, runCodeTool, UNDO_TOOL, undoTool } from './run-code-tool.ts';

@@ -1,7 +1,7 @@
 import type { TurnContext } from '../conversation/turn-context.ts';
 import type { ChatMessage, ChatModel } from '../llm/index.ts';
 import { abortable, throwIfCancelled } from './abortable.ts';
-import { assertNever } from './assert-never.ts';
+import { assertNever } from '../protocol/index.ts';
 import { AssistantText } from './assistant-text.ts';
 import { fencedStep } from './fenced-step.ts';
 import { gatherContext } from './gather-context.ts';

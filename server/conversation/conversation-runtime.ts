@@ -13,17 +13,17 @@ import type { Conversation } from './conversation.ts';
 import { makeTurnContext } from './make-turn-context.ts';
 import { LostState } from './restore/lost-state.ts';
 import { hasNoReplayMarker } from './restore/replay-plan.ts';
-import { restoreState } from './restore/restore.ts';
 import { runCell } from './run-cell.ts';
-import { followCell, LOST_OUTPUT } from './follow-cell.ts';
 import { StdinPrompts } from './stdin-prompts.ts';
 import { staleCells } from './stale-cells.ts';
 import { assistantEdit } from './assistant-edit.ts';
 import { cellNamesCode, parseCellNames } from '../kernel/cell-names.ts';
 import { runWithCheckpoint } from './cell-checkpoints.ts';
 import type { CheckpointSource } from './restore/checkpoint-restore.ts';
-import { undoLastCell, type UndoReport } from './undo-cell.ts';
+import type { UndoReport } from './undo-cell.ts';
 import type { BranchOrigin } from './branch-conversation.ts';
+import { announceBranch, restoreTurn, undoInTurn, type CheckpointTurnParts } from './checkpoint-turns.ts';
+import { followAfterTakeover, leaseGuarded } from './lease-turns.ts';
 import type { TurnContext } from './turn-context.ts';
 import { Turns, type ActiveTurn } from './turns.ts';
 
@@ -65,6 +65,8 @@ export class ConversationRuntime implements KernelHolder {
   private readonly kernel: ConversationKernel;
   private readonly state: LostState;
   private readonly stdin: StdinPrompts;
+  /** What the restore, undo and branch turns act on (checkpoint-turns.ts). */
+  private readonly checkpointParts: CheckpointTurnParts;
 
   constructor(conversation: Conversation, deps: RuntimeDeps) {
     this.conversation = conversation;
@@ -73,6 +75,7 @@ export class ConversationRuntime implements KernelHolder {
     this.state = new LostState(conversation, deps.autoRestore ?? false);
     this.stdin = new StdinPrompts(conversation, deps.stdinTimeoutMs ?? 300_000);
     this.kernel = new ConversationKernel(conversation, deps, this.state, (level, text) => this.notice(level, text));
+    this.checkpointParts = { conversation, kernel: this.kernel, state: this.state, deps, notice: (level, text) => this.notice(level, text) };
   }
 
   get id(): string {
@@ -140,7 +143,7 @@ export class ConversationRuntime implements KernelHolder {
 
   /** Rebuild lost kernel state: a fresh kernel replays the code cells that last ran without error. */
   restore(frame: Acting<'restore'>): Promise<void> {
-    return this.turn(frame, (turn) => this.restoreTurn(turn, false));
+    return this.turn(frame, (turn) => restoreTurn(this.checkpointParts, turn, false));
   }
 
   /**
@@ -149,15 +152,8 @@ export class ConversationRuntime implements KernelHolder {
    * from — with the workspace files that checkpoint recorded. Resolves when that turn ended.
    */
   startBranch(origin: BranchOrigin, source: CheckpointSource): Promise<void> {
-    this.conversation.addCell<NoticeCell>({
-      id: newId(),
-      kind: 'notice',
-      level: 'info',
-      text: `Branched from “${origin.title}”. The cells above are copied from it; it is left as it was.`,
-      link: { conversationId: origin.conversationId, cellId: origin.cellId, title: origin.title },
-      createdAt: new Date().toISOString(),
-    });
-    return this.turns.enqueue({ request: 'restore', work: (turn) => this.restoreTurn(turn, true, { files: true, source }) });
+    announceBranch(this.conversation, origin);
+    return this.turns.enqueue({ request: 'restore', work: (turn) => restoreTurn(this.checkpointParts, turn, true, { files: true, source }) });
   }
 
   /** Undo the last code cell not already undone: the kernel goes back to the checkpoint before it. */
@@ -168,17 +164,8 @@ export class ConversationRuntime implements KernelHolder {
   }
 
   /** Undo inside a turn that is already running (the assistant's undo tool). */
-  async undoInTurn(signal: AbortSignal): Promise<UndoReport> {
-    const report = await undoLastCell({
-      conversation: this.conversation,
-      session: () => this.kernel.session(),
-      signal,
-      cellTimeoutMs: this.deps.cellTimeoutMs,
-      notice: (level, text) => this.notice(level, text),
-      ...(this.deps.checkpointSource ? { checkpoints: this.deps.checkpointSource(this.conversation.id) } : {}),
-    });
-    this.state.undone(report);
-    return report;
+  undoInTurn(signal: AbortSignal): Promise<UndoReport> {
+    return undoInTurn(this.checkpointParts, signal);
   }
 
   /**
@@ -320,18 +307,7 @@ export class ConversationRuntime implements KernelHolder {
    * same kernel (`msgId`: its execution), as the first turn.
    */
   followRunning(cellId: string, msgId: string): void {
-    void this.turns.enqueue({
-      request: 'run',
-      work: async () => {
-        const session = await this.kernel.session();
-        if (session.followable !== msgId) {
-          this.conversation.updateCell<CodeCell>(cellId, { status: 'interrupted', failure: LOST_OUTPUT });
-          return;
-        }
-        session.followable = undefined;
-        await followCell(this.conversation, session, cellId, msgId);
-      },
-    });
+    void this.turns.enqueue({ request: 'run', work: () => followAfterTakeover(this.conversation, this.kernel, cellId, msgId) });
   }
 
   /** Another server takes the conversation over: turns stop, the kernel is let go of but keeps running. */
@@ -363,48 +339,16 @@ export class ConversationRuntime implements KernelHolder {
       }
     };
     try {
-      this.deps.assertHeld?.(this.id);
-      const held = this.deps.assertHeld;
-      // Checked again when the turn starts: it may have waited while the lease went elsewhere.
-      const guarded = held
-        ? async (turn: ActiveTurn) => {
-            held(this.id);
-            await acting(turn);
-          }
-        : acting;
+      // Many servers: refused unless this server holds the lease, now and when the turn starts.
+      const guarded = leaseGuarded(this.id, this.deps.assertHeld, acting);
       void this.turns.enqueue({ request: frame.type, requestId: frame.requestId, work: guarded }, () =>
         // run_all rebuilds the state itself; a restore before it would run everything twice.
-        needsState && this.state.restoreDue ? { request: 'restore', work: (turn) => this.restoreTurn(turn, true) } : undefined,
+        needsState && this.state.restoreDue ? { request: 'restore', work: (turn) => restoreTurn(this.checkpointParts, turn, true) } : undefined,
       );
       return Promise.resolve();
     } catch (error) {
       return Promise.reject(error);
     }
-  }
-
-  private async restoreTurn(turn: ActiveTurn, automatic: boolean, from: { files: boolean; source: CheckpointSource } | undefined = undefined): Promise<void> {
-    this.state.restoreStarted();
-    if (automatic && !from && (await this.kernel.canReattach())) {
-      // Taken over from another server whose kernel still runs: everything it defined is there.
-      await this.kernel.session();
-      this.state.rebuilt();
-      return;
-    }
-    const checkpoints = from?.source ?? this.deps.checkpointSource?.(this.conversation.id);
-    const report = await restoreState({
-      conversation: this.conversation,
-      turnId: turn.id,
-      signal: turn.signal,
-      cellTimeoutMs: this.deps.cellTimeoutMs,
-      automatic,
-      // The restore's own notice says what happened.
-      freshKernel: () => this.kernel.replace(),
-      ...(checkpoints ? { checkpoints } : {}),
-      ...(from?.files ? { files: true } : {}),
-      log: (message) => this.deps.log.warn(`restore of ${this.conversation.id}: ${message}`),
-      notice: (level, text) => this.notice(level, text),
-    });
-    this.state.restoreEnded(report);
   }
 
   private notice(level: NoticeCell['level'], text: string): Cell {

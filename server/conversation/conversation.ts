@@ -16,6 +16,8 @@ import {
   type UnsequencedFrame,
 } from '../protocol/index.ts';
 import type { StoredConversation } from '../store/store.ts';
+import { titleOfCode, titleOfQuestion } from './conversation-title.ts';
+import { DisplayIndex } from './display-index.ts';
 import { FrameLog, type LoggedFrame } from './frame-log.ts';
 import { PendingChanges, type ChangeSnapshot } from './pending-changes.ts';
 import { hasRestorableState } from './restore/replay-plan.ts';
@@ -84,7 +86,7 @@ export class Conversation {
   private readonly pendingClear = new Set<string>();
   /** What each code cell's outputs weigh against the cap (computed on first use). */
   private readonly outputBytes = new Map<string, number>();
-  private displayIndex: Map<string, Set<string>> | undefined;
+  private readonly displayIndex = new DisplayIndex(() => this.cellList);
   private readonly changes = new PendingChanges();
   private readonly options: ConversationOptions;
   readonly maxCellOutputBytes: number;
@@ -258,8 +260,8 @@ export class Conversation {
   /** A conversation still called "New conversation" takes its first question as its title. */
   titleFromQuestion(text: string): void {
     if (this.title !== 'New conversation') return;
-    const line = text.trim().split('\n')[0]!.replace(/\s+/g, ' ');
-    if (line) this.rename(shortTitle(line));
+    const title = titleOfQuestion(text);
+    if (title) this.rename(title);
   }
 
   /**
@@ -268,8 +270,8 @@ export class Conversation {
    */
   titleFromCode(code: string): void {
     if (this.title !== 'New conversation') return;
-    const comment = firstComment(code);
-    if (comment) this.rename(shortTitle(comment));
+    const title = titleOfCode(code);
+    if (title) this.rename(title);
   }
 
   setKernelState(state: KernelState): void {
@@ -365,7 +367,7 @@ export class Conversation {
       this.markTruncated(cellId);
       return false;
     }
-    if (displayId) this.indexDisplay(displayId, cellId);
+    if (displayId) this.displayIndex.add(displayId, cellId);
     const { outputs } = appendOutput({ outputs: cell.outputs, clearPending }, output);
     this.setOutputs(cellId, outputs, used + weight);
     this.emit({ type: 'output', cellId, output });
@@ -391,7 +393,7 @@ export class Conversation {
    */
   updateDisplay(displayId: string, output: Output): void {
     if (output.output_type !== 'display_data' && output.output_type !== 'execute_result') return;
-    const cellIds = this.displays().get(displayId);
+    const cellIds = this.displayIndex.cellsOf(displayId);
     if (!cellIds) return;
     const update = { data: output.data, metadata: output.metadata };
     const newWeight = outputWeight({ output_type: 'display_data', ...update });
@@ -426,28 +428,6 @@ export class Conversation {
     this.outputBytes.set(cellId, 0);
   }
 
-  /** Display id → the cells holding an output with it (built on first use, then kept). */
-  private displays(): Map<string, Set<string>> {
-    if (!this.displayIndex) {
-      this.displayIndex = new Map();
-      for (const cell of this.cellList) {
-        if (cell.kind !== 'code') continue;
-        for (const output of cell.outputs) {
-          const id = displayIdOf(output);
-          if (id) this.indexDisplay(id, cell.id);
-        }
-      }
-    }
-    return this.displayIndex;
-  }
-
-  private indexDisplay(displayId: string, cellId: string): void {
-    const index = this.displays();
-    let cells = index.get(displayId);
-    if (!cells) index.set(displayId, (cells = new Set()));
-    cells.add(cellId);
-  }
-
   private usedBytes(cell: CodeCell): number {
     let used = this.outputBytes.get(cell.id);
     if (used === undefined) {
@@ -473,20 +453,4 @@ export class Conversation {
     if (!cell || cell.kind !== 'code') throw new Error(`no code cell ${cellId}`);
     return cell;
   }
-}
-
-/** At most 60 characters, cut with an ellipsis. */
-function shortTitle(line: string): string {
-  return line.length > 60 ? `${line.slice(0, 57).trimEnd()}…` : line;
-}
-
-/** The text of the first `#` comment line of some code: not a shebang, a magic or a coding line. */
-export function firstComment(code: string): string | undefined {
-  for (const raw of code.split('\n')) {
-    const line = raw.trim();
-    if (!line.startsWith('#') || line.startsWith('#!') || /^#.*coding[:=]/.test(line)) continue;
-    const text = line.replace(/^#+\s*/, '').replace(/\s+/g, ' ').trim();
-    if (/[\p{L}\p{N}]/u.test(text)) return text;
-  }
-  return undefined;
 }

@@ -3,13 +3,15 @@ import type { ListEvents } from '../events/list-events.ts';
 import { newId } from '../ids.ts';
 import { KernelBudget } from '../kernel/kernel-budget.ts';
 import type { Logger } from '../log.ts';
-import type { Cell, CodeCell, ConversationList, ConversationListItem } from '../protocol/index.ts';
+import type { Cell, CodeCell, ConversationList } from '../protocol/index.ts';
 import { SEQ_BLOCK, type ConversationStore, type ListQuery, type StoredConversation } from '../store/store.ts';
 import { ConversationPersister } from './conversation-persister.ts';
 import { ConversationRuntime, type RuntimeDeps } from './conversation-runtime.ts';
 import { Conversation } from './conversation.ts';
+import { listItem } from './list-item.ts';
 import { branchCells, branchSource } from './branch-conversation.ts';
 import type { LeaseKeeper } from './conversation-lease.ts';
+import { markInterrupted, type LoadedConversation } from './unfinished-cells.ts';
 
 export interface ConversationsOptions {
   store: ConversationStore;
@@ -75,19 +77,7 @@ export class Conversations {
   /** A page of conversations, newest first; with `q`, those whose text matches, each with a snippet. */
   async list(query: ListQuery): Promise<ConversationList> {
     const page = await this.options.store.listConversations(query);
-    const items = page.items.map((row): ConversationListItem => {
-      // A loaded conversation may be ahead of its row (writes are debounced) and has a kernel state.
-      const live = this.loaded.get(row.id)?.runtime.conversation;
-      return {
-        id: row.id,
-        title: live?.title ?? row.title,
-        kernel: row.kernel,
-        createdAt: row.createdAt,
-        updatedAt: live?.updatedAt ?? row.updatedAt,
-        ...(live?.kernelState ? { kernelState: live.kernelState } : {}),
-        ...(row.match ? { match: row.match.text, matchCellId: row.match.cellId } : {}),
-      };
-    });
+    const items = page.items.map((row) => listItem(row, this.loaded.get(row.id)?.runtime.conversation));
     return { items, nextCursor: page.nextCursor };
   }
 
@@ -321,7 +311,7 @@ export class Conversations {
     return pending;
   }
 
-  private adopt(stored: StoredConversation & { interrupted?: string[]; following?: { cellId: string; msgId: string } }): Loaded {
+  private adopt(stored: LoadedConversation): Loaded {
     const { leases } = this.options;
     let persister: ConversationPersister | undefined;
     const conversation = new Conversation(stored, {
@@ -350,16 +340,4 @@ export class Conversations {
     if (stored.following) runtime.followRunning(stored.following.cellId, stored.following.msgId);
     return entry;
   }
-}
-
-/**
- * Which cells were queued or running when the server stopped (they did not finish), but the
- * running one when its execution (`runningMsgId`, recorded with the kernel) goes on in a kernel
- * this server reattaches to: that one is followed.
- */
-function markInterrupted(stored: StoredConversation, runningMsgId?: string): StoredConversation & { interrupted: string[]; following?: { cellId: string; msgId: string } } {
-  const unfinished = stored.cells.filter((cell) => cell.kind === 'code' && (cell.status === 'running' || cell.status === 'queued')).map((cell) => cell.id);
-  const running = runningMsgId ? stored.cells.find((cell) => cell.kind === 'code' && cell.status === 'running') : undefined;
-  if (!running || !runningMsgId) return { ...stored, interrupted: unfinished };
-  return { ...stored, interrupted: unfinished.filter((id) => id !== running.id), following: { cellId: running.id, msgId: runningMsgId } };
 }

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { firstComment } from '../../../server/conversation/conversation.ts';
+import { firstComment } from '../../../server/conversation/conversation-title.ts';
 
 it('finds the first real comment of some code', () => {
   expect(firstComment('# Load the March sales\nimport pandas as pd')).toBe('Load the March sales');
