@@ -23,6 +23,7 @@ import { roundTrip } from './round-trip.ts';
 import { startServerProcess, type ServerProcess } from '../test/helpers/server-process.ts';
 import { storeBenchmarks } from './store.ts';
 import { throughput } from './throughput.ts';
+import { variableExplorer } from './variables.ts';
 
 interface Bench {
   key: string;
@@ -41,6 +42,7 @@ const benches: Bench[] = [
   { key: 'many-conversations', lines: [['50 conversations, pandas cell at once', 'all complete'], ['memory of an idle kernel', 'report']], run: (s) => manyConversations(s) },
   { key: 'big-conversation', lines: [['export of 1000 cells (.ipynb)', '≤ 200 ms'], ['open 1000 cells in Chromium', '≤ 2 s']], run: (s) => bigConversation(s) },
   { key: 'client-bundle', lines: [['client first load (gzipped JS)', '≤ 300 KB']], run: () => clientBundle(), needsServer: false },
+  { key: 'variables', lines: [['variable explorer: 500 names + 1 GiB DataFrame', '≤ 200 ms']], run: (s) => variableExplorer(s) },
   {
     key: 'checkpoints',
     lines: [

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CodeCell } from '../../server/protocol/index.ts';
+import { lastToolResult, startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server.ts';
+import { startTestTalkbook } from '../helpers/talkbook.ts';
 import { browserSession } from './support/browser-session.ts';
 import { screenshot } from './support/browser.ts';
 
@@ -8,7 +10,14 @@ import { screenshot } from './support/browser.ts';
  * prompt in the cell, the variable explorer, the stale badge and Run stale cells.
  */
 describe('a live notebook in a browser', { timeout: 240_000 }, () => {
-  const session = browserSession();
+  let fake: FakeOpenAI;
+  const session = browserSession({
+    start: async () => {
+      fake = await startFakeOpenAI();
+      return startTestTalkbook({ OPENAI_BASE_URL: fake.url, OPENAI_API_KEY: 'test', TALKBOOK_MODEL: 'gpt-test' });
+    },
+    stop: async () => fake?.close(),
+  });
 
   it('answers input() and getpass() inside the running cell', async () => {
     const { talkbook, page } = session;
@@ -37,6 +46,30 @@ describe('a live notebook in a browser', { timeout: 240_000 }, () => {
     await secret.press('Enter');
     await page.locator('.stream-stdout', { hasText: 'Password: (answer hidden)' }).waitFor({ timeout: 30_000 });
     expect(await page.locator('body').innerText()).not.toContain('s3cret!');
+  });
+
+  it('an assistant turn that calls input() waits for the person, the page says so, then goes on', async () => {
+    const { talkbook, page } = session;
+    fake.script([
+      { toolCall: { code: "city = input('Which city? ')\nprint('Weather for', city)" } },
+      (req) => ({ text: `The code said: ${lastToolResult(req.body).trim().split('\n').at(-1)!}` }),
+    ]);
+    await page.goto(`${talkbook.url}/?token=${encodeURIComponent(talkbook.token)}`);
+    const { id } = await talkbook.createConversation({ title: 'Assistant prompt' });
+    await page.goto(`${talkbook.url}/c/${id}`);
+    const box = page.getByRole('textbox', { name: 'Message' });
+    await box.fill('Ask me for a city.');
+    await box.press('Enter');
+    const field = page.getByRole('textbox', { name: 'Which city?' });
+    await field.waitFor({ timeout: 60_000 });
+    const note = page.locator('article.code-cell .stdin-note');
+    expect(await note.innerText()).toBe('The assistant’s code is waiting for your answer.');
+    await field.fill('Lisbon');
+    await screenshot(page, 'live-stdin-assistant');
+    await field.press('Enter');
+    await page.locator('.assistant-cell', { hasText: 'The code said: Weather for Lisbon' }).waitFor({ timeout: 60_000 });
+    await field.waitFor({ state: 'detached' });
+    expect(await note.count()).toBe(0);
   });
 
   it('lists the kernel’s variables in the explorer, inserts a name, opens a DataFrame as a table', async () => {

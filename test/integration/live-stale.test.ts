@@ -64,17 +64,49 @@ describe('stale cells', () => {
     expect(stdoutOf(cells[2]!)).toBe('3\n');
   }, 180_000);
 
-  it('is conservative where the ast cannot see: exec and star imports', async () => {
+  it('a stale cell run again, or edited so it no longer reads what changed, loses its mark', async () => {
     const { id } = await tb.createConversation();
     const socket = await tb.connect(id);
-    for (const code of ['a = 1', "exec('b = a * 10')", 'print(b)', 'from math import *', 'print(pi)']) await socket.run(code);
+    for (const code of ['x = 1', 'y = x + 1', 'print(y)', 'print(x * 10)']) expect((await socket.run(code)).cell.status).toBe('ok');
     let cells = await codeCells(id);
-    expect(cells[1]!.names?.all).toBe(true);
-    expect(cells[3]!.names?.all).toBe(true);
+    await rerun(socket, cells[0]!.id, 'x = 2');
+    cells = await codeCells(id);
+    expect(cells.map((cell) => cell.stale ?? false)).toEqual([false, true, true, true]);
+
+    // The edit removes the dependency on `x`: no longer stale.
+    await rerun(socket, cells[3]!.id, "print('bye')");
+    cells = await codeCells(id);
+    expect(cells.map((cell) => cell.stale ?? false)).toEqual([false, true, true, false]);
+    expect(cells[3]!.names?.reads).not.toContain('x');
+
+    // Run again as it is: its mark goes, and nothing else changes (it defines nothing).
+    await rerun(socket, cells[2]!.id, 'print(y)');
+    cells = await codeCells(id);
+    expect(cells.map((cell) => cell.stale ?? false)).toEqual([false, true, false, false]);
+    expect(cells[2]!.staleBecause).toBeUndefined();
+  }, 180_000);
+
+  it('is conservative where the ast cannot see: exec, globals() and star imports', async () => {
+    const { id } = await tb.createConversation();
+    const socket = await tb.connect(id);
+    for (const code of ['a = 1', "exec('b = a * 10')", 'print(b)', 'from math import *', 'print(pi)', "globals()['c'] = 3"]) await socket.run(code);
+    let cells = await codeCells(id);
+    expect(cells.map((cell) => cell.names?.all ?? false)).toEqual([false, true, false, true, false, true]);
     await rerun(socket, cells[0]!.id, 'a = 2');
     cells = await codeCells(id);
     // exec() read `a` and may define anything: every later cell that reads something is stale.
-    expect(cells.map((cell) => cell.stale ?? false)).toEqual([false, true, true, true, true]);
+    expect(cells.map((cell) => cell.stale ?? false)).toEqual([false, true, true, true, true, true]);
+  }, 180_000);
+
+  it('globals() alone is enough to be marked when what it may read changes', async () => {
+    const { id } = await tb.createConversation();
+    const socket = await tb.connect(id);
+    for (const code of ['g = 1', "h = globals()['g'] + 1", "print('unrelated')"]) await socket.run(code);
+    let cells = await codeCells(id);
+    await rerun(socket, cells[0]!.id, 'g = 2');
+    cells = await codeCells(id);
+    // The ast cannot see that cell 2 reads `g`: globals() makes it read every name.
+    expect(cells[1]).toMatchObject({ stale: true, staleBecause: { cellId: cells[0]!.id, names: ['g'] } });
   }, 180_000);
 });
 

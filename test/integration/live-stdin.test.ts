@@ -2,9 +2,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { conversationDetail, type CodeCell, type Output, type ServerFrame } from '../../server/protocol/index.ts';
-import { lastToolResult, startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server.ts';
+import { lastToolResult, startFakeOpenAI, systemText, type FakeOpenAI } from '../fakes/openai-server.ts';
 import { startTestTalkbook, type TestTalkbook } from '../helpers/talkbook.ts';
 import type { TestSocket } from '../helpers/test-socket.ts';
+import { HIDDEN_ANSWER } from '../../server/conversation/stdin-prompts.ts';
 
 /**
  * stdin (issue 20): `input()` and `getpass()` answered from the page, over the socket, with
@@ -126,6 +127,24 @@ describe('input() in the page', () => {
     expect(textOf((await socket.run('print(1 + 1)')).cell.outputs)).toBe('2\n');
   });
 
+  it('cancelling the turn ends a waiting prompt', async () => {
+    const { id } = await tb.createConversation();
+    const socket = await tb.connect(id);
+    const { requestId, prompt, from } = await started(socket, "answer = input('Go on? ')");
+    socket.send({ type: 'cancel' });
+    const end = await socket.waitFor((f) => f.type === 'turn' && f.requestId === requestId && f.state !== 'started', 30_000, from);
+    expect(end).toMatchObject({ state: 'cancelled' });
+    expect(socket.frames.slice(from).some((f) => f.type === 'stdin_done' && f.cellId === prompt.cellId)).toBe(true);
+    const detailAfter = await detail(id);
+    expect(detailAfter.stdin).toBeUndefined();
+    expect(detailAfter.cells.find((c) => c.id === prompt.cellId)).toMatchObject({ status: 'interrupted' });
+    // A late answer finds nothing waiting, and the kernel is free again.
+    const before = socket.frames.length;
+    socket.send({ type: 'stdin_reply', cellId: prompt.cellId, value: 'late' });
+    expect(await socket.waitFor((f) => f.type === 'error', 10_000, before)).toMatchObject({ message: expect.stringContaining('No prompt is waiting') });
+    expect(textOf((await socket.run('print(2 + 2)')).cell.outputs)).toBe('4\n');
+  });
+
   it('a prompt left unanswered past TALKBOOK_STDIN_TIMEOUT_S stops its cell with a clear error', async () => {
     const { id } = await tb.createConversation();
     const socket = await tb.connect(id);
@@ -177,6 +196,33 @@ describe('input() in the page', () => {
     expect(end).toMatchObject({ state: 'done' });
     expect(fake.requests).toHaveLength(2);
     expect(lastToolResult(fake.requests[1]!.body)).toContain('Which city? Lisbon\nWeather for Lisbon');
+  });
+
+  it("an assistant turn's getpass() waits for the person, and the model is told only that an answer was given", async () => {
+    const secret = 'assistant-canary-5d1e08';
+    fake.script([
+      { toolCall: { code: "import getpass\ntoken = getpass.getpass('API token: ')\nprint('token length', len(token))" } },
+      (req) => ({ text: `Done: ${lastToolResult(req.body)}` }),
+    ]);
+    const { id } = await tb.createConversation();
+    const socket = await tb.connect(id);
+    const from = socket.frames.length;
+    socket.send({ type: 'ask', text: 'Log me in.', requestId: 'ask-pw' });
+    const prompt = (await socket.waitFor(isStdin(), 30_000, from)) as StdinFrame;
+    expect(prompt).toMatchObject({ prompt: 'API token: ', password: true });
+    expect(fake.requests).toHaveLength(1);
+    socket.send({ type: 'stdin_reply', cellId: prompt.cellId, value: secret });
+    const end = await socket.waitFor((f) => f.type === 'turn' && f.requestId === 'ask-pw' && f.state !== 'started', 30_000, from);
+    expect(end).toMatchObject({ state: 'done' });
+    expect(fake.requests).toHaveLength(2);
+    expect(lastToolResult(fake.requests[1]!.body)).toContain(`API token: ${HIDDEN_ANSWER}\ntoken length ${secret.length}`);
+    // And the next question's context (the variable listing names `token`, never its value).
+    fake.script([{ text: 'ok' }]);
+    await socket.turn({ type: 'ask', text: 'Which variables do I have?' });
+    expect(systemText(fake.requests[2]!.body)).toMatch(/- token: .*\(hidden: a password answer\)/);
+    expect(fake.requests.map((request) => JSON.stringify(request.body).includes(secret))).toEqual([false, false, false]);
+    expect(JSON.stringify(socket.frames).includes(secret)).toBe(false);
+    expect((await (await tb.api(`/api/conversations/${id}/notebook`)).text()).includes(secret)).toBe(false);
   });
 });
 

@@ -108,6 +108,10 @@ describe('the variable explorer', () => {
     expect(big.bytes).toBeGreaterThanOrEqual(2 ** 30);
     times.sort((a, b) => a - b);
     console.log(`variables: 501 names with a 1 GiB DataFrame listed in ${times[2]!.toFixed(0)} ms (median of 5; issue 20's budget is 200 ms)`);
+    // The 200 ms budget is measured by `npm run bench -- variables` on a quiet machine; here, on a
+    // loaded one, a bound that reading the frame once would break (this VM faults in fresh memory
+    // at about 300 MB/s: a copy or a pickle of 1 GiB takes seconds).
+    expect(times[2]!).toBeLessThan(1000);
     const cell = (await (await tb.api(`/api/conversations/${id}`)).json()).cells.at(-1) as CodeCell;
     expect(cell.outputs).toEqual([]);
   }, 180_000);
