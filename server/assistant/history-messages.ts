@@ -22,8 +22,9 @@ type Entry = { role: 'user' | 'assistant'; text: string };
 /**
  * The conversation so far as plain user/assistant messages. Every code cell, the person's and
  * the assistant's, becomes text: the assistant's code in its own message as a fenced block with
- * the output in the next user message; the person's code and output in a user message. This
- * needs no tool-call ids, survives switching model or tool mode between turns, and works with
+ * the output in the next user message; the person's code and output in a user message; an
+ * imported notebook's code (whoever it claims wrote it) in a user message saying it did not run
+ * here. This needs no tool-call ids, survives switching model or tool mode between turns, and works with
  * servers whose chat templates cannot replay tool calls. Consecutive messages of one role are
  * merged, so roles alternate as strict templates demand.
  */
@@ -52,6 +53,8 @@ function cellEntries(cell: Cell, options: HistoryOptions, budget: number): Entry
 function codeEntries(cell: CodeCell, options: HistoryOptions, budget: number): Entry[] {
   const code = '```' + options.fenceTag + '\n' + cutMiddle(cell.source, budget).replace(/\n+$/, '') + '\n```';
   const output = summarizeCodeCell(cell, { budget: options.outputBudget ?? 1_500 }).text;
+  // Someone else's notebook: its author claim is its own, and nothing of it ran in this kernel.
+  if (cell.imported) return [{ role: 'user', text: `[From an imported notebook, not run in this kernel yet]\n${code}\n[Its output in that notebook]\n${output}` }];
   switch (cell.author) {
     case 'assistant': {
       const how = options.toolMode === 'tools' ? `[I ran this with ${RUN_CODE_TOOL}]\n` : '';

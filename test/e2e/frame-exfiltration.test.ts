@@ -188,4 +188,16 @@ describe('output frames cannot send anything out', { timeout: 240_000 }, () => {
     const frame = page.frameLocator('iframe.output-frame');
     await expect.poll(() => frame.locator('#t').textContent(), { timeout: 30_000 }).toBe('staticscriptedhtml');
   });
+
+  // Last (it makes the listener hear something): the silence above means the lockdown held, not
+  // that this Chromium or this listener could never carry the attack.
+  it('hears the same forged-SDP attack from a page without the frame lockdown', async () => {
+    const control = await context.newPage();
+    try {
+      await control.setContent(`<script>${leakFunction()}leak(RTCPeerConnection, 'control');</script>`);
+      await expect.poll(() => heard, { timeout: 30_000 }).toContain('udp from control');
+    } finally {
+      await control.close();
+    }
+  });
 });

@@ -79,6 +79,20 @@ describe('one cell must never take the server down', () => {
   }, 180_000);
 });
 
+describe('a tab never silently misses frames', () => {
+  it('gets a reset when it resumes from beyond the conversation\'s seq (it saw frames a crash lost), then the new frames', async () => {
+    const { id } = await tb.createConversation();
+    const first = await tb.connect(id);
+    await first.run('x = 1');
+    await first.close();
+    const { seq, cells } = await detail(id);
+    const ahead = await tb.connect(id, seq + 1000);
+    const reset = await ahead.waitFor((f) => f.type === 'reset', 10_000);
+    expect(reset.type === 'reset' && reset.cells.map((cell) => cell.id)).toEqual(cells.map((cell) => cell.id));
+    expect(printed((await ahead.run("print('after the reset')")).cell.outputs)).toBe('after the reset\n');
+  });
+});
+
 describe('what a conversation says', () => {
   it('tells of a kernel death once', async () => {
     const { id } = await tb.createConversation();
@@ -106,6 +120,23 @@ describe('what a conversation says', () => {
     expect(text).toContain('`[click](http://evil.example)`');
     expect(text).toContain('`**bold**`');
   });
+
+  it('stops reading an upload for its notice after 15 s, and the conversation goes on at once', async () => {
+    const { id } = await tb.createConversation();
+    const socket = await tb.connect(id);
+    // Stands in for a decompression bomb: reading this table would never end.
+    await socket.run('import pandas, time\npandas.read_csv = lambda *args, **kwargs: time.sleep(3600)\nkept = 7');
+    const form = new FormData();
+    form.append('file', new Blob(['a,b\n1,2\n']), 'bomb.csv');
+    expect((await tb.api(`/api/conversations/${id}/files`, { method: 'POST', body: form })).status).toBe(201);
+    await expect
+      .poll(async () => (await detail(id)).cells.some((cell) => cell.kind === 'notice' && cell.text.includes('bomb.csv')), { timeout: 60_000 })
+      .toBe(true);
+    const notice = (await detail(id)).cells.find((cell) => cell.kind === 'notice' && cell.text.includes('bomb.csv'));
+    expect(notice?.kind === 'notice' && notice.text).toMatch(/took longer than 15 s, so Talkbook stopped/);
+    // The summary was interrupted, not left running: the same kernel answers the next cell.
+    expect(printed((await socket.run('print(kept * 6)', 30_000)).cell.outputs)).toBe('42\n');
+  }, 120_000);
 
   it('marks imported code cells, which a restore never replays until they ran here', async () => {
     const notebook = JSON.stringify({
