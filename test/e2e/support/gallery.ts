@@ -135,3 +135,40 @@ export function everyOutputKind(): Cell[] {
   );
   return cells;
 }
+
+/** What `GET /variables/:name/table` gives for a DataFrame: the interactive table. */
+export function variableTableOutput(): Output {
+  return { output_type: 'display_data', data: { 'application/vnd.talkbook.table+json': tableSpec, 'text/plain': 'cities' }, metadata: {} };
+}
+
+/**
+ * Cells in every state the checkpoints and dependency tracking give them: checkpoint footers
+ * (files created and changed, a variable it could not hold, a failed checkpoint), an undone
+ * cell, a stale one, one the person edited after the assistant wrote it, one from an imported
+ * notebook. The last one is the cell Undo would undo.
+ */
+export function workspaceStateCells(): Cell[] {
+  counter = 100;
+  const saved = (extra: Partial<NonNullable<CodeCell['checkpoint']>>) => ({ status: 'saved' as const, id: `cp-${counter}`, bytesWritten: 18_432, totalBytes: 92_160, ...extra });
+  return [
+    code('import pandas as pd\ncities = pd.read_csv("cities.csv")', [], { author: 'user', checkpoint: saved({ files: { created: [], changed: [], deleted: [] } }), names: { defines: ['cities', 'pd'], reads: [] } }),
+    code('cities.to_csv("clean.csv")\nopen("notes.txt", "w").write("ok")', [{ output_type: 'execute_result', execution_count: 102, data: { 'text/plain': '2' }, metadata: {} }], {
+      checkpoint: saved({ files: { created: ['clean.csv', 'notes.txt'], changed: ['cities.csv'], deleted: ['old.csv'] }, unsaved: [{ name: 'handle', reason: 'an open file' }] }),
+    }),
+    code('rows = [r for r in range(10)]', [], { author: 'user', undone: true, checkpoint: saved({}) }),
+    code('cities["density"] = cities.people / cities.area_km2\ncities.head()', [{ output_type: 'stream', name: 'stdout', text: 'density added\n' }], {
+      stale: true,
+      staleBecause: { cellId: 'gallery-101', names: ['cities'] },
+      edited: { before: 'cities["density"] = cities.people / cities.area\ncities.head()', at: '2024-05-01T10:02:00.000Z', outputChanged: true },
+      checkpoint: { status: 'failed', message: 'the kernel could not pickle a generator' },
+    }),
+    code('summary = cities.describe()', [], { author: 'user', imported: true, status: 'ok', executionCount: 4 }),
+    code('total = cities.people.sum()\nprint(total)', [{ output_type: 'stream', name: 'stdout', text: '1111852\n' }], { author: 'user', checkpoint: saved({}) }),
+  ];
+}
+
+/** A user's cell waiting in `input()` (pair it with a `stdin` prompt on its id). */
+export function waitingForInputCells(): Cell[] {
+  counter = 200;
+  return [code('name = input("Your name? ")\nprint("hello", name)', [{ output_type: 'stream', name: 'stdout', text: 'Asking for a name\n' }], { status: 'running', executionCount: null, endedAt: undefined, startedAt: new Date(Date.now() - 2_000).toISOString(), author: 'user' })];
+}

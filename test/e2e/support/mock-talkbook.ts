@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { clientFrame, searchTerms, serverFrame, type Cell, type CodeCell, type Output, type ServerFrame, type UnsequencedFrame } from '../../../server/protocol/index.ts';
+import { clientFrame, searchTerms, serverFrame, type Cell, type CodeCell, type ConversationDetail, type KernelVariable, type Output, type ServerFrame, type UnsequencedFrame } from '../../../server/protocol/index.ts';
 import { APP_CSP, FRAME_CSP } from '../../../server/http/security-headers.ts';
 
 const DIST = join(import.meta.dirname, '..', '..', '..', 'client', 'dist');
@@ -29,7 +29,12 @@ interface MockConversation {
   log: ServerFrame[];
   seq: number;
   running?: { cell: CodeCell; turnId: string; timer?: ReturnType<typeof setInterval> };
+  /** What the detail says beside the cells when the page loads (a storage failure, a waiting `input()`). */
+  detail?: SeedDetail;
 }
+
+/** Extra fields of a seeded conversation's detail. */
+export type SeedDetail = Pick<ConversationDetail, 'storageError' | 'stdin'>;
 
 /** What a scripted `run` does: emit outputs into the cell, then end it (throw: the turn fails). */
 export type RunScript = (code: string, io: { output: (output: Output) => void; clear: (wait: boolean) => void }) => Promise<'ok' | 'error'> | 'ok' | 'error' | 'loop';
@@ -38,13 +43,17 @@ export interface MockTalkbookOptions {
   model?: { configured: boolean; name?: string };
   /** Decides what running `code` prints. Default: `stdout` "ran: <code>". Return 'loop' to print until interrupted. */
   onRun?: RunScript;
+  /** What `GET /variables` lists (every conversation the same). Default: none. */
+  variables?: KernelVariable[];
+  /** What `GET /variables/:name/table` gives. Default: 404. */
+  variableTable?: Output;
 }
 
 export interface MockTalkbook {
   url: string;
   token: string;
-  /** Add a conversation with ready-made cells (a gallery of outputs). */
-  seed(title: string, cells: Cell[]): string;
+  /** Add a conversation with ready-made cells (a gallery of outputs), and extra detail fields. */
+  seed(title: string, cells: Cell[], detail?: SeedDetail): string;
   /** Cut every open WebSocket, as a network drop does. */
   dropSockets(): void;
   /** Refuse (true) or accept (false) new WebSocket upgrades, to hold the page in "reconnecting". */
@@ -67,8 +76,8 @@ export async function startMockTalkbook(options: MockTalkbookOptions = {}): Prom
   const now = () => new Date().toISOString();
   const id = () => randomBytes(16).toString('hex');
 
-  const create = (title = 'New conversation', cells: Cell[] = []): MockConversation => {
-    const conversation: MockConversation = { id: id(), title, kernel: 'python3', createdAt: now(), updatedAt: now(), kernelState: undefined, cells, log: [], seq: 0 };
+  const create = (title = 'New conversation', cells: Cell[] = [], detail?: SeedDetail): MockConversation => {
+    const conversation: MockConversation = { id: id(), title, kernel: 'python3', createdAt: now(), updatedAt: now(), kernelState: undefined, cells, log: [], seq: 0, detail };
     conversations.set(conversation.id, conversation);
     return conversation;
   };
@@ -227,11 +236,14 @@ export async function startMockTalkbook(options: MockTalkbookOptions = {}): Prom
       const body = await readBody(req);
       return json(res, 201, summary(create(typeof body.title === 'string' ? body.title : undefined)));
     }
+    const table = /^\/api\/conversations\/[^/]+\/variables\/[^/]+\/table$/.test(path);
+    if (table) return options.variableTable ? json(res, 200, options.variableTable) : json(res, 404, { error: 'Not found' });
     const match = /^\/api\/conversations\/([^/]+)(\/[a-z]+)?$/.exec(path);
     const c = match ? conversations.get(match[1]!) : undefined;
     if (!match || !c) return json(res, 404, { error: 'Not found' });
     const action = match[2];
-    if (!action && req.method === 'GET') return json(res, 200, { ...summary(c), cells: c.cells, seq: c.seq });
+    if (!action && req.method === 'GET') return json(res, 200, { ...summary(c), cells: c.cells, seq: c.seq, ...c.detail });
+    if (action === '/variables' && req.method === 'GET') return json(res, 200, options.variables ?? []);
     if (!action && req.method === 'PATCH') {
       const body = await readBody(req);
       if (typeof body.title === 'string') c.title = body.title;
@@ -321,7 +333,7 @@ export async function startMockTalkbook(options: MockTalkbookOptions = {}): Prom
   return {
     url: `http://127.0.0.1:${port}`,
     token,
-    seed: (title, cells) => create(title, cells).id,
+    seed: (title, cells, detail) => create(title, cells, detail).id,
     dropSockets: () => sockets.forEach((set) => set.forEach((ws) => ws.terminate())),
     refuseSockets: (value) => {
       refuse = value;
