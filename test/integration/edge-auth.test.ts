@@ -188,3 +188,33 @@ describe('the socket with the cookie', () => {
     await expect(TestSocket.open(url, { Cookie: `talkbook_token=${tb.token}`, Origin: own })).rejects.toThrow(/401/);
   });
 });
+
+describe('served over HTTPS (TALKBOOK_PUBLIC_URL=https://…, behind a TLS proxy)', () => {
+  const PUBLIC = 'https://talkbook.example';
+  let secure: TestTalkbook;
+  beforeAll(async () => {
+    secure = await startTestTalkbook({ TALKBOOK_PUBLIC_URL: PUBLIC, TALKBOOK_KERNEL_POOL: '0' });
+  });
+  afterAll(async () => {
+    await secure?.close();
+  });
+
+  it('names the cookies __Host- and marks them Secure, reads only that name, and takes only that origin', async () => {
+    const response = await secure.api(`/?token=${encodeURIComponent(secure.token)}`, { auth: false });
+    expect(response.status).toBe(302);
+    const cookies = response.headers.getSetCookie();
+    const session = cookies.find((line) => line.startsWith('__Host-talkbook_session='))!;
+    expect(session).toMatch(/^__Host-talkbook_session=[A-Za-z0-9_-]{43}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Strict; Secure$/);
+    expect(cookies.find((line) => line.startsWith('__Host-talkbook_csrf='))).toMatch(/; Secure$/);
+    expect(cookies.some((line) => /^talkbook_(session|csrf)=[^;]/.test(line))).toBe(false);
+    const id = session.split(';')[0]!.split('=')[1]!;
+    const csrfToken = cookies.find((line) => line.startsWith('__Host-talkbook_csrf='))!.split(';')[0]!.split('=')[1]!;
+    const headers = (cookie: string, origin: string) => ({ Cookie: cookie, Origin: origin, 'X-CSRF-Token': csrfToken, 'Content-Type': 'application/json' });
+    const create = (cookie: string, origin: string) => secure.api('/api/conversations', { method: 'POST', body: '{}', auth: false, headers: headers(cookie, origin) });
+    expect((await create(`__Host-talkbook_session=${id}`, PUBLIC)).status).toBe(201);
+    // The plain name (which a plain-HTTP page or a sibling host could set) is not read over HTTPS.
+    expect((await create(`talkbook_session=${id}`, PUBLIC)).status).toBe(401);
+    // The proxy's origin is ours, the address Talkbook listens on is not.
+    expect((await create(`__Host-talkbook_session=${id}`, secure.url)).status).toBe(403);
+  });
+});
