@@ -6,8 +6,7 @@ import { inspectCode, type InspectOptions, type InspectResult } from '../kernel/
 import type { KernelHolder } from '../kernel/kernel-budget.ts';
 import type { KernelSession } from '../kernel/kernel-session.ts';
 import type { Logger } from '../log.ts';
-import { TABLE_MIME, type Cell, type CellBy, type ClientFrame, type CodeCell, type KernelVariable, type NoticeCell, type Output } from '../protocol/index.ts';
-import { parseVariables, parseVariableTable, VARIABLE_NAME, variablesCode, variablesLanguage, variableTableCode } from '../kernel/variables.ts';
+import { type Cell, type CellBy, type ClientFrame, type CodeCell, type KernelVariable, type NoticeCell, type Output } from '../protocol/index.ts';
 import { ConversationKernel, type ConversationKernelDeps } from './conversation-kernel.ts';
 import type { Conversation } from './conversation.ts';
 import { makeTurnContext } from './make-turn-context.ts';
@@ -16,6 +15,7 @@ import { hasNoReplayMarker } from './restore/replay-plan.ts';
 import { runCell } from './run-cell.ts';
 import { StdinPrompts } from './stdin-prompts.ts';
 import { staleCells } from './stale-cells.ts';
+import { listVariables, variableTable } from './variables-request.ts';
 import { assistantEdit } from './assistant-edit.ts';
 import { cellNamesCode, parseCellNames } from '../kernel/cell-names.ts';
 import { runWithCheckpoint } from './cell-checkpoints.ts';
@@ -227,32 +227,14 @@ export class ConversationRuntime implements KernelHolder {
     this.stdin.answer(frame.cellId, frame.value);
   }
 
-  /**
-   * The kernel's user variables, listed silently by the same code that tells the model (nothing
-   * runs in a conversation without a kernel; a language it cannot list gives none). Refused
-   * (409) while a cell runs: the listing would wait behind it.
-   */
-  async variables(): Promise<KernelVariable[]> {
-    if (!this.kernel.live) return [];
-    const session = await this.kernel.session();
-    if (session.executing) throw new PublicError('The kernel is running a cell: its variables are listed once it finishes.', 409);
-    const language = variablesLanguage((await session.info()).language);
-    if (!language) return [];
-    const listed = parseVariables(await this.inspect(variablesCode(language, this.stdin.secretDigests()), { timeoutMs: 10_000 }));
-    if (!listed.ok) throw new PublicError(`Could not list the kernel's variables (${listed.problem}).`, 502);
-    return listed.value.variables;
+  /** The kernel's user variables (see `listVariables`). */
+  variables(): Promise<KernelVariable[]> {
+    return listVariables(this.kernel, () => this.stdin.secretDigests(), (code, options) => this.inspect(code, options));
   }
 
   /** One DataFrame or Series of the kernel as the interactive table's output (Python kernels). */
-  async variableTable(name: string): Promise<Output> {
-    const missing = new PublicError(`There is no DataFrame or Series called ${name} in the kernel.`, 404);
-    if (!VARIABLE_NAME.test(name) || !this.kernel.live) throw missing;
-    const session = await this.kernel.session();
-    if (session.executing) throw new PublicError('The kernel is running a cell: the table opens once it finishes.', 409);
-    if (variablesLanguage((await session.info()).language) !== 'python') throw missing;
-    const spec = parseVariableTable(await inspectCode(session, variableTableCode(name), { timeoutMs: 10_000 }));
-    if (!spec) throw missing;
-    return { output_type: 'display_data', data: { [TABLE_MIME]: spec, 'text/plain': name }, metadata: {} };
+  variableTable(name: string): Promise<Output> {
+    return variableTable(this.kernel, name);
   }
 
   // ---- the kernel -------------------------------------------------------------------------
