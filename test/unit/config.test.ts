@@ -7,6 +7,10 @@ describe('loadConfig', () => {
     expect(config.port).toBe(8080);
     expect(config.assistant).toEqual({ apiKey: undefined, baseUrl: undefined, model: 'gpt-5.1', maxSteps: 10, toolMode: 'tools', vision: false, maxRetries: 2 });
     expect(config.jupyter).toEqual({ embedded: true, python: '/usr/bin/python3' });
+    // An unanswered input() prompt stops its cell after five minutes (issue 20).
+    expect(config.stdinTimeoutMs).toBe(300_000);
+    expect(loadConfig({ TALKBOOK_STDIN_TIMEOUT_S: '20' }).stdinTimeoutMs).toBe(20_000);
+    expect(() => loadConfig({ TALKBOOK_STDIN_TIMEOUT_S: '0' })).toThrow('TALKBOOK_STDIN_TIMEOUT_S must be a whole number of seconds above 0, like 300');
   });
 
   it('reads the assistant\'s variables', () => {
