@@ -57,7 +57,7 @@ export function AdminPage({ onDrawer }: { onDrawer?: (() => void) | undefined })
         </p>
         {status ? <p role="status">{status}</p> : null}
         <h2>Users</h2>
-        <div className="admin-table-wrap">
+        <div className="admin-table-wrap" role="region" aria-label="Users, scrollable" tabIndex={0}>
           <table className="admin-table" aria-label="Users">
             <thead>
               <tr>
@@ -108,7 +108,7 @@ export function AdminPage({ onDrawer }: { onDrawer?: (() => void) | undefined })
           </table>
         </div>
         <h2>Audit log</h2>
-        <div className="admin-table-wrap">
+        <div className="admin-table-wrap" role="region" aria-label="Audit log, scrollable" tabIndex={0}>
           <table className="admin-table" aria-label="Audit log">
             <thead>
               <tr>
