@@ -49,7 +49,14 @@ export class PostgresStore implements ConversationStore {
   }
 
   static async open(options: PostgresOptions): Promise<PostgresStore> {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: 10_000,
+      // A server stopped or hung inside a transaction (writes hold the lease row FOR SHARE) would
+      // block the next holder's take forever: PostgreSQL ends such a transaction after 15 s.
+      idle_in_transaction_session_timeout: 15_000,
+    });
     // An idle connection the server dropped must not take the process down.
     pool.on('error', () => undefined);
     try {
