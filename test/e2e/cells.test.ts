@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { browserSession } from './support/browser-session.ts';
 import { screenshot } from './support/browser.ts';
+import { openNewConversation } from './support/page-actions.ts';
 
 describe('deleting a cell in a browser', { timeout: 180_000 }, () => {
   const session = browserSession();
@@ -26,10 +27,7 @@ describe('deleting a cell in a browser', { timeout: 180_000 }, () => {
 
   it('asks first, then removes the cell from the page and the export; a running cell cannot be deleted', async () => {
     const { talkbook, page } = session;
-    await page.goto(`${talkbook.url}/?token=${encodeURIComponent(talkbook.token)}`);
-    const { id } = await talkbook.createConversation({ title: 'Cells' });
-    await page.goto(`${talkbook.url}/c/${id}`);
-    const box = page.getByRole('textbox', { name: 'Message' });
+    const { id, box } = await openNewConversation(page, talkbook, 'Cells');
     await box.fill('kept = 1\nprint("kept")');
     await box.press('Control+Enter');
     // Wait for the output, not for text the cell's own source also shows.

@@ -4,6 +4,7 @@ import { lastToolResult, startFakeOpenAI, type FakeOpenAI } from '../fakes/opena
 import { startTestTalkbook } from '../helpers/talkbook.ts';
 import { browserSession } from './support/browser-session.ts';
 import { screenshot } from './support/browser.ts';
+import { openNewConversation } from './support/page-actions.ts';
 
 /**
  * Issue 20 in a browser, against a real Talkbook with real kernels: answering an `input()`
@@ -21,10 +22,7 @@ describe('a live notebook in a browser', { timeout: 240_000 }, () => {
 
   it('answers input() and getpass() inside the running cell', async () => {
     const { talkbook, page } = session;
-    await page.goto(`${talkbook.url}/?token=${encodeURIComponent(talkbook.token)}`);
-    const { id } = await talkbook.createConversation({ title: 'Prompts' });
-    await page.goto(`${talkbook.url}/c/${id}`);
-    const box = page.getByRole('textbox', { name: 'Message' });
+    const { id, box } = await openNewConversation(page, talkbook, 'Prompts');
     await box.fill("name = input('Your name? ')\nprint('Hello,', name)");
     await box.press('Control+Enter');
     const field = page.getByRole('textbox', { name: 'Your name?' });
@@ -54,10 +52,7 @@ describe('a live notebook in a browser', { timeout: 240_000 }, () => {
       { toolCall: { code: "city = input('Which city? ')\nprint('Weather for', city)" } },
       (req) => ({ text: `The code said: ${lastToolResult(req.body).trim().split('\n').at(-1)!}` }),
     ]);
-    await page.goto(`${talkbook.url}/?token=${encodeURIComponent(talkbook.token)}`);
-    const { id } = await talkbook.createConversation({ title: 'Assistant prompt' });
-    await page.goto(`${talkbook.url}/c/${id}`);
-    const box = page.getByRole('textbox', { name: 'Message' });
+    const { id, box } = await openNewConversation(page, talkbook, 'Assistant prompt');
     await box.fill('Ask me for a city.');
     await box.press('Enter');
     const field = page.getByRole('textbox', { name: 'Which city?' });
@@ -74,10 +69,7 @@ describe('a live notebook in a browser', { timeout: 240_000 }, () => {
 
   it('lists the kernel’s variables in the explorer, inserts a name, opens a DataFrame as a table', async () => {
     const { talkbook, page } = session;
-    await page.goto(`${talkbook.url}/?token=${encodeURIComponent(talkbook.token)}`);
-    const { id } = await talkbook.createConversation({ title: 'Explorer' });
-    await page.goto(`${talkbook.url}/c/${id}`);
-    const box = page.getByRole('textbox', { name: 'Message' });
+    const { id, box } = await openNewConversation(page, talkbook, 'Explorer');
     await box.fill("import pandas as pd\nsales = pd.DataFrame({'month': ['jan', 'feb', 'mar'], 'revenue': [1.5, 2.5, 4.0]})\nthreshold = 2\nregions = ['north', 'south']");
     await box.press('Control+Enter');
     await page.locator('article.code-cell.status-ok').waitFor({ timeout: 60_000 });
@@ -108,10 +100,7 @@ describe('a live notebook in a browser', { timeout: 240_000 }, () => {
 
   it('marks later cells stale after an edit, and Run stale cells fixes them', async () => {
     const { talkbook, page } = session;
-    await page.goto(`${talkbook.url}/?token=${encodeURIComponent(talkbook.token)}`);
-    const { id } = await talkbook.createConversation({ title: 'Stale' });
-    await page.goto(`${talkbook.url}/c/${id}`);
-    const box = page.getByRole('textbox', { name: 'Message' });
+    const { id, box } = await openNewConversation(page, talkbook, 'Stale');
     for (const [i, code] of ['x = 1', 'y = x + 1', 'print(y)', "print('hi')"].entries()) {
       await box.fill(code);
       await box.press('Control+Enter');

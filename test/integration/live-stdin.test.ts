@@ -54,6 +54,17 @@ async function ended(socket: TestSocket, requestId: string, from: number): Promi
   return cells.at(-1)!.cell as CodeCell;
 }
 
+/** A new conversation whose assistant runs `code` (then answers with its tool result), asked until the code's prompt comes. */
+async function askedUntilPrompt(code: string, text: string, requestId: string): Promise<{ id: string; socket: TestSocket; prompt: StdinFrame; from: number }> {
+  fake.script([{ toolCall: { code } }, (req) => ({ text: `Done: ${lastToolResult(req.body)}` })]);
+  const { id } = await tb.createConversation();
+  const socket = await tb.connect(id);
+  const from = socket.frames.length;
+  socket.send({ type: 'ask', text, requestId });
+  const prompt = (await socket.waitFor(isStdin(), 30_000, from)) as StdinFrame;
+  return { id, socket, prompt, from };
+}
+
 async function detail(id: string) {
   return conversationDetail.parse(await (await tb.api(`/api/conversations/${id}`)).json());
 }
@@ -179,15 +190,7 @@ describe('input() in the page', () => {
   });
 
   it("an assistant turn whose code calls input() waits for the person, then goes on", async () => {
-    fake.script([
-      { toolCall: { code: "city = input('Which city? ')\nprint('Weather for', city)" } },
-      (req) => ({ text: `Done: ${lastToolResult(req.body)}` }),
-    ]);
-    const { id } = await tb.createConversation();
-    const socket = await tb.connect(id);
-    const from = socket.frames.length;
-    socket.send({ type: 'ask', text: 'Ask me for a city.', requestId: 'ask-1' });
-    const prompt = (await socket.waitFor(isStdin(), 30_000, from)) as StdinFrame;
+    const { id, socket, prompt, from } = await askedUntilPrompt("city = input('Which city? ')\nprint('Weather for', city)", 'Ask me for a city.', 'ask-1');
     const cell = (await detail(id)).cells.find((c) => c.id === prompt.cellId) as CodeCell;
     expect(cell).toMatchObject({ author: 'assistant', status: 'running' });
     expect(fake.requests).toHaveLength(1); // the turn waits
@@ -200,15 +203,7 @@ describe('input() in the page', () => {
 
   it("an assistant turn's getpass() waits for the person, and the model is told only that an answer was given", async () => {
     const secret = 'assistant-canary-5d1e08';
-    fake.script([
-      { toolCall: { code: "import getpass\ntoken = getpass.getpass('API token: ')\nprint('token length', len(token))" } },
-      (req) => ({ text: `Done: ${lastToolResult(req.body)}` }),
-    ]);
-    const { id } = await tb.createConversation();
-    const socket = await tb.connect(id);
-    const from = socket.frames.length;
-    socket.send({ type: 'ask', text: 'Log me in.', requestId: 'ask-pw' });
-    const prompt = (await socket.waitFor(isStdin(), 30_000, from)) as StdinFrame;
+    const { id, socket, prompt, from } = await askedUntilPrompt("import getpass\ntoken = getpass.getpass('API token: ')\nprint('token length', len(token))", 'Log me in.', 'ask-pw');
     expect(prompt).toMatchObject({ prompt: 'API token: ', password: true });
     expect(fake.requests).toHaveLength(1);
     socket.send({ type: 'stdin_reply', cellId: prompt.cellId, value: secret });

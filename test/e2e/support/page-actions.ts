@@ -1,4 +1,5 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
+import type { TestTalkbook } from '../../helpers/talkbook.ts';
 
 /**
  * A header action ("Files", "Restart kernel") whichever way the layout shows it: a button on
@@ -32,4 +33,12 @@ export async function sidewaysOverflow(page: Page): Promise<{ page: number; conv
       conversation: scroller ? scroller.scrollWidth - scroller.clientWidth : 0,
     };
   });
+}
+
+/** Sign in with the token link, make a conversation titled `title` and open it: its id and the prompt box. */
+export async function openNewConversation(page: Page, talkbook: TestTalkbook, title: string): Promise<{ id: string; box: Locator }> {
+  await page.goto(`${talkbook.url}/?token=${encodeURIComponent(talkbook.token)}`);
+  const { id } = await talkbook.createConversation({ title });
+  await page.goto(`${talkbook.url}/c/${id}`);
+  return { id, box: page.getByRole('textbox', { name: 'Message' }) };
 }
