@@ -1,5 +1,5 @@
 import { NotFoundError, PublicError } from '../errors.ts';
-import type { ListEvents } from '../events/list-events.ts';
+import type { ListChange, ListEvents } from '../events/list-events.ts';
 import { newId } from '../ids.ts';
 import { KernelBudget } from '../kernel/kernel-budget.ts';
 import type { Logger } from '../log.ts';
@@ -143,11 +143,11 @@ export class Conversations {
     }
     // Many servers: stored, not held; the server its requests are routed to takes it on first use.
     if (this.options.leases?.shared) {
-      this.options.events?.emit({ kind: 'created', conversationId: stored.id });
+      this.options.events?.emit(createdEvent(stored));
       return new Conversation(stored, { maxCellOutputBytes: this.options.maxCellOutputBytes, onChange: () => undefined });
     }
     const entry = this.adopt(stored);
-    this.options.events?.emit({ kind: 'created', conversationId: stored.id });
+    this.options.events?.emit(createdEvent(stored));
     if (pooled) {
       // Its kernel is live already: keep under the cap as a first run would (in the background).
       void this.budget.makeRoom(pooled).catch((error: unknown) => this.options.log.warn('making room for a pooled kernel failed', error));
@@ -340,4 +340,12 @@ export class Conversations {
     if (stored.following) runtime.followRunning(stored.following.cellId, stored.following.msgId);
     return entry;
   }
+}
+
+/**
+ * A new conversation is its owner's alone: the event names them, so a server that reads who may
+ * see it only later (a relayed event, a share made meanwhile) cannot send it to someone else.
+ */
+function createdEvent(stored: StoredConversation): ListChange {
+  return { kind: 'created', conversationId: stored.id, ...(stored.ownerId ? { audience: [stored.ownerId] } : {}) };
 }

@@ -119,6 +119,25 @@ describe('conversation-list events across servers (PostgreSQL)', () => {
     expect(adminOnA.events.map((event) => event.kind)).toEqual(['created', 'created', 'renamed', 'deleted']);
   }, 60_000);
 
+  it('a creation is relayed naming its owner, so a share made before another server reads it cannot leak it', async () => {
+    const listener = new pg.Client({ connectionString: databaseUrl });
+    await listener.connect();
+    const payloads: unknown[] = [];
+    listener.on('notification', (message) => payloads.push(JSON.parse(message.payload ?? 'null')));
+    await listener.query('LISTEN talkbook_list');
+    try {
+      const owner = (await (await b.api('/api/auth/session')).json()) as { user: { id: string } };
+      const id = await create(b, 'relayed');
+      await expect.poll(() => payloads.find((payload) => (payload as { conversationId?: string }).conversationId === id), { timeout: DELIVERY_MS }).toMatchObject({
+        kind: 'created',
+        conversationId: id,
+        audience: [owner.user.id],
+      });
+    } finally {
+      await listener.end();
+    }
+  });
+
   it('keeps relaying after PostgreSQL drops the LISTEN connection', async () => {
     const before = await listeners();
     expect(before).toHaveLength(2);
