@@ -1,20 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { KernelMessage, type Kernel } from '@jupyterlab/services';
 import type { KernelState, Output } from '../protocol/index.ts';
+import { commRequest, KernelRequestError, type CommReply } from './comm-request.ts';
 import { followExecution, type FollowOutcome } from './follow-execution.ts';
 import type { KernelInfo } from './kernel-info.ts';
 import { iopubToEvent, type IopubEvent } from './iopub-output.ts';
+
+export { KernelRequestError, type CommReply } from './comm-request.ts';
 
 export type ExecuteOutcome =
   | { status: 'ok' | 'error' | 'aborted'; executionCount: number | null }
   /** The kernel died or restarted mid-execution: Jupyter sends no reply then, so we end it. */
   | { status: 'died'; executionCount: number | null; reason: string };
-
-/** What the kernel sent back on a comm opened by `KernelSession.request`. */
-export interface CommReply {
-  data: unknown;
-  buffers: Uint8Array[];
-}
 
 /**
  * What an execution's own iopub messages mean for its cell. Display updates are not among them:
@@ -253,50 +250,7 @@ export class KernelSession {
    */
   request(target: string, data: Record<string, unknown>, buffers: Uint8Array[] = [], timeoutMs = 30_000): Promise<CommReply | undefined> {
     if (this.isDead) return Promise.reject(new KernelRequestError('The kernel is not running.'));
-    const commId = randomUUID();
-    const message = KernelMessage.createMessage({
-      msgType: 'comm_open',
-      channel: 'shell',
-      session: this.kernel.clientId,
-      username: this.kernel.username,
-      content: { comm_id: commId, target_name: target, data: data as never },
-      // Whole ArrayBuffers: @jupyterlab/services serializes a view's entire underlying buffer.
-      buffers: buffers.map((view) => view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength) as ArrayBuffer),
-    });
-    return new Promise<CommReply | undefined>((resolve, reject) => {
-      let reply: CommReply | undefined;
-      let future: Kernel.IShellFuture | undefined;
-      const end = (error?: Error) => {
-        clearTimeout(timer);
-        this.quiet.delete(message.header.msg_id);
-        this.requests.delete(onDeath);
-        future?.dispose();
-        if (error) reject(error);
-        else resolve(reply);
-      };
-      const onDeath = (reason: string) => end(new KernelRequestError(reason));
-      const timer = setTimeout(() => end(new KernelRequestError(`The kernel did not answer within ${Math.round(timeoutMs / 1000)} s.`, true)), timeoutMs);
-      this.requests.add(onDeath);
-      this.quiet.add(message.header.msg_id);
-      try {
-        future = this.kernel.sendShellMessage(message, false, false);
-      } catch (error) {
-        end(new KernelRequestError(`Could not reach the kernel: ${String(error)}`));
-        return;
-      }
-      future.onIOPub = (msg: KernelMessage.IIOPubMessage) => {
-        if (reply || msg.header.msg_type !== 'comm_msg') return;
-        const content = msg.content as { comm_id?: string; data?: unknown };
-        if (content.comm_id !== commId) return;
-        reply = { data: content.data, buffers: (msg.buffers ?? []).map(toBytes) };
-      };
-      future.done.then(
-        () => end(),
-        (error: unknown) => {
-          if (!this.dying) end(new KernelRequestError(`The kernel stopped answering: ${String(error)}`));
-        },
-      );
-    });
+    return commRequest(this.kernel, { quiet: this.quiet, inflight: this.requests, dying: () => this.dying }, { target, data, buffers, timeoutMs });
   }
 
   /**
@@ -461,19 +415,6 @@ export interface KernelSessionOptions {
 }
 
 /** A comm request the kernel did not answer: it died, was unreachable, or stayed busy. */
-export class KernelRequestError extends Error {
-  override name = 'KernelRequestError';
-  /** The kernel is alive but did not answer in time (probably busy running a cell). */
-  readonly timedOut: boolean;
-  constructor(message: string, timedOut = false) {
-    super(message);
-    this.timedOut = timedOut;
-  }
-}
-
-function toBytes(buffer: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return ArrayBuffer.isView(buffer) ? new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength) : new Uint8Array(buffer);
-}
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
