@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { KernelMessage, type Kernel } from '@jupyterlab/services';
 import type { KernelState, Output } from '../protocol/index.ts';
 import { commRequest, KernelRequestError, type CommReply } from './comm-request.ts';
